@@ -1,0 +1,165 @@
+package memory
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/google/btree"
+
+	"github.com/aegisdb/aegis/engine"
+)
+
+// chunk is how many items an iterator copies out of the tree per descent.
+// google/btree has callbacks, not cursors, so the iterator reads a run of
+// items at a time and descends again from the last one when it runs out.
+const chunk = 64
+
+// iterator walks a private clone of the tree, so it needs no lock and sees
+// the engine as it was when the iterator was created.
+type iterator struct {
+	tree         *btree.BTreeG[item]
+	lower, upper []byte
+	buf          []item // the run of items around the position
+	pos          int    // index into buf; valid when 0 <= pos < len(buf)
+	forward      bool   // buf is ascending (true) or descending
+	exhausted    bool   // the tree has no items beyond buf in its direction
+	err          error
+}
+
+func (it *iterator) inUpper(k []byte) bool { return it.upper == nil || bytes.Compare(k, it.upper) < 0 }
+func (it *iterator) inLower(k []byte) bool { return it.lower == nil || bytes.Compare(k, it.lower) >= 0 }
+
+// fillForward loads items >= from (or > from when exclusive) within bounds.
+func (it *iterator) fillForward(from []byte, exclusive bool) bool {
+	it.buf, it.pos, it.forward = it.buf[:0], 0, true
+	if it.lower != nil && (from == nil || bytes.Compare(from, it.lower) < 0) {
+		from, exclusive = it.lower, false
+	}
+	visit := func(x item) bool {
+		if exclusive && bytes.Equal(x.key, from) {
+			return true
+		}
+		if !it.inUpper(x.key) {
+			return false
+		}
+		it.buf = append(it.buf, x)
+		return len(it.buf) < chunk
+	}
+	if from == nil {
+		it.tree.Ascend(visit)
+	} else {
+		it.tree.AscendGreaterOrEqual(item{key: from}, visit)
+	}
+	it.exhausted = len(it.buf) < chunk
+	return len(it.buf) > 0
+}
+
+// fillBackward loads items < from (or <= from when inclusive) within bounds.
+func (it *iterator) fillBackward(from []byte, inclusive bool) bool {
+	it.buf, it.pos, it.forward = it.buf[:0], 0, false
+	if it.upper != nil && (from == nil || bytes.Compare(from, it.upper) >= 0) {
+		from, inclusive = it.upper, false
+	}
+	visit := func(x item) bool {
+		if !inclusive && bytes.Equal(x.key, from) {
+			return true
+		}
+		if !it.inLower(x.key) {
+			return false
+		}
+		it.buf = append(it.buf, x)
+		return len(it.buf) < chunk
+	}
+	if from == nil {
+		it.tree.Descend(visit)
+	} else {
+		it.tree.DescendLessOrEqual(item{key: from}, visit)
+	}
+	it.exhausted = len(it.buf) < chunk
+	return len(it.buf) > 0
+}
+
+func (it *iterator) First() bool {
+	if it.err != nil {
+		return false
+	}
+	return it.fillForward(nil, false)
+}
+
+func (it *iterator) Last() bool {
+	if it.err != nil {
+		return false
+	}
+	return it.fillBackward(nil, false)
+}
+
+func (it *iterator) SeekGE(key []byte) bool {
+	if it.err != nil {
+		return false
+	}
+	return it.fillForward(key, false)
+}
+
+func (it *iterator) SeekLT(key []byte) bool {
+	if it.err != nil {
+		return false
+	}
+	return it.fillBackward(key, false)
+}
+
+func (it *iterator) Next() bool {
+	if !it.Valid() {
+		return false
+	}
+	if !it.forward {
+		return it.fillForward(it.buf[it.pos].key, true)
+	}
+	it.pos++
+	if it.pos < len(it.buf) {
+		return true
+	}
+	if it.exhausted {
+		it.buf = it.buf[:0]
+		return false
+	}
+	return it.fillForward(it.buf[len(it.buf)-1].key, true)
+}
+
+func (it *iterator) Prev() bool {
+	if !it.Valid() {
+		return false
+	}
+	if it.forward {
+		return it.fillBackward(it.buf[it.pos].key, false)
+	}
+	it.pos++
+	if it.pos < len(it.buf) {
+		return true
+	}
+	if it.exhausted {
+		it.buf = it.buf[:0]
+		return false
+	}
+	return it.fillBackward(it.buf[len(it.buf)-1].key, false)
+}
+
+func (it *iterator) Valid() bool   { return it.err == nil && it.pos < len(it.buf) }
+func (it *iterator) Key() []byte   { return it.buf[it.pos].key }
+func (it *iterator) Value() []byte { return it.buf[it.pos].value }
+func (it *iterator) Err() error    { return it.err }
+
+func (it *iterator) Close() error {
+	it.tree, it.buf = nil, nil
+	if it.err == nil {
+		it.err = engine.ErrClosed
+		return nil
+	}
+	return nil
+}
+
+func (it *iterator) String() string {
+	if !it.Valid() {
+		return "memory.iterator(unpositioned)"
+	}
+	return fmt.Sprintf("memory.iterator(at %q)", it.Key())
+}
