@@ -97,6 +97,10 @@ type Log struct {
 // Append adds a record to the log buffer and returns its LSN without
 // waiting for any I/O (unless the buffer is full). It is not durable until
 // SyncTo(lsn), Sync or a later synced Commit returns nil.
+//
+// Append and Commit return an error with LSN 0 if the record was refused,
+// and with its LSN if the record was appended but writing or syncing it
+// failed: such a record may or may not survive a crash.
 func (l *Log) Append(payload []byte) (LSN, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -106,7 +110,7 @@ func (l *Log) Append(payload []byte) (LSN, error) {
 	}
 	if len(l.buf) >= flushThreshold {
 		if err := l.waitLocked(lsn, false); err != nil {
-			return 0, err
+			return lsn, err
 		}
 	}
 	return lsn, nil
@@ -124,7 +128,7 @@ func (l *Log) Commit(payload []byte) (LSN, error) {
 		return 0, err
 	}
 	if err := l.waitLocked(lsn, l.opts.Sync == SyncEveryCommit); err != nil {
-		return 0, err
+		return lsn, err
 	}
 	return lsn, nil
 }
