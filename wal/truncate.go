@@ -4,8 +4,8 @@ import "fmt"
 
 // TruncateBefore deletes the segments all of whose records have LSN < lsn,
 // typically after a checkpoint made them unnecessary. The active segment is
-// never deleted, so some records below lsn may remain. Segments go oldest
-// first, so a crash part way leaves a log that still starts cleanly.
+// never deleted, so some records below lsn may remain. It takes one
+// directory sync per deleted segment; with large segments that is rare.
 func (l *Log) TruncateBefore(lsn LSN) error {
 	l.truncMu.Lock()
 	defer l.truncMu.Unlock()
@@ -21,6 +21,8 @@ func (l *Log) TruncateBefore(lsn LSN) error {
 	}
 	l.mu.Unlock()
 
+	// Each removal is made durable before the next, so that a crash
+	// leaves a suffix of the log, never one with a hole in it.
 	removed := 0
 	var err error
 	for _, seg := range victims {
@@ -29,11 +31,12 @@ func (l *Log) TruncateBefore(lsn LSN) error {
 			break
 		}
 		removed++
+		if err = l.fs.SyncDir(l.opts.Dir); err != nil {
+			err = fmt.Errorf("wal: sync dir %s after removing %s: %w", l.opts.Dir, seg.name, err)
+			break
+		}
 	}
 	if removed > 0 {
-		if serr := l.fs.SyncDir(l.opts.Dir); serr != nil && err == nil {
-			err = fmt.Errorf("wal: sync dir %s after truncation: %w", l.opts.Dir, serr)
-		}
 		l.mu.Lock()
 		// Only rolls changed l.segments meanwhile, and they append.
 		l.segments = append([]segment(nil), l.segments[removed:]...)
