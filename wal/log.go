@@ -234,21 +234,20 @@ func (l *Log) leadLocked(sync bool) {
 	l.mu.Unlock()
 
 	var err error
-	op := ""
+	op := "write " // names the failed step; only used on error
 	if len(data) > 0 {
 		_, err = file.WriteAt(data, off)
-		op = "write " + name
 	}
 	if err == nil && sync {
+		op = "sync "
 		err = file.Sync()
-		op = "sync " + name
 	}
 
 	l.mu.Lock()
 	l.ioBusy = false
 	l.cond.Broadcast()
 	if err != nil {
-		l.poisonLocked(op, err)
+		l.poisonLocked(op+name, err)
 		return
 	}
 	if len(data) > 0 {
