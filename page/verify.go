@@ -1,8 +1,9 @@
 package page
 
 import (
+	"cmp"
 	"encoding/binary"
-	"sort"
+	"slices"
 )
 
 // Decode checks that buf is a whole, valid page (see Verify) and returns it.
@@ -78,7 +79,7 @@ func CheckStructure(buf []byte) error {
 	if live+garbage != size-upper {
 		return corrupt(id, "cells (%d bytes) plus garbage (%d) do not fill the %d-byte cell area", live, garbage, size-upper)
 	}
-	sort.Slice(spans, func(a, b int) bool { return spans[a].off < spans[b].off })
+	slices.SortFunc(spans, func(a, b span) int { return cmp.Compare(a.off, b.off) })
 	for k := 1; k < len(spans); k++ {
 		if spans[k].off < spans[k-1].end {
 			return corrupt(id, "cell %d at [%d, %d) overlaps cell %d at [%d, %d)",
