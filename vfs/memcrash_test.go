@@ -297,6 +297,7 @@ func tornTailOutcomes(durable []byte, writes []pendingWrite) [][]byte {
 func TestCrashTornTail(t *testing.T) {
 	seed := testSeed(t)
 	r := rand.New(rand.NewPCG(seed, 0))
+	partial := 0 // crashes that kept some but not all of the pending bytes
 	for i := range crashIterations(t, 300) {
 		m, durable, writes := randomPending(t, r, i%2 == 0)
 		got := []byte(contentsOrMissing(m.CrashClone(CrashOptions{Mode: CrashTornTail, Rand: r}), "f"))
@@ -307,18 +308,31 @@ func TestCrashTornTail(t *testing.T) {
 		if !found {
 			t.Fatalf("iteration %d: torn tail left %q, not durable %q plus a prefix of %v", i, got, durable, writes)
 		}
+		if !bytes.Equal(got, durable) && !bytes.Equal(got, applyWrites(durable, writes)) {
+			partial++
+		}
+	}
+	if partial == 0 {
+		t.Fatal("no crash tore anything: the mode acts like drop-all or keep-all")
 	}
 }
 
 func TestCrashRandomWrites(t *testing.T) {
 	seed := testSeed(t)
 	r := rand.New(rand.NewPCG(seed, 0))
+	partial := 0
 	for i := range crashIterations(t, 300) {
 		m, durable, writes := randomPending(t, r, false)
 		got := []byte(contentsOrMissing(m.CrashClone(CrashOptions{Mode: CrashRandomWrites, Rand: r}), "f"))
 		if err := checkSubset(got, durable, writes); err != nil {
 			t.Fatalf("iteration %d: random writes left %q from durable %q and %v: %v", i, got, durable, writes, err)
 		}
+		if !bytes.Equal(got, durable) && !bytes.Equal(got, applyWrites(durable, writes)) {
+			partial++
+		}
+	}
+	if partial == 0 {
+		t.Fatal("no crash kept a strict subset: the mode acts like drop-all or keep-all")
 	}
 }
 

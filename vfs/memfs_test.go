@@ -17,16 +17,25 @@ func TestBehaviour(t *testing.T) {
 	t.Run("os", func(t *testing.T) { testBehaviour(t, Default, t.TempDir) })
 	t.Run("mem", func(t *testing.T) {
 		mem := NewMem()
-		n := 0
-		testBehaviour(t, mem, func() string {
-			n++
-			dir := fmt.Sprintf("/data/%d", n)
-			if err := mem.MkdirAll(dir); err != nil {
-				t.Fatal(err)
-			}
-			return dir
-		})
+		testBehaviour(t, mem, memTempDir(t, mem))
 	})
+	// A FaultFS without rules must be invisible.
+	t.Run("fault-over-mem", func(t *testing.T) {
+		mem := NewMem()
+		testBehaviour(t, NewFaultFS(mem, 1), memTempDir(t, mem))
+	})
+	t.Run("fault-over-os", func(t *testing.T) { testBehaviour(t, NewFaultFS(Default, 1), t.TempDir) })
+}
+
+// memTempDir returns a function that makes a new directory in mem.
+func memTempDir(t *testing.T, mem *MemFS) func() string {
+	n := 0
+	return func() string {
+		n++
+		dir := fmt.Sprintf("/data/%d", n)
+		must(t, mem.MkdirAll(dir))
+		return dir
+	}
 }
 
 func testBehaviour(t *testing.T, fsys FS, tempDir func() string) {
