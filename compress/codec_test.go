@@ -6,6 +6,7 @@ import (
 	"errors"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -137,8 +138,24 @@ func TestZstdFrameWithoutContentSize(t *testing.T) {
 	if !bytes.Equal(dec, bytes.Repeat([]byte{'x'}, 1<<20)) {
 		t.Fatalf("RLE frame decoded to %d bytes, want 1 MiB of 'x'", len(dec))
 	}
-	if _, err := codecs[IDZstd].Decode(nil, frame, 1<<20-1); !errors.Is(err, ErrTooLarge) {
-		t.Fatalf("RLE frame with maxLen one short: got %v, want ErrTooLarge", err)
+	for _, maxLen := range []int{1<<20 - 1, 1, 0} {
+		if _, err := codecs[IDZstd].Decode(nil, frame, maxLen); !errors.Is(err, ErrTooLarge) {
+			t.Errorf("RLE frame of 1 MiB with maxLen %d: got %v, want ErrTooLarge", maxLen, err)
+		}
+	}
+}
+
+// TestZstdOneByteFrameWithoutContentSize covers the spare output byte that
+// Decode gives the C decoder for a limit of 0.
+func TestZstdOneByteFrameWithoutContentSize(t *testing.T) {
+	frame := binary.LittleEndian.AppendUint32(nil, zstdMagic)
+	frame = append(frame, 0x00, 0x00)                            // no content size; window 1 KiB
+	frame = append(frame, 1|zstdBlockTypeRLE<<1|1<<3, 0, 0, 'q') // last RLE block of 1 byte
+	if _, err := codecs[IDZstd].Decode(nil, frame, 0); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("1-byte frame with maxLen 0: got %v, want ErrTooLarge", err)
+	}
+	if out, err := codecs[IDZstd].Decode(nil, frame, 1); err != nil || string(out) != "q" {
+		t.Errorf("1-byte frame with maxLen 1: got %q, %v", out, err)
 	}
 }
 
@@ -331,4 +348,26 @@ func TestLookup(t *testing.T) {
 	if Names()[0] != "none" {
 		t.Errorf("Names returned the package's own slice")
 	}
+}
+
+// TestConcurrentUse has goroutines share every codec, as LSM readers and
+// compactions do; the pooled LZ4 tables and zstd contexts must not leak
+// state between them. Run it with -race.
+func TestConcurrentUse(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				in := kvBlock(1000+i*37, uint64(g*1000+i))
+				for _, c := range codecs {
+					dec, err := c.Decode(nil, c.Encode(nil, in), len(in))
+					if err != nil || !bytes.Equal(dec, in) {
+						t.Errorf("%s: goroutine %d round %d: err %v, equal %v", c.Name(), g, i, err, bytes.Equal(dec, in))
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -34,7 +34,10 @@
 //     frames written here declare it in the frame header; Decode reads that
 //     number and refuses it before allocating anything. A zstd frame that
 //     does not declare its size (other writers may omit it) is decoded into
-//     a buffer of exactly maxLen and refused if it does not fit.
+//     a buffer of exactly maxLen and refused if it does not fit. Apart from
+//     the output, zstd uses a decoder context of fixed size (C memory, on
+//     the order of 100 KiB) that is pooled and reused, never sized by the
+//     input.
 //
 // For zstd, a small parser in Go (zstdframe.go) checks that the block is
 // exactly one standard frame without a dictionary before the C decoder

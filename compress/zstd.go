@@ -1,6 +1,7 @@
 package compress
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/DataDog/zstd"
@@ -58,15 +59,14 @@ func (zstdCodec) Decode(dst, src []byte, maxLen int) ([]byte, error) {
 	ctx := zstdContexts.Get().(zstd.Ctx)
 	written, err := ctx.DecompressInto(buf, src)
 	zstdContexts.Put(ctx)
-	switch {
-	case err != nil && !frame.hasContentSize && zstd.IsDstSizeTooSmallError(err):
-		return nil, tooLarge("zstd", uint64(maxLen)+1, maxLen)
-	case err != nil:
+	if !frame.hasContentSize && (zstd.IsDstSizeTooSmallError(err) || (err == nil && written > maxLen)) {
+		// written > maxLen is possible through the spare byte alone.
+		return nil, fmt.Errorf("compress: zstd: frame without a declared size decodes to more than the limit of %d bytes: %w", maxLen, ErrTooLarge)
+	}
+	if err != nil {
 		return nil, corrupt("zstd", -1, err, "frame does not decode")
-	case uint64(written) > size:
-		// Only possible through the one spare byte of an empty block.
-		return nil, corrupt("zstd", -1, nil, "frame decodes to %d bytes, more than the %d it may", written, size)
-	case frame.hasContentSize && uint64(written) != size:
+	}
+	if frame.hasContentSize && uint64(written) != size {
 		return nil, corrupt("zstd", -1, nil, "frame decodes to %d bytes, header says %d", written, size)
 	}
 	return buf[:written], nil
