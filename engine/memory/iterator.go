@@ -157,10 +157,24 @@ func (it *iterator) Prev() bool {
 	return it.fillBackward(it.buf[len(it.buf)-1].key, false)
 }
 
-func (it *iterator) Valid() bool   { return it.err == nil && it.pos < len(it.buf) }
-func (it *iterator) Key() []byte   { return it.buf[it.pos].key }
-func (it *iterator) Value() []byte { return it.buf[it.pos].value }
-func (it *iterator) Err() error    { return it.err }
+func (it *iterator) Valid() bool { return it.err == nil && it.pos < len(it.buf) }
+
+// Key and Value return nil when the iterator is not at a key, rather than
+// panicking on a caller's slip.
+func (it *iterator) Key() []byte {
+	if !it.Valid() {
+		return nil
+	}
+	return it.buf[it.pos].key
+}
+
+func (it *iterator) Value() []byte {
+	if !it.Valid() {
+		return nil
+	}
+	return it.buf[it.pos].value
+}
+func (it *iterator) Err() error { return it.err }
 
 func (it *iterator) Close() error {
 	it.tree, it.buf = nil, nil
