@@ -81,8 +81,14 @@
 //
 // # Tests
 //
-// The crash test (crash_test.go) runs 1,000 randomized crash points on
-// vfs.MemFS and vfs.FaultFS by default; AEGIS_CRASH_ITERATIONS=n runs n,
-// and AEGIS_CRASH_SEED=s replays one seed. Benchmarks are in
-// wal_bench_test.go.
+// crash_test.go runs a crash campaign on vfs.MemFS: 1,000 iterations by
+// default, each with 1-4 lives of a log (open and check, concurrent
+// writers, a CrashClone at a random moment, possibly mid-I/O) mixing
+// dropped unsynced data, torn tails, randomly kept writes and vfs.FaultFS
+// rules that fail the Nth write, sync, directory sync, create, truncate or
+// remove. AEGIS_CRASH_ITERATIONS=n runs n iterations; AEGIS_CRASH_SEED=s
+// replays the one that failed with seed s. FuzzReader (any bytes as a
+// segment) and FuzzOpen (any bytes as the last segment, then append) have
+// seeds in testdata/fuzz. Benchmarks are in wal_bench_test.go, figures in
+// docs/benchmarks-wal.md.
 package wal
