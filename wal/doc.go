@@ -21,9 +21,10 @@
 //
 // A segment is a sequence of frames with no header or padding:
 //
-//	+---------+---------+---------+-------------------+
-//	| crc:4   | len:4   | lsn:8   | payload: len bytes |   little-endian
-//	+---------+---------+---------+-------------------+
+//	+---------+---------+---------+---------------------+
+//	| crc:4   | len:4   | lsn:8   | payload: len bytes  |   little-endian
+//	+---------+---------+---------+---------------------+
+//	 \_____ 16-byte header ______/
 //	  crc = CRC32C (Castagnoli) of len, lsn and payload
 //
 // The LSN inside the checksum makes a frame self-identifying: stale bytes,
