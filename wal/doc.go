@@ -71,6 +71,11 @@
 //
 //   - Open reads the whole log to verify it; keep it short with
 //     TruncateBefore after checkpoints.
+//   - Damage in the middle of the last segment looks the same as a torn
+//     write and is cut off with everything after it (as LevelDB and
+//     Pebble do by default); Recovery().TailBytes says how much went. The
+//     log keeps no record of how far it had synced that could tell the two
+//     apart.
 //   - Sealing a segment syncs it even under SyncNever, once per segment.
 //   - Segment files are created and deleted, never recycled or preallocated.
 //   - Under SyncInterval and SyncNever, Commit waits for the write to the OS

@@ -1,7 +1,8 @@
 package wal
 
-// Metrics are the Log's counters since Open. Counters only grow, so two
-// snapshots can be subtracted to get the activity between them.
+// Metrics are the Log's counters since Open. All but Segments (a gauge)
+// only grow, so two snapshots can be subtracted to get the activity
+// between them.
 type Metrics struct {
 	Records       uint64 // records appended
 	Bytes         uint64 // framed bytes appended (headers included)
