@@ -399,3 +399,44 @@ func TestReadersWhileCommitting(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestCloseWhileCommitting: Close during concurrent commits neither hangs
+// nor loses a commit that returned nil; later commits get ErrClosed.
+func TestCloseWhileCommitting(t *testing.T) {
+	dir := t.TempDir()
+	l := openTest(t, Options{Dir: dir, SegmentSize: 1 << 10})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var acked LSN
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lsn, err := l.Commit(make([]byte, 100))
+				if errors.Is(err, ErrClosed) {
+					return
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				acked = max(acked, lsn)
+				mu.Unlock()
+			}
+		}()
+	}
+	for l.LastLSN() < 200 {
+		waitABit()
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	l = openTest(t, Options{Dir: dir, SegmentSize: 1 << 10})
+	defer l.Close()
+	if last := l.Recovery().LastLSN; last < acked {
+		t.Fatalf("reopened log ends at %d, but %d was committed", last, acked)
+	}
+}
