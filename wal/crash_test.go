@@ -30,7 +30,8 @@ import (
 //   - after an injected failure every later call fails (poisoned log).
 //
 // AEGIS_CRASH_ITERATIONS=n runs n iterations (default 1000);
-// AEGIS_CRASH_SEED=s replays the single iteration with seed s.
+// AEGIS_CRASH_SEED=s replays the single iteration with seed s (exactly when
+// its lives ran one writer; with several, goroutine scheduling varies).
 func TestCrash(t *testing.T) {
 	iterations := 1000
 	if testing.Short() {
