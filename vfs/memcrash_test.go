@@ -248,8 +248,9 @@ type pendingWrite struct {
 }
 
 // randomPending makes durable contents and a list of unsynced writes on
-// file "f" of a new MemFS. Every byte written is distinct from the zero
-// and from the durable bytes so the tests can tell where a byte came from.
+// file "f" of a new MemFS. Every byte written is distinct from the zero,
+// from the durable bytes and from every other byte written, so the tests
+// can tell where each byte came from.
 func randomPending(t *testing.T, r *rand.Rand, appendOnly bool) (*MemFS, []byte, []pendingWrite) {
 	m := NewMem()
 	durable := bytes.Repeat([]byte{'d'}, r.IntN(20))
@@ -260,7 +261,10 @@ func randomPending(t *testing.T, r *rand.Rand, appendOnly bool) (*MemFS, []byte,
 	var writes []pendingWrite
 	end := int64(len(durable))
 	for i := range r.IntN(6) {
-		data := bytes.Repeat([]byte{byte('A' + i)}, 1+r.IntN(10))
+		data := make([]byte, 1+r.IntN(10))
+		for j := range data {
+			data[j] = byte(128 + 16*i + j) // names its write and its place in it
+		}
 		off := end
 		if !appendOnly {
 			off = r.Int64N(end + 10)
