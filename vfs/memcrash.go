@@ -81,7 +81,14 @@ func (c *crashCloner) clone(n *memNode) *memNode {
 		cl.modTime = n.modTime
 		c.done[n] = cl
 		for _, name := range sortedNames(n.durableEntries) {
-			child := c.clone(n.durableEntries[name])
+			orig := n.durableEntries[name]
+			if _, seen := c.done[orig]; seen && orig.dir {
+				// Unsynced directory renames can leave a directory durable
+				// under two parents, even inside itself. A directory has one
+				// parent, so the first reached in the walk keeps it.
+				continue
+			}
+			child := c.clone(orig)
 			cl.entries[name] = child
 			cl.durableEntries[name] = child
 		}

@@ -406,3 +406,23 @@ func TestMemString(t *testing.T) {
 		t.Fatalf("String() =\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestCrashDirectoryCycle makes unsynced directory renames whose durable
+// entries form a cycle; the clone must still be a tree.
+func TestCrashDirectoryCycle(t *testing.T) {
+	m := NewMem()
+	must(t, m.MkdirAll("/a"))
+	must(t, m.MkdirAll("/b"))
+	must(t, m.Rename("/b", "/a/b"))
+	must(t, m.SyncDir("/a")) // durable: / {a b}, a {b}
+	must(t, m.Rename("/a/b", "/b"))
+	must(t, m.Rename("/a", "/b/a"))
+	must(t, m.SyncDir("/b")) // durable: b {a}, so a -> b -> a
+	crashed := m.CrashClone(CrashOptions{Mode: CrashDropUnsynced})
+	// Depth first in sorted order: / reaches a, a reaches b, and b's own
+	// entry for a is dropped, as is /'s second name for b.
+	want := "/\n  a/\n    b/\n"
+	if got := crashed.String(); got != want {
+		t.Fatalf("clone =\n%s\nwant\n%s", got, want)
+	}
+}
