@@ -44,6 +44,8 @@
 //   - A rename is durable only once SyncDir has run on the directory that
 //     gains the name and on the one that loses it. If only the new parent is
 //     synced, the inode survives a crash under both names, like a hard link.
+//     A directory, though, keeps only the first name that a depth-first walk
+//     from the root in sorted order reaches, so the clone stays a tree.
 //   - A truncation is never torn; it survives a crash whole or not at all.
 //   - File modes, owners, timestamps across crashes and hard links made on
 //     purpose are not modelled; SyncDir on a file is an error, not an fsync.
