@@ -50,10 +50,13 @@ type CrashOptions struct {
 // handles on m (say, of goroutines of the "dead" process) keep writing into
 // m without touching the clone.
 //
-// It panics if opts.Mode needs a Rand and none is given: that is a broken
-// test, not bad input.
+// It panics on an unknown mode, or if the mode needs a Rand and none is
+// given: that is a broken test, not bad input.
 func (m *MemFS) CrashClone(opts CrashOptions) *MemFS {
-	if opts.Mode != CrashDropUnsynced && opts.Rand == nil {
+	switch {
+	case opts.Mode < CrashDropUnsynced || opts.Mode > CrashRandomWrites:
+		panic("vfs: CrashClone: unknown " + opts.Mode.String())
+	case opts.Mode != CrashDropUnsynced && opts.Rand == nil:
 		panic("vfs: CrashClone: mode " + opts.Mode.String() + " needs a Rand")
 	}
 	m.mu.RLock()

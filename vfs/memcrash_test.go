@@ -379,13 +379,20 @@ func TestCrashDeterministic(t *testing.T) {
 	}
 }
 
-func TestCrashCloneNeedsRand(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Fatal("CrashClone without a Rand did not panic")
-		}
-	}()
-	NewMem().CrashClone(CrashOptions{Mode: CrashTornTail})
+func TestCrashCloneMisuse(t *testing.T) {
+	for name, opts := range map[string]CrashOptions{
+		"no rand":      {Mode: CrashTornTail},
+		"unknown mode": {Mode: CrashMode(9), Rand: rand.New(rand.NewPCG(1, 1))},
+	} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Fatal("CrashClone did not panic")
+				}
+			}()
+			NewMem().CrashClone(opts)
+		})
+	}
 }
 
 func TestMemString(t *testing.T) {
