@@ -1,0 +1,198 @@
+package mvcc
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/aegisdb/aegis/engine"
+)
+
+// skipByNext is how many versions of one key an iterator steps over with
+// Next before it seeks past the rest: Next is cheap when a key has few
+// versions, a seek is cheaper when it has many.
+const skipByNext = 4
+
+// Scan returns an iterator over the user keys in [lower, upper) (nil bounds
+// are open) in ascending order, as the transaction sees them: its snapshot
+// merged with its own writes made before Scan was called. Close it when
+// done. Under Serializable the whole range joins the read set, even if the
+// caller stops early.
+func (t *Txn) Scan(lower, upper []byte) *Iterator {
+	it := &Iterator{txn: t}
+	if t.done {
+		it.err = ErrTxnDone
+		return it
+	}
+	lower, upper = cloneBound(lower), cloneBound(upper)
+	if t.validatesReads() {
+		t.ranges = append(t.ranges, keyRange{lower, upper})
+	}
+	opts := engine.IterOptions{LowerBound: dataStart}
+	if lower != nil {
+		opts.LowerBound = appendPrefix(nil, lower)
+	}
+	if upper != nil {
+		opts.UpperBound = appendPrefix(nil, upper)
+	}
+	it.eng = t.db.eng.NewIterator(opts)
+	if t.writes != nil {
+		visit := func(w write) bool {
+			if upper != nil && bytes.Compare(w.key, upper) >= 0 {
+				return false
+			}
+			it.own = append(it.own, w)
+			return true
+		}
+		if lower == nil {
+			t.writes.Ascend(visit)
+		} else {
+			t.writes.AscendGreaterOrEqual(write{key: lower}, visit)
+		}
+	}
+	return it
+}
+
+func cloneBound(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	return append([]byte{}, b...)
+}
+
+// Iterator walks a transaction's view of a key range. Call Next before the
+// first Key. Key and Value are valid until the next call to Next.
+type Iterator struct {
+	txn *Txn
+	eng engine.Iterator
+	own []write // the transaction's writes in range, ascending
+
+	started bool
+	// The next visible committed entry, when engOK.
+	engOK            bool
+	engKey, engValue []byte
+
+	key, value []byte
+	err        error
+}
+
+func (it *Iterator) String() string {
+	return fmt.Sprintf("mvcc.Iterator(read ts %d, at %q)", it.txn.readTS, it.key)
+}
+
+// Next moves to the next key and reports whether there is one. After it
+// returns false, Err tells whether the range ended or an error stopped it.
+func (it *Iterator) Next() bool {
+	if it.err != nil {
+		return false
+	}
+	if !it.started {
+		it.started = true
+		it.eng.First()
+		it.advanceEngine()
+	}
+	for it.err == nil {
+		ownOK := len(it.own) > 0
+		if !ownOK && !it.engOK {
+			return false
+		}
+		cmp := 1 // >0: the engine entry comes first
+		if ownOK && it.engOK {
+			cmp = bytes.Compare(it.engKey, it.own[0].key)
+		} else if ownOK {
+			cmp = 1
+		} else {
+			cmp = -1
+		}
+		if cmp < 0 {
+			it.key, it.value = it.engKey, it.engValue
+			it.advanceEngine()
+			return true
+		}
+		w := it.own[0]
+		it.own = it.own[1:]
+		if cmp == 0 { // the transaction's own write shadows the snapshot
+			it.advanceEngine()
+		}
+		if !w.tombstone {
+			it.key, it.value = w.key, w.value
+			return true
+		}
+	}
+	return false
+}
+
+// advanceEngine moves the engine iterator from its position to the newest
+// version at or below the read timestamp of the next user key that has a
+// live (non-tombstone) one, and leaves it positioned after that key.
+func (it *Iterator) advanceEngine() {
+	it.engOK = false
+	readTS := it.txn.readTS
+	e := it.eng
+	for e.Valid() {
+		prefix, ts, err := splitVersionKey(e.Key())
+		if err != nil {
+			it.err = err
+			return
+		}
+		if ts > readTS { // too new for this snapshot; an older one follows
+			e.Next()
+			continue
+		}
+		value, tombstone, err := decodeValue(e.Key(), e.Value())
+		if err != nil {
+			it.err = err
+			return
+		}
+		var userKey []byte
+		if !tombstone {
+			if userKey, err = decodeUserKey(prefix); err != nil {
+				it.err = err
+				return
+			}
+			value = bytes.Clone(value)
+		}
+		prefix = bytes.Clone(prefix)
+		it.skipPast(prefix)
+		if !tombstone {
+			it.engOK, it.engKey, it.engValue = true, userKey, value
+			return
+		}
+	}
+	if err := e.Err(); err != nil {
+		it.err = fmt.Errorf("mvcc: scan: %w", err)
+	}
+}
+
+// skipPast positions the engine iterator at the first version of the user
+// key after the one whose encoded prefix is prefix.
+func (it *Iterator) skipPast(prefix []byte) {
+	e := it.eng
+	for i := 0; i < skipByNext; i++ {
+		if !e.Next() {
+			return
+		}
+		if !bytes.HasPrefix(e.Key(), prefix) || len(e.Key()) != len(prefix)+tsLen {
+			return
+		}
+	}
+	e.SeekGE(prefixEnd(prefix))
+}
+
+// Key returns the current user key.
+func (it *Iterator) Key() []byte { return it.key }
+
+// Value returns the current value.
+func (it *Iterator) Value() []byte { return it.value }
+
+// Err returns the error that stopped the iteration, if any.
+func (it *Iterator) Err() error { return it.err }
+
+// Close releases the engine iterator.
+func (it *Iterator) Close() error {
+	if it.eng == nil {
+		return nil
+	}
+	err := it.eng.Close()
+	it.eng = nil
+	return err
+}
