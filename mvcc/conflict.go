@@ -18,8 +18,9 @@ func (r keyRange) contains(key []byte) bool {
 // after its read timestamp, including keys it never saw (phantoms in a
 // scanned range), which the versioned keys alone cannot tell cheaply.
 //
-// It holds only commits newer than the low watermark, and only while a
-// serializable read-write transaction is active, so it stays small.
+// It is pruned at each commit to the commits newer than the low watermark,
+// and emptied by the first commit made while no serializable read-write
+// transaction is active, so it stays small.
 type commitLog struct {
 	entries []logEntry // ascending commitTS
 }

@@ -70,6 +70,17 @@ func (db *DB) GC(maxVersions int) (GCStats, error) {
 		ok = it.SeekGE(c.next)
 	}
 	b := engine.NewBatch()
+	// A tombstone visible at the watermark may go only in the same batch as
+	// every older version of its key: deleted alone, it would uncover them.
+	// pending holds it until the walk has passed the key's last version.
+	var pending []byte
+	flushPending := func() {
+		if pending != nil {
+			b.Delete(pending)
+			st.Collected++
+			pending = nil
+		}
+	}
 	for ; ok && st.Examined < maxVersions; ok = it.Next() {
 		st.Examined++
 		prefix, ts, err := splitVersionKey(it.Key())
@@ -77,6 +88,7 @@ func (db *DB) GC(maxVersions int) (GCStats, error) {
 			return st, err
 		}
 		if !bytes.Equal(prefix, c.prefix) {
+			flushPending()
 			c.prefix = append(c.prefix[:0], prefix...)
 			c.seenVisible = false
 		}
@@ -89,12 +101,16 @@ func (db *DB) GC(maxVersions int) (GCStats, error) {
 			if err != nil {
 				return st, err
 			}
-			if !tombstone {
-				continue // the version the watermark snapshot reads: keep
+			if tombstone {
+				pending = bytes.Clone(it.Key())
 			}
+			continue // the version the watermark snapshot reads: keep
 		}
 		b.Delete(it.Key())
 		st.Collected++
+	}
+	if pending != nil && (!ok || !bytes.HasPrefix(it.Key(), c.prefix)) {
+		flushPending() // the walk reached the key's end within this pass
 	}
 	if err := it.Err(); err != nil {
 		return st, fmt.Errorf("mvcc: gc: %w", err)

@@ -1,7 +1,10 @@
 package mvcc
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aegisdb/aegis/engine"
@@ -100,4 +103,42 @@ func put(t testing.TB, db *DB, kvs ...string) uint64 {
 	}
 	mustCommit(t, txn)
 	return txn.CommitTS()
+}
+
+// dumpEngine renders every engine key, decoded, one per line.
+func dumpEngine(e engine.Engine) string {
+	it := e.NewIterator(engine.IterOptions{})
+	defer it.Close()
+	var sb strings.Builder
+	for ok := it.First(); ok; ok = it.Next() {
+		sb.WriteString(formatEngineKV(it.Key(), it.Value()))
+		sb.WriteByte('\n')
+	}
+	return sb.String()
+}
+
+// formatEngineKV renders one engine key and value the way doc.go draws them.
+func formatEngineKV(k, v []byte) string {
+	if bytes.HasPrefix(k, metaPrefix) {
+		n, err := decodeUint64(k, v)
+		if err != nil {
+			return fmt.Sprintf("meta %q = %x", k[len(metaPrefix):], v)
+		}
+		return fmt.Sprintf("meta %s = %d", k[len(metaPrefix):], n)
+	}
+	uk, ts, err := decodeVersionKey(k)
+	if err != nil {
+		return fmt.Sprintf("corrupt %x: %v", k, err)
+	}
+	if v == nil {
+		return fmt.Sprintf("%q@%d", uk, ts)
+	}
+	val, tomb, err := decodeValue(k, v)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("%q@%d = corrupt %x", uk, ts, v)
+	case tomb:
+		return fmt.Sprintf("%q@%d = tombstone", uk, ts)
+	}
+	return fmt.Sprintf("%q@%d = %q", uk, ts, val)
 }
