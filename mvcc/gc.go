@@ -17,6 +17,13 @@ type gcCursor struct {
 	// older than that is garbage).
 	prefix      []byte
 	seenVisible bool
+	// pending is a tombstone visible at the watermark, kept until the walk
+	// has passed every older version of its key (see GC).
+	pending []byte
+}
+
+func (c *gcCursor) reset() {
+	c.next, c.prefix, c.seenVisible, c.pending = nil, c.prefix[:0], false, nil
 }
 
 // GCStats describe one pass.
@@ -58,6 +65,22 @@ func (db *DB) GC(maxVersions int) (GCStats, error) {
 	horizon := db.horizon
 	db.activeMu.Unlock()
 
+	st, err := db.gcPass(wm, horizon, maxVersions)
+	if err != nil {
+		// The cursor may describe a batch that was never applied; start
+		// the next pass on a fresh cycle rather than trust it.
+		db.gcState.reset()
+		return st, err
+	}
+	db.m.gcPasses.Add(1)
+	if st.CycleDone {
+		db.m.gcCycles.Add(1)
+	}
+	db.m.versionsCollected.Add(uint64(st.Collected))
+	return st, nil
+}
+
+func (db *DB) gcPass(wm, horizon uint64, maxVersions int) (GCStats, error) {
 	st := GCStats{Watermark: wm}
 	c := &db.gcState
 	it := db.eng.NewIterator(engine.IterOptions{LowerBound: dataStart})
@@ -65,20 +88,22 @@ func (db *DB) GC(maxVersions int) (GCStats, error) {
 	var ok bool
 	if c.next == nil {
 		ok = it.First()
-		c.prefix, c.seenVisible = c.prefix[:0], false
+		c.reset()
 	} else {
 		ok = it.SeekGE(c.next)
 	}
 	b := engine.NewBatch()
-	// A tombstone visible at the watermark may go only in the same batch as
-	// every older version of its key: deleted alone, it would uncover them.
-	// pending holds it until the walk has passed the key's last version.
-	var pending []byte
+	carried := c.pending != nil
+	// A tombstone visible at the watermark may go only once every older
+	// version of its key is gone (in an earlier pass or in this batch):
+	// deleted first, it would uncover them. c.pending holds it until the
+	// walk has passed the key's last version, across passes if need be; no
+	// older version can appear meanwhile, since new ones are newer than wm.
 	flushPending := func() {
-		if pending != nil {
-			b.Delete(pending)
+		if c.pending != nil {
+			b.Delete(c.pending)
 			st.Collected++
-			pending = nil
+			c.pending = nil
 		}
 	}
 	for ; ok && st.Examined < maxVersions; ok = it.Next() {
@@ -102,15 +127,15 @@ func (db *DB) GC(maxVersions int) (GCStats, error) {
 				return st, err
 			}
 			if tombstone {
-				pending = bytes.Clone(it.Key())
+				c.pending = bytes.Clone(it.Key())
 			}
 			continue // the version the watermark snapshot reads: keep
 		}
 		b.Delete(it.Key())
 		st.Collected++
 	}
-	if pending != nil && (!ok || !bytes.HasPrefix(it.Key(), c.prefix)) {
-		flushPending() // the walk reached the key's end within this pass
+	if !ok || !bytes.HasPrefix(it.Key(), c.prefix) {
+		flushPending() // the walk is past the key's last version
 	}
 	if err := it.Err(); err != nil {
 		return st, fmt.Errorf("mvcc: gc: %w", err)
@@ -121,6 +146,14 @@ func (db *DB) GC(maxVersions int) (GCStats, error) {
 		c.next = nil
 		st.CycleDone = true
 	}
+	if carried && c.pending == nil {
+		// The tombstone's older versions went in an earlier, unsynced GC
+		// batch. The engine promises atomic batches, not that a crash
+		// keeps them in order, so make that one durable before this one.
+		if err := db.eng.Flush(); err != nil {
+			return st, fmt.Errorf("mvcc: gc: flushing before a tombstone delete: %w", err)
+		}
+	}
 	if st.Collected > 0 {
 		// The horizon goes in the same batch: if a crash loses the
 		// deletes, it loses the horizon with them. No sync: a lost GC
@@ -130,11 +163,6 @@ func (db *DB) GC(maxVersions int) (GCStats, error) {
 			return st, fmt.Errorf("mvcc: gc: applying %d deletes: %w", st.Collected, err)
 		}
 	}
-	db.m.gcPasses.Add(1)
-	if st.CycleDone {
-		db.m.gcCycles.Add(1)
-	}
-	db.m.versionsCollected.Add(uint64(st.Collected))
 	return st, nil
 }
 
