@@ -48,8 +48,8 @@ func runModel(t *testing.T, e engine.Engine, seed uint64, steps int) {
 	rng := rand.New(rand.NewPCG(seed, 0))
 	db := openDB(t, e, Options{GCBatchLimit: 7})
 	keys := []string{"", "\x00", "a", "a\x00", "a\x00b", "ab", "b", "c", "\xff"}
-	history := []map[string]string{{}}  // history[ts]: state after commit ts
-	written := []map[string]bool{nil}   // written[ts]: keys the commit at ts wrote
+	history := []map[string]string{{}} // history[ts]: state after commit ts
+	written := []map[string]bool{nil}  // written[ts]: keys the commit at ts wrote
 	var open []*modelTxn
 
 	randKey := func() string { return keys[rng.IntN(len(keys))] }
