@@ -77,3 +77,41 @@ func (t *Txn) readSetHas(key []byte) bool {
 	}
 	return false
 }
+
+// recentWrites maps each key written by a recent commit to the timestamp
+// of its last write, for the write-write check. Only commits newer than
+// the low watermark matter (every active snapshot is at or above it), so
+// older entries are swept out whenever the table has doubled since the
+// last sweep, which keeps the cost amortized O(1) per write. After a
+// restart the table starts empty, and correctly so: every transaction
+// then reads at or after the recovered clock.
+type recentWrites struct {
+	last      map[string]uint64
+	sweepSize int // sweep when the table reaches this size
+}
+
+const minSweepSize = 1024
+
+func (r *recentWrites) lastWrite(key []byte) (uint64, bool) {
+	ts, ok := r.last[string(key)]
+	return ts, ok
+}
+
+func (r *recentWrites) add(t *Txn, ts, watermark uint64) {
+	if r.last == nil {
+		r.last = map[string]uint64{}
+	}
+	t.writes.Ascend(func(w write) bool {
+		r.last[string(w.key)] = ts
+		return true
+	})
+	if len(r.last) < max(r.sweepSize, minSweepSize) {
+		return
+	}
+	for k, kts := range r.last {
+		if kts <= watermark {
+			delete(r.last, k)
+		}
+	}
+	r.sweepSize = 2 * len(r.last)
+}

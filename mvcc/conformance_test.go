@@ -307,3 +307,41 @@ func TestReopenRestoresClock(t *testing.T) {
 		wantGet(t, old, "a", "2", false)
 	})
 }
+
+// TestWriteWriteSurvivesSweeps checks the recent-writes table: a conflict
+// older than many sweeps of the table is still caught while the losing
+// transaction's snapshot is active, and the table shrinks once it is not.
+func TestWriteWriteSurvivesSweeps(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e engine.Engine) {
+		db := openDB(t, e, Options{})
+		old := begin(t, db, TxnOptions{})
+		mustPut(t, old, "k", "old")
+		put(t, db, "k", "winner")
+		for i := 0; i < 5*minSweepSize; i += 100 {
+			txn := begin(t, db, TxnOptions{})
+			for j := i; j < i+100; j++ {
+				mustPut(t, txn, fmt.Sprintf("filler%05d", j), "x")
+			}
+			mustCommit(t, txn)
+		}
+		if n := db.Metrics().RecentWrites; n < 5*minSweepSize {
+			t.Fatalf("table holds %d keys with an old snapshot active, want all %d", n, 5*minSweepSize+1)
+		}
+		var ce *ConflictError
+		if err := old.Commit(); !errors.As(err, &ce) || string(ce.Key) != "k" {
+			t.Fatalf("old commit: %v, want a conflict on k", err)
+		}
+		// With nothing active the next sweep (once the table has doubled)
+		// empties it but for the sweeping commit's own keys.
+		for i := 0; db.Metrics().RecentWrites > 100; i++ {
+			if i == 200 {
+				t.Fatalf("table still holds %d keys after %d more commits with no transaction active", db.Metrics().RecentWrites, i)
+			}
+			txn := begin(t, db, TxnOptions{})
+			for j := 0; j < 100; j++ {
+				mustPut(t, txn, fmt.Sprintf("more%03d-%02d", i, j), "x")
+			}
+			mustCommit(t, txn)
+		}
+	})
+}

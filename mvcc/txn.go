@@ -161,7 +161,7 @@ func (t *Txn) Commit() error {
 		return fmt.Errorf("%w (%w)", ErrFailed, db.failed)
 	}
 	if err := db.checkWriteWrite(t); err != nil {
-		db.countAbort(err)
+		db.m.abortWriteWrite.Add(1)
 		return err
 	}
 	if t.validatesReads() {
@@ -198,46 +198,22 @@ func (t *Txn) Commit() error {
 	needed, wm := db.activeSerial > 0, db.watermarkLocked()
 	db.activeMu.Unlock()
 	db.log.add(t, ts, needed, wm)
+	db.recent.add(t, ts, wm)
 	return nil
 }
 
 // checkWriteWrite enforces first-committer-wins: it fails if any key t
-// writes has a version newer than t's snapshot. Called under commitMu, so
-// no version can appear between the check and t's own Apply.
+// writes was committed by another transaction after t's read timestamp.
+// Called under commitMu, so nothing can commit between the check and t's
+// own Apply.
 func (db *DB) checkWriteWrite(t *Txn) error {
-	it := db.eng.NewIterator(engine.IterOptions{LowerBound: dataStart})
-	defer it.Close()
-	var prefix []byte
 	var err error
 	t.writes.Ascend(func(w write) bool {
-		prefix = appendPrefix(prefix[:0], w.key)
-		if !it.SeekGE(prefix) {
-			err = it.Err()
-			return err == nil // no version at or after this key: check the next
-		}
-		p, ts, splitErr := splitVersionKey(it.Key())
-		if splitErr != nil {
-			err = splitErr
-			return false
-		}
-		if bytes.Equal(p, prefix) && ts > t.readTS {
+		if ts, ok := db.recent.lastWrite(w.key); ok && ts > t.readTS {
 			err = &ConflictError{Kind: WriteWrite, Key: bytes.Clone(w.key), ReadTS: t.readTS, CommitTS: ts}
 			return false
 		}
 		return true
 	})
-	if err != nil {
-		if _, ok := err.(*ConflictError); !ok {
-			return fmt.Errorf("mvcc: write-write check: %w", err)
-		}
-	}
 	return err
-}
-
-func (db *DB) countAbort(err error) {
-	if ce, ok := err.(*ConflictError); ok && ce.Kind == WriteWrite {
-		db.m.abortWriteWrite.Add(1)
-		return
-	}
-	db.m.abortErr.Add(1)
 }
