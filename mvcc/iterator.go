@@ -70,6 +70,11 @@ type Iterator struct {
 	// The next visible committed entry, when engOK.
 	engOK            bool
 	engKey, engValue []byte
+	// Two buffers for decoded entries, used in turn: one holds the entry
+	// the caller sees, the other the look-ahead in engKey/engValue.
+	bufs   [2]struct{ key, value []byte }
+	bufIdx int
+	prefix []byte // scratch copy of the current encoded prefix
 
 	key, value []byte
 	err        error
@@ -145,14 +150,18 @@ func (it *Iterator) advanceEngine() {
 		}
 		var userKey []byte
 		if !tombstone {
-			if userKey, err = decodeUserKey(prefix); err != nil {
+			buf := &it.bufs[it.bufIdx]
+			it.bufIdx ^= 1
+			if userKey, err = appendUserKey(buf.key[:0], prefix); err != nil {
 				it.err = err
 				return
 			}
-			value = bytes.Clone(value)
+			buf.key = userKey
+			buf.value = append(buf.value[:0], value...)
+			value = buf.value
 		}
-		prefix = bytes.Clone(prefix)
-		it.skipPast(prefix)
+		it.prefix = append(it.prefix[:0], prefix...)
+		it.skipPast(it.prefix)
 		if !tombstone {
 			it.engOK, it.engKey, it.engValue = true, userKey, value
 			return

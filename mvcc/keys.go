@@ -91,7 +91,11 @@ func splitVersionKey(ek []byte) (prefix []byte, ts uint64, err error) {
 // decodeUserKey unescapes an encoded prefix (terminator included) into a
 // new slice.
 func decodeUserKey(prefix []byte) ([]byte, error) {
-	out := make([]byte, 0, len(prefix)-2)
+	return appendUserKey(make([]byte, 0, len(prefix)-2), prefix)
+}
+
+// appendUserKey appends the unescaped form of an encoded prefix to out.
+func appendUserKey(out, prefix []byte) ([]byte, error) {
 	for i := 0; i < len(prefix); i++ {
 		c := prefix[i]
 		if c != escapeByte {
