@@ -278,8 +278,16 @@ func TestTxnLifecycleErrors(t *testing.T) {
 		if m := db.Metrics(); m.ActiveTxns != 0 || m.ReadOnlyCommits != 1 || m.Aborts.Rollback != 0 {
 			t.Fatalf("metrics = %+v", m)
 		}
+		open := begin(t, db, TxnOptions{})
+		mustPut(t, open, "k", "v")
 		if err := db.Close(); err != nil {
 			t.Fatal(err)
+		}
+		if err := open.Commit(); !errors.Is(err, ErrClosed) {
+			t.Fatalf("commit after close: %v", err)
+		}
+		if err := db.Close(); !errors.Is(err, ErrClosed) {
+			t.Fatalf("second close: %v", err)
 		}
 		if _, err := db.Begin(TxnOptions{}); !errors.Is(err, ErrClosed) {
 			t.Fatalf("begin after close: %v", err)

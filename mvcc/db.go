@@ -143,8 +143,9 @@ func readMeta(e engine.Engine, key []byte) (uint64, error) {
 }
 
 // Close stops the background collector and makes later calls fail with
-// ErrClosed. Transactions still open fail when they next touch the DB's
-// state; Close does not close the engine.
+// ErrClosed: Begin, GC, and the Commit of a transaction still open (which
+// writes nothing). Reads of open transactions keep working as long as the
+// engine is open; Close does not close the engine.
 func (db *DB) Close() error {
 	db.activeMu.Lock()
 	if db.closed {
@@ -186,6 +187,12 @@ func (db *DB) Begin(opts TxnOptions) (*Txn, error) {
 		t.reads = map[string]struct{}{}
 	}
 	return t, nil
+}
+
+func (db *DB) isClosed() bool {
+	db.activeMu.Lock()
+	defer db.activeMu.Unlock()
+	return db.closed
 }
 
 // release removes a finished transaction from the active set.

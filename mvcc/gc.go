@@ -2,6 +2,7 @@ package mvcc
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"time"
 
@@ -191,6 +192,9 @@ func (db *DB) runGC() {
 		}
 		for {
 			st, err := db.GC(0)
+			if errors.Is(err, ErrClosed) {
+				return
+			}
 			if err != nil {
 				db.m.gcErrors.Add(1)
 				break

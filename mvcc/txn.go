@@ -156,6 +156,10 @@ func (t *Txn) Commit() error {
 
 	db.commitMu.Lock()
 	defer db.commitMu.Unlock()
+	if db.isClosed() {
+		db.m.abortErr.Add(1)
+		return ErrClosed
+	}
 	if db.failed != nil {
 		db.m.abortErr.Add(1)
 		return fmt.Errorf("%w (%w)", ErrFailed, db.failed)
