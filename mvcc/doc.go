@@ -82,8 +82,8 @@
 //   - Serializable validation is conservative: a scanned range counts as
 //     read in full even if the caller stopped early, and it checks keys,
 //     not values, so a write that changed nothing still conflicts.
-//   - Iterators go forward only, and see the transaction's own writes as
-//     they were when Scan was called.
+//   - Iterators see the transaction's own writes as they were when Scan
+//     was called. Reverse scans cost two seeks per key returned.
 //   - After an engine Apply fails, the DB refuses further commits
 //     (ErrFailed): the batch's fate is unknown, so reusing its timestamp
 //     would be unsafe. Reopen to recover.

@@ -82,7 +82,17 @@ func wantGet(t testing.TB, txn *Txn, k, want string, missing bool) {
 // scanAll returns the key=value pairs of txn.Scan(lower, upper).
 func scanAll(t testing.TB, txn *Txn, lower, upper []byte) []string {
 	t.Helper()
-	it := txn.Scan(lower, upper)
+	return drain(t, txn.Scan(lower, upper))
+}
+
+// scanReverseAll returns the key=value pairs of txn.ScanReverse(lower, upper).
+func scanReverseAll(t testing.TB, txn *Txn, lower, upper []byte) []string {
+	t.Helper()
+	return drain(t, txn.ScanReverse(lower, upper))
+}
+
+func drain(t testing.TB, it *Iterator) []string {
+	t.Helper()
 	defer it.Close()
 	var out []string
 	for it.Next() {

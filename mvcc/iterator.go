@@ -2,7 +2,9 @@ package mvcc
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"github.com/aegisdb/aegis/engine"
 )
@@ -17,8 +19,15 @@ const skipByNext = 4
 // merged with its own writes made before Scan was called. Close it when
 // done. Under Serializable the whole range joins the read set, even if the
 // caller stops early.
-func (t *Txn) Scan(lower, upper []byte) *Iterator {
-	it := &Iterator{txn: t}
+func (t *Txn) Scan(lower, upper []byte) *Iterator { return t.scan(lower, upper, false) }
+
+// ScanReverse is Scan in descending key order. It costs two engine seeks
+// per key returned (find the key's visible version, then step to the key
+// before it), since versions are laid out for forward reads.
+func (t *Txn) ScanReverse(lower, upper []byte) *Iterator { return t.scan(lower, upper, true) }
+
+func (t *Txn) scan(lower, upper []byte, reverse bool) *Iterator {
+	it := &Iterator{txn: t, reverse: reverse}
 	if t.done {
 		it.err = ErrTxnDone
 		return it
@@ -48,6 +57,9 @@ func (t *Txn) Scan(lower, upper []byte) *Iterator {
 		} else {
 			t.writes.AscendGreaterOrEqual(write{key: lower}, visit)
 		}
+		if reverse {
+			slices.Reverse(it.own)
+		}
 	}
 	return it
 }
@@ -59,12 +71,13 @@ func cloneBound(b []byte) []byte {
 	return append([]byte{}, b...)
 }
 
-// Iterator walks a transaction's view of a key range. Call Next before the
-// first Key. Key and Value are valid until the next call to Next.
+// Iterator walks a transaction's view of a key range, forward (Scan) or
+// backward (ScanReverse). Call Next before the first Key. Key and Value are valid until the next call to Next.
 type Iterator struct {
-	txn *Txn
-	eng engine.Iterator
-	own []write // the transaction's writes in range, ascending
+	txn     *Txn
+	reverse bool
+	eng     engine.Iterator
+	own     []write // the transaction's writes in range, in iteration order
 
 	started bool
 	// The next visible committed entry, when engOK.
@@ -75,6 +88,7 @@ type Iterator struct {
 	bufs   [2]struct{ key, value []byte }
 	bufIdx int
 	prefix []byte // scratch copy of the current encoded prefix
+	seek   []byte // scratch seek key for reverse scans
 
 	key, value []byte
 	err        error
@@ -92,7 +106,11 @@ func (it *Iterator) Next() bool {
 	}
 	if !it.started {
 		it.started = true
-		it.eng.First()
+		if it.reverse {
+			it.eng.Last()
+		} else {
+			it.eng.First()
+		}
 		it.advanceEngine()
 	}
 	for it.err == nil {
@@ -100,9 +118,12 @@ func (it *Iterator) Next() bool {
 		if !ownOK && !it.engOK {
 			return false
 		}
-		cmp := 1 // >0: the engine entry comes first
+		var cmp int // <0: the engine entry comes first
 		if ownOK && it.engOK {
 			cmp = bytes.Compare(it.engKey, it.own[0].key)
+			if it.reverse {
+				cmp = -cmp
+			}
 		} else if ownOK {
 			cmp = 1
 		} else {
@@ -127,9 +148,14 @@ func (it *Iterator) Next() bool {
 }
 
 // advanceEngine moves the engine iterator from its position to the newest
-// version at or below the read timestamp of the next user key that has a
-// live (non-tombstone) one, and leaves it positioned after that key.
+// version at or below the read timestamp of the next user key (in the
+// iteration's direction) that has a live (non-tombstone) one, and leaves
+// it positioned past that key.
 func (it *Iterator) advanceEngine() {
+	if it.reverse {
+		it.advanceEngineReverse()
+		return
+	}
 	it.engOK = false
 	readTS := it.txn.readTS
 	e := it.eng
@@ -169,6 +195,54 @@ func (it *Iterator) advanceEngine() {
 	}
 	if err := e.Err(); err != nil {
 		it.err = fmt.Errorf("mvcc: scan: %w", err)
+	}
+}
+
+// advanceEngineReverse is advanceEngine walking backwards. The iterator
+// sits on some version (the oldest, in practice) of a user key; seeking to
+// prefix|^readTS finds its visible version, and SeekLT(prefix) then moves
+// to the oldest version of the key before it.
+func (it *Iterator) advanceEngineReverse() {
+	it.engOK = false
+	e := it.eng
+	for e.Valid() {
+		prefix, _, err := splitVersionKey(e.Key())
+		if err != nil {
+			it.err = err
+			return
+		}
+		it.prefix = append(it.prefix[:0], prefix...)
+		it.seek = binary.BigEndian.AppendUint64(append(it.seek[:0], it.prefix...), ^it.txn.readTS)
+		target := it.seek
+		live := false
+		if e.SeekGE(target) && bytes.HasPrefix(e.Key(), it.prefix) {
+			value, tombstone, err := decodeValue(e.Key(), e.Value())
+			if err != nil {
+				it.err = err
+				return
+			}
+			if !tombstone {
+				buf := &it.bufs[it.bufIdx]
+				it.bufIdx ^= 1
+				if buf.key, err = appendUserKey(buf.key[:0], it.prefix); err != nil {
+					it.err = err
+					return
+				}
+				buf.value = append(buf.value[:0], value...)
+				it.engKey, it.engValue, live = buf.key, buf.value, true
+			}
+		} else if err := e.Err(); err != nil {
+			it.err = fmt.Errorf("mvcc: reverse scan: %w", err)
+			return
+		}
+		e.SeekLT(it.prefix)
+		if live {
+			it.engOK = true
+			return
+		}
+	}
+	if err := e.Err(); err != nil {
+		it.err = fmt.Errorf("mvcc: reverse scan: %w", err)
 	}
 }
 

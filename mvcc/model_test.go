@@ -134,6 +134,10 @@ func runModel(t *testing.T, e engine.Engine, seed uint64, steps int) {
 			if got := scanAll(t, m.txn, lower, upper); !slices.Equal(got, want) {
 				t.Fatalf("step %d: scan [%q, %q) at ts %d = %q, want %q (own %v)\n%s", step, lower, upper, m.readTS, got, want, m.own, dumpEngine(e))
 			}
+			slices.Reverse(want)
+			if got := scanReverseAll(t, m.txn, lower, upper); !slices.Equal(got, want) {
+				t.Fatalf("step %d: reverse scan [%q, %q) at ts %d = %q, want %q (own %v)\n%s", step, lower, upper, m.readTS, got, want, m.own, dumpEngine(e))
+			}
 		case op < 17: // commit
 			finish(i)
 			var wantKind ConflictKind

@@ -22,7 +22,7 @@ import (
 //
 //	begin t=<name> [iso=serializable] [readonly] [asof=<ts>]
 //	put t=<name> k=<key> v=<value>       delete t=<name> k=<key>
-//	get t=<name> k=<key>                 scan t=<name> [lower=<key>] [upper=<key>]
+//	get t=<name> k=<key>                 scan t=<name> [lower=<key>] [upper=<key>] [reverse]
 //	commit t=<name>                      rollback t=<name>
 //	gc [limit=<versions>]                engine (dump every engine key)
 //	metrics
@@ -104,7 +104,11 @@ func runSessionCmd(t *testing.T, db *DB, e engine.Engine, txns map[string]*Txn, 
 		if td.HasArg("upper") {
 			upper = []byte(arg("upper"))
 		}
-		it := txn().Scan(lower, upper)
+		scan := txn().Scan
+		if td.HasArg("reverse") {
+			scan = txn().ScanReverse
+		}
+		it := scan(lower, upper)
 		defer it.Close()
 		var sb strings.Builder
 		for it.Next() {
