@@ -103,7 +103,9 @@ func DecodeBatch(data []byte) (*Batch, error) {
 	if len(data) < batchHeaderLen {
 		return nil, fmt.Errorf("engine: batch of %d bytes is shorter than its %d-byte header: %w", len(data), batchHeaderLen, ErrCorruptBatch)
 	}
-	b := &Batch{repr: data, count: binary.LittleEndian.Uint32(data)}
+	// Cap the alias at len(data): a Put on the decoded batch must copy,
+	// not append into whatever the caller keeps after data.
+	b := &Batch{repr: data[:len(data):len(data)], count: binary.LittleEndian.Uint32(data)}
 	if err := b.ForEach(func(OpKind, []byte, []byte) error { return nil }); err != nil {
 		return nil, err
 	}

@@ -19,6 +19,13 @@ type Engine interface {
 	// all of them are there or none is. With opts.Sync the batch is durable
 	// when Apply returns; without it a crash may lose it (whole).
 	// Apply does not retain b; the caller may reuse it.
+	//
+	// Durability is ordered: after a crash the engine holds a prefix of
+	// the batches it applied, all of them up to some point and none after,
+	// and that prefix includes every batch up to the last one whose synced
+	// Apply (or Flush) returned nil. A synced batch thus makes every
+	// earlier batch durable too. A batch whose Apply returned an error may
+	// be there or not, but whole or not at all.
 	Apply(b *Batch, opts WriteOptions) error
 	// NewIterator returns an iterator over the keys in
 	// [opts.LowerBound, opts.UpperBound). It starts unpositioned; call a
@@ -98,6 +105,10 @@ func (o Options) FileSystem() vfs.FS {
 // Metrics are an engine's counters. The common fields are kept by every
 // backend; Details carries the counters only one backend has (WAL syncs,
 // buffer pool hits, compactions...), named in Prometheus style.
+//
+// The batch counters count what was handed to Apply, not its effect: a put
+// over an existing key, a delete of a missing key and a repeated key within
+// one batch each count once.
 type Metrics struct {
 	Backend         string
 	Gets            uint64

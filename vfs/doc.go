@@ -10,4 +10,54 @@
 // returns, and a file's existence (create, remove, rename) once SyncDir on
 // its directory returns. WriteFileAtomic builds the usual
 // write-temp/sync/rename/sync-dir sequence on top.
+//
+// # MemFS
+//
+// MemFS (NewMem) keeps everything in memory and tracks, for every inode,
+// what is durable:
+//
+//	directory inode                    file inode
+//	  entries        name -> inode       data     bytes now
+//	  durableEntries name -> inode       synced   bytes at the last Sync
+//	    (as of the last SyncDir)         pending  [write off,bytes | truncate size]...
+//
+// File.Sync folds pending into synced; SyncDir copies entries to
+// durableEntries. CrashClone builds a new MemFS from the durable view: it
+// walks durableEntries from the root and gives each file its synced bytes
+// plus the pending changes its CrashMode lets through (none; a prefix with
+// the last write torn; or a random subset, each possibly torn). The original
+// is left as it was, so goroutines of the "crashed" process may go on
+// writing into it while the test reopens the store on the clone.
+//
+// A typical crash test:
+//
+//	mem := vfs.NewMem()
+//	db := open(mem)
+//	... write, some with sync ...
+//	after := mem.CrashClone(vfs.CrashOptions{Mode: vfs.CrashTornTail, Rand: r})
+//	db2 := open(after) // every synced write must be there, nothing half-there
+//
+// Simplifications of MemFS, each on the side of simplicity:
+//   - Directories are durable as soon as MkdirAll makes them; only entries
+//     created, removed or renamed inside a directory wait for SyncDir.
+//     Removing or renaming a directory does wait for SyncDir on its parent.
+//   - A rename is durable only once SyncDir has run on the directory that
+//     gains the name and on the one that loses it. If only the new parent is
+//     synced, the inode survives a crash under both names, like a hard link.
+//   - A truncation is never torn; it survives a crash whole or not at all.
+//   - File modes, owners, timestamps across crashes and hard links made on
+//     purpose are not modelled; SyncDir on a file is an error, not an fsync.
+//   - Unsynced changes are kept as copies until Sync, so a file written much
+//     and never synced costs about twice its size in memory.
+//   - Lock is a per-MemFS table, not a lock between processes.
+//
+// Names are cleaned with path/filepath and taken from the root, so "a/b"
+// and "/a/b" are one file.
+//
+// # Tests
+//
+// The behaviour tests run the same cases against Default (in a temporary
+// directory) and MemFS. The crash tests are randomized with a seed that is
+// logged; AEGIS_SEED=n replays one and AEGIS_CRASH_ITERATIONS=n runs n
+// rounds instead of the default few hundred.
 package vfs

@@ -29,14 +29,17 @@ type iterator struct {
 func (it *iterator) inUpper(k []byte) bool { return it.upper == nil || bytes.Compare(k, it.upper) < 0 }
 func (it *iterator) inLower(k []byte) bool { return it.lower == nil || bytes.Compare(k, it.lower) >= 0 }
 
-// fillForward loads items >= from (or > from when exclusive) within bounds.
+// fillForward loads the run of items within bounds that starts at from:
+// at the first key >= from, or > from when exclusive. A nil from means
+// the start of the range. (Callers pass the empty key as a non-nil slice:
+// the empty key is a real key.)
 func (it *iterator) fillForward(from []byte, exclusive bool) bool {
 	it.buf, it.pos, it.forward = it.buf[:0], 0, true
 	if it.lower != nil && (from == nil || bytes.Compare(from, it.lower) < 0) {
 		from, exclusive = it.lower, false
 	}
 	visit := func(x item) bool {
-		if exclusive && bytes.Equal(x.key, from) {
+		if exclusive && from != nil && bytes.Equal(x.key, from) {
 			return true
 		}
 		if !it.inUpper(x.key) {
@@ -54,14 +57,16 @@ func (it *iterator) fillForward(from []byte, exclusive bool) bool {
 	return len(it.buf) > 0
 }
 
-// fillBackward loads items < from (or <= from when inclusive) within bounds.
+// fillBackward loads the run of items within bounds that ends at from,
+// walking down: from the last key < from, or <= from when inclusive. A nil
+// from means the end of the range.
 func (it *iterator) fillBackward(from []byte, inclusive bool) bool {
 	it.buf, it.pos, it.forward = it.buf[:0], 0, false
 	if it.upper != nil && (from == nil || bytes.Compare(from, it.upper) >= 0) {
 		from, inclusive = it.upper, false
 	}
 	visit := func(x item) bool {
-		if !inclusive && bytes.Equal(x.key, from) {
+		if !inclusive && from != nil && bytes.Equal(x.key, from) {
 			return true
 		}
 		if !it.inLower(x.key) {
@@ -77,6 +82,15 @@ func (it *iterator) fillBackward(from []byte, inclusive bool) bool {
 	}
 	it.exhausted = len(it.buf) < chunk
 	return len(it.buf) > 0
+}
+
+// nonNil turns a nil seek key into the empty key, which it means: the
+// fill functions read nil as "no limit".
+func nonNil(key []byte) []byte {
+	if key == nil {
+		return []byte{}
+	}
+	return key
 }
 
 func (it *iterator) First() bool {
@@ -97,14 +111,14 @@ func (it *iterator) SeekGE(key []byte) bool {
 	if it.err != nil {
 		return false
 	}
-	return it.fillForward(key, false)
+	return it.fillForward(nonNil(key), false)
 }
 
 func (it *iterator) SeekLT(key []byte) bool {
 	if it.err != nil {
 		return false
 	}
-	return it.fillBackward(key, false)
+	return it.fillBackward(nonNil(key), false)
 }
 
 func (it *iterator) Next() bool {
@@ -143,10 +157,24 @@ func (it *iterator) Prev() bool {
 	return it.fillBackward(it.buf[len(it.buf)-1].key, false)
 }
 
-func (it *iterator) Valid() bool   { return it.err == nil && it.pos < len(it.buf) }
-func (it *iterator) Key() []byte   { return it.buf[it.pos].key }
-func (it *iterator) Value() []byte { return it.buf[it.pos].value }
-func (it *iterator) Err() error    { return it.err }
+func (it *iterator) Valid() bool { return it.err == nil && it.pos < len(it.buf) }
+
+// Key and Value return nil when the iterator is not at a key, rather than
+// panicking on a caller's slip.
+func (it *iterator) Key() []byte {
+	if !it.Valid() {
+		return nil
+	}
+	return it.buf[it.pos].key
+}
+
+func (it *iterator) Value() []byte {
+	if !it.Valid() {
+		return nil
+	}
+	return it.buf[it.pos].value
+}
+func (it *iterator) Err() error { return it.err }
 
 func (it *iterator) Close() error {
 	it.tree, it.buf = nil, nil

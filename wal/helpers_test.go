@@ -1,0 +1,7 @@
+package wal
+
+import "time"
+
+const time1ms = time.Millisecond
+
+func waitABit() { time.Sleep(time.Millisecond) }
