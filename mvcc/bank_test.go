@@ -348,14 +348,9 @@ func TestBankCrashSimulated(t *testing.T) {
 	}
 }
 
-// crashFS makes a file system that can crash, for TestBankCrashBackends.
-// It is nil until vfs.MemFS lands; then set it to
-//
-//	func() (vfs.FS, func() vfs.FS) {
-//		fs := vfs.NewMem()
-//		return fs, func() vfs.FS { return fs.CrashClone(vfs.CrashOptions{Mode: vfs.CrashDropUnsynced}) }
-//	}
-var crashFS func() (fs vfs.FS, crash func() vfs.FS)
+// crashModes are the vfs crash modes the backends' bank test runs under:
+// a WAL must survive losing its unsynced tail, and losing it torn.
+var crashModes = []vfs.CrashMode{vfs.CrashDropUnsynced, vfs.CrashTornTail}
 
 // TestBankCrashBackends runs bankCrash on every registered backend that
 // keeps data in files (all but memory), on a crashing file system.
@@ -369,24 +364,24 @@ func TestBankCrashBackends(t *testing.T) {
 	if len(names) == 0 {
 		t.Skipf("no crash-capable backend registered (have %s); TestBankCrashSimulated covers the logic", strings.Join(engine.Backends(), ", "))
 	}
-	if crashFS == nil {
-		t.Skipf("backends %s could crash, but crashFS is not wired to vfs.MemFS yet (see bank_test.go)", strings.Join(names, ", "))
-	}
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	for _, name := range names {
-		for _, syncOnCommit := range []bool{true, false} {
-			t.Run(fmt.Sprintf("%s/sync=%t", name, syncOnCommit), func(t *testing.T) {
-				fs, crash := crashFS()
-				opts := engine.Options{FS: fs, Dir: "db"}
-				bankCrash(t, syncOnCommit, seed,
-					func() (engine.Engine, error) { return engine.Open(name, opts) },
-					func(engine.Engine) (func() (engine.Engine, error), error) {
-						after := opts
-						after.FS = crash()
-						return func() (engine.Engine, error) { return engine.Open(name, after) }, nil
-					})
-			})
+		for _, mode := range crashModes {
+			for _, syncOnCommit := range []bool{true, false} {
+				t.Run(fmt.Sprintf("%s/%s/sync=%t", name, mode, syncOnCommit), func(t *testing.T) {
+					fs := vfs.NewMem()
+					rng := rand.New(rand.NewPCG(seed, uint64(mode)))
+					opts := engine.Options{FS: fs, Dir: "db"}
+					bankCrash(t, syncOnCommit, seed,
+						func() (engine.Engine, error) { return engine.Open(name, opts) },
+						func(engine.Engine) (func() (engine.Engine, error), error) {
+							after := opts
+							after.FS = fs.CrashClone(vfs.CrashOptions{Mode: mode, Rand: rng})
+							return func() (engine.Engine, error) { return engine.Open(name, after) }, nil
+						})
+				})
+			}
 		}
 	}
 }

@@ -92,10 +92,14 @@
 //
 // # Tests
 //
-// The conformance, bank, history and golden-session tests run on every
-// backend in engine.Backends() (importing engine/backends). The bank
-// test's crash phase needs a crash-capable backend on a vfs; none is
-// registered yet, so it runs against a memory wrapper that forgets
-// unsynced batches, and skips the vfs part with a message. AEGIS_LONG=1
-// makes the bank and history tests run longer.
+// The conformance, model, bank, history (porcupine) and golden-session
+// (testdata/sessions) tests run on every backend in engine.Backends()
+// (importing engine/backends). The bank test's crash check (bankCrash)
+// takes an open function and a crash function: TestBankCrashBackends runs
+// it on every registered backend but memory, on vfs.MemFS crashed with
+// CrashDropUnsynced and CrashTornTail, and skips with a message while no
+// such backend is registered; TestBankCrashSimulated runs it today on a
+// memory wrapper that forgets unsynced batches. AEGIS_LONG=1 makes the
+// model, bank and history tests run far longer (about 80 s with -race);
+// AEGIS_SEED=<n> replays a model-test seed.
 package mvcc
