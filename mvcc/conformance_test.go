@@ -353,3 +353,58 @@ func TestWriteWriteSurvivesSweeps(t *testing.T) {
 		}
 	})
 }
+
+// failingEngine fails every Apply with err once armed.
+type failingEngine struct {
+	engine.Engine
+	err error
+}
+
+func (f *failingEngine) Apply(b *engine.Batch, opts engine.WriteOptions) error {
+	if f.err != nil {
+		return f.err
+	}
+	return f.Engine.Apply(b, opts)
+}
+
+func TestEngineFailureStopsCommits(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e engine.Engine) {
+		fe := &failingEngine{Engine: e}
+		db := openDB(t, fe, Options{})
+		put(t, db, "a", "1")
+
+		// A batch the engine refuses whole leaves the DB usable.
+		fe.err = fmt.Errorf("test: %w", engine.ErrValueTooLarge)
+		txn := begin(t, db, TxnOptions{})
+		mustPut(t, txn, "a", "huge")
+		if err := txn.Commit(); !errors.Is(err, engine.ErrValueTooLarge) {
+			t.Fatalf("commit: %v", err)
+		}
+		fe.err = nil
+		put(t, db, "a", "2")
+
+		// An I/O failure leaves the batch's fate unknown: no more commits.
+		ioErr := errors.New("test: fsync failed")
+		fe.err = ioErr
+		txn = begin(t, db, TxnOptions{})
+		mustPut(t, txn, "a", "3")
+		if err := txn.Commit(); !errors.Is(err, ioErr) {
+			t.Fatalf("commit: %v", err)
+		}
+		fe.err = nil
+		txn = begin(t, db, TxnOptions{})
+		mustPut(t, txn, "b", "1")
+		if err := txn.Commit(); !errors.Is(err, ErrFailed) || !errors.Is(err, ioErr) {
+			t.Fatalf("commit after failure: %v, want ErrFailed wrapping the cause", err)
+		}
+		if m := db.Metrics(); m.Aborts.EngineError != 3 || m.Commits != 2 {
+			t.Fatalf("metrics = %+v", m)
+		}
+		// Reopening recovers from what the engine holds.
+		db.Close()
+		db2 := openDB(t, e, Options{})
+		check := begin(t, db2, TxnOptions{ReadOnly: true})
+		defer check.Rollback()
+		wantGet(t, check, "a", "2", false)
+	})
+}

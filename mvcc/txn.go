@@ -2,6 +2,7 @@ package mvcc
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 
 	"github.com/google/btree"
@@ -139,7 +140,10 @@ func (t *Txn) Rollback() {
 
 // Commit writes the buffered writes as one engine batch stamped with a new
 // commit timestamp, or returns an error matching ErrConflict (retryable)
-// and writes nothing. Either way the transaction is finished.
+// and writes nothing. If the engine fails the batch, Commit returns its
+// error and, unless the engine rejected the batch whole (key or value too
+// large), every later commit fails with ErrFailed. Either way the
+// transaction is finished.
 func (t *Txn) Commit() error {
 	if t.done {
 		return ErrTxnDone
@@ -185,10 +189,14 @@ func (t *Txn) Commit() error {
 	})
 	b.Put(clockKey, encodeUint64(ts))
 	if err := db.eng.Apply(b, engine.WriteOptions{Sync: db.opts.SyncOnCommit}); err != nil {
+		db.m.abortErr.Add(1)
+		if errors.Is(err, engine.ErrKeyTooLarge) || errors.Is(err, engine.ErrValueTooLarge) {
+			// The engine rejected the batch before applying any of it.
+			return fmt.Errorf("mvcc: commit: %w", err)
+		}
 		// The batch may or may not have reached the engine; reusing ts
 		// could overwrite it, so stop committing until a reopen.
 		db.failed = err
-		db.m.abortErr.Add(1)
 		return fmt.Errorf("mvcc: commit at ts %d: %w", ts, err)
 	}
 	db.lastCommitted.Store(ts)
