@@ -4,6 +4,15 @@
 //
 // Uses: engine. Used by: the data models (model/...), sql, replication.
 //
+//	db, err := mvcc.Open(eng, mvcc.Options{SyncOnCommit: true})
+//	txn, err := db.Begin(mvcc.TxnOptions{Isolation: mvcc.Serializable})
+//	v, err := txn.Get(k)                  // ErrNotFound
+//	err = txn.Put(k, v); err = txn.Delete(k)
+//	it := txn.Scan(lower, upper)          // or ScanReverse; for it.Next() { it.Key(), it.Value() }
+//	err = txn.Commit()                    // errors.Is(err, mvcc.ErrConflict): retry
+//	txn.Rollback()
+//	m := db.Metrics()                     // commits, aborts by reason, GC
+//
 // # Key layout
 //
 // Every committed write becomes a new engine key; nothing is updated in
@@ -68,7 +77,11 @@
 // Options.GCBatchLimit versions, resuming where the last pass stopped, in a
 // background goroutine every Options.GCInterval (DB.GC and DB.GCCycle run
 // it by hand). Before deleting, GC raises the horizon below which Begin
-// refuses AsOf (ErrSnapshotTooOld).
+// refuses AsOf (ErrSnapshotTooOld). A tombstone is deleted only in the
+// batch that deletes the last versions under it, or after them: if a pass
+// ends inside its key, the tombstone waits in the cursor for a later pass,
+// and the engine is flushed first so no crash can keep the tombstone's
+// delete but lose the earlier ones.
 //
 // # Simplifications
 //
