@@ -61,7 +61,8 @@ type TxnOptions struct {
 	// AsOf, when nonzero, reads the database as it was right after the
 	// commit with that timestamp (time travel). Such a transaction is
 	// read-only. Begin fails with ErrSnapshotTooOld if the garbage
-	// collector may already have dropped versions it needs.
+	// collector may already have dropped versions it needs; to keep a
+	// timestamp readable, keep a transaction at or below it open.
 	AsOf uint64
 }
 
