@@ -408,3 +408,42 @@ func TestEngineFailureStopsCommits(t *testing.T) {
 		wantGet(t, check, "a", "2", false)
 	})
 }
+
+// TestCorruptEngineData: bytes in the engine that are not mvcc versions
+// give ErrCorrupt from Open, Get, Scan and GC, never a panic.
+func TestCorruptEngineData(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e engine.Engine) {
+		raw := func(k, v string) {
+			b := engine.NewBatch()
+			b.Put([]byte(k), []byte(v))
+			if err := e.Apply(b, engine.WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		raw(string(clockKey), "short")
+		if _, err := Open(e, Options{GCInterval: -1}); !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("open with a 5-byte clock: %v", err)
+		}
+		raw(string(clockKey), string(encodeUint64(5)))
+		db := openDB(t, e, Options{})
+		raw(string(appendVersionKey(nil, []byte("bad-value"), 1)), "\x07junk")
+		raw("bad-key\x00\x01\x00", "\x01v") // too short for a timestamp
+		txn := begin(t, db, TxnOptions{ReadOnly: true})
+		defer txn.Rollback()
+		if _, err := txn.Get([]byte("bad-value")); !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("get of a corrupt value: %v", err)
+		}
+		for _, scan := range []func([]byte, []byte) *Iterator{txn.Scan, txn.ScanReverse} {
+			it := scan(nil, nil)
+			for it.Next() {
+			}
+			if !errors.Is(it.Err(), ErrCorrupt) {
+				t.Fatalf("scan over corrupt versions: %v", it.Err())
+			}
+			it.Close()
+		}
+		if _, err := db.GCCycle(); !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("gc over corrupt versions: %v", err)
+		}
+	})
+}
