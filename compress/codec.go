@@ -50,7 +50,7 @@ func Lookup(name string) (Codec, error) {
 			return c, nil
 		}
 	}
-	return nil, fmt.Errorf("compress: codec %q: %w (allowed: %s)", name, ErrUnknownCodec, strings.Join(Names(), ", "))
+	return nil, fmt.Errorf("%w %q (allowed: %s)", ErrUnknownCodec, name, strings.Join(Names(), ", "))
 }
 
 // ByID returns the codec whose ID is id, as read from a block trailer.
@@ -58,7 +58,7 @@ func ByID(id byte) (Codec, error) {
 	if int(id) < len(codecs) {
 		return codecs[id], nil
 	}
-	return nil, fmt.Errorf("compress: codec id %d: %w (allowed: 0 to %d)", id, ErrUnknownCodec, len(codecs)-1)
+	return nil, fmt.Errorf("%w id %d (allowed: 0 to %d)", ErrUnknownCodec, id, len(codecs)-1)
 }
 
 // Names returns the names of all codecs in ID order. The slice is the

@@ -37,13 +37,15 @@
 //	after := mem.CrashClone(vfs.CrashOptions{Mode: vfs.CrashTornTail, Rand: r})
 //	db2 := open(after) // every synced write must be there, nothing half-there
 //
-// Simplifications of MemFS, each on the side of simplicity:
+// Simplifications of MemFS:
 //   - Directories are durable as soon as MkdirAll makes them; only entries
 //     created, removed or renamed inside a directory wait for SyncDir.
 //     Removing or renaming a directory does wait for SyncDir on its parent.
 //   - A rename is durable only once SyncDir has run on the directory that
 //     gains the name and on the one that loses it. If only the new parent is
 //     synced, the inode survives a crash under both names, like a hard link.
+//     A directory, though, keeps only the first name that a depth-first walk
+//     from the root in sorted order reaches, so the clone stays a tree.
 //   - A truncation is never torn; it survives a crash whole or not at all.
 //   - File modes, owners, timestamps across crashes and hard links made on
 //     purpose are not modelled; SyncDir on a file is an error, not an fsync.
@@ -53,6 +55,34 @@
 //
 // Names are cleaned with path/filepath and taken from the root, so "a/b"
 // and "/a/b" are one file.
+//
+// # FaultFS
+//
+// FaultFS (NewFaultFS) wraps any FS, MemFS or the OS, and fails the calls
+// its rules pick, returning ErrInjected (or the rule's Err) wrapped in an
+// *fs.PathError or *os.LinkError. A rule watches a set of operations (Op
+// flags) on base names matching a pattern, and fires on its Nth matching
+// call, on every call after the AfterNth, or with a probability drawn from
+// the FaultFS seed. A failed call does not reach the inner FS, except that a
+// PartialWrite rule passes a strict prefix of the bytes on first: a short
+// write. The usual test fails the Nth operation for N = 1, 2, ... until the
+// run succeeds, crashing the MemFS under it after each failure:
+//
+//	for n := 1; ; n++ {
+//		mem := vfs.NewMem()
+//		ffs := vfs.NewFaultFS(mem, uint64(n))
+//		ffs.AddRule(vfs.Rule{Ops: vfs.OpAll, Nth: n})
+//		err := run(ffs)
+//		check(mem.CrashClone(vfs.CrashOptions{Mode: vfs.CrashDropUnsynced}))
+//		if err == nil {
+//			break
+//		}
+//	}
+//
+// FaultFS's own simplifications: List, Stat, File.Size and File.Close are
+// never failed; a failed Sync simply leaves the data unsynced (it does not
+// model a kernel that drops dirty pages after a failed fsync); concurrent
+// calls are deterministic only as far as their order is.
 //
 // # Tests
 //

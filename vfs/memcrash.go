@@ -50,10 +50,13 @@ type CrashOptions struct {
 // handles on m (say, of goroutines of the "dead" process) keep writing into
 // m without touching the clone.
 //
-// It panics if opts.Mode needs a Rand and none is given: that is a broken
-// test, not bad input.
+// It panics on an unknown mode, or if the mode needs a Rand and none is
+// given: that is a broken test, not bad input.
 func (m *MemFS) CrashClone(opts CrashOptions) *MemFS {
-	if opts.Mode != CrashDropUnsynced && opts.Rand == nil {
+	switch {
+	case opts.Mode < CrashDropUnsynced || opts.Mode > CrashRandomWrites:
+		panic("vfs: CrashClone: unknown " + opts.Mode.String())
+	case opts.Mode != CrashDropUnsynced && opts.Rand == nil:
 		panic("vfs: CrashClone: mode " + opts.Mode.String() + " needs a Rand")
 	}
 	m.mu.RLock()
@@ -81,7 +84,14 @@ func (c *crashCloner) clone(n *memNode) *memNode {
 		cl.modTime = n.modTime
 		c.done[n] = cl
 		for _, name := range sortedNames(n.durableEntries) {
-			child := c.clone(n.durableEntries[name])
+			orig := n.durableEntries[name]
+			if _, seen := c.done[orig]; seen && orig.dir {
+				// Unsynced directory renames can leave a directory durable
+				// under two parents, even inside itself. A directory has one
+				// parent, so the first reached in the walk keeps it.
+				continue
+			}
+			child := c.clone(orig)
 			cl.entries[name] = child
 			cl.durableEntries[name] = child
 		}

@@ -248,8 +248,9 @@ type pendingWrite struct {
 }
 
 // randomPending makes durable contents and a list of unsynced writes on
-// file "f" of a new MemFS. Every byte written is distinct from the zero
-// and from the durable bytes so the tests can tell where a byte came from.
+// file "f" of a new MemFS. Every byte written is distinct from the zero,
+// from the durable bytes and from every other byte written, so the tests
+// can tell where each byte came from.
 func randomPending(t *testing.T, r *rand.Rand, appendOnly bool) (*MemFS, []byte, []pendingWrite) {
 	m := NewMem()
 	durable := bytes.Repeat([]byte{'d'}, r.IntN(20))
@@ -260,7 +261,10 @@ func randomPending(t *testing.T, r *rand.Rand, appendOnly bool) (*MemFS, []byte,
 	var writes []pendingWrite
 	end := int64(len(durable))
 	for i := range r.IntN(6) {
-		data := bytes.Repeat([]byte{byte('A' + i)}, 1+r.IntN(10))
+		data := make([]byte, 1+r.IntN(10))
+		for j := range data {
+			data[j] = byte(128 + 16*i + j) // names its write and its place in it
+		}
 		off := end
 		if !appendOnly {
 			off = r.Int64N(end + 10)
@@ -375,13 +379,20 @@ func TestCrashDeterministic(t *testing.T) {
 	}
 }
 
-func TestCrashCloneNeedsRand(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Fatal("CrashClone without a Rand did not panic")
-		}
-	}()
-	NewMem().CrashClone(CrashOptions{Mode: CrashTornTail})
+func TestCrashCloneMisuse(t *testing.T) {
+	for name, opts := range map[string]CrashOptions{
+		"no rand":      {Mode: CrashTornTail},
+		"unknown mode": {Mode: CrashMode(9), Rand: rand.New(rand.NewPCG(1, 1))},
+	} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Fatal("CrashClone did not panic")
+				}
+			}()
+			NewMem().CrashClone(opts)
+		})
+	}
 }
 
 func TestMemString(t *testing.T) {
@@ -400,5 +411,25 @@ func TestMemString(t *testing.T) {
 		"    - c size=4 synced=4\n"
 	if got := m.String(); got != want {
 		t.Fatalf("String() =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestCrashDirectoryCycle makes unsynced directory renames whose durable
+// entries form a cycle; the clone must still be a tree.
+func TestCrashDirectoryCycle(t *testing.T) {
+	m := NewMem()
+	must(t, m.MkdirAll("/a"))
+	must(t, m.MkdirAll("/b"))
+	must(t, m.Rename("/b", "/a/b"))
+	must(t, m.SyncDir("/a")) // durable: / {a b}, a {b}
+	must(t, m.Rename("/a/b", "/b"))
+	must(t, m.Rename("/a", "/b/a"))
+	must(t, m.SyncDir("/b")) // durable: b {a}, so a -> b -> a
+	crashed := m.CrashClone(CrashOptions{Mode: CrashDropUnsynced})
+	// Depth first in sorted order: / reaches a, a reaches b, and b's own
+	// entry for a is dropped, as is /'s second name for b.
+	want := "/\n  a/\n    b/\n"
+	if got := crashed.String(); got != want {
+		t.Fatalf("clone =\n%s\nwant\n%s", got, want)
 	}
 }

@@ -164,7 +164,14 @@ func resize(data []byte, size int64) []byte {
 	if size <= old {
 		return data[:size]
 	}
-	data = slices.Grow(data, int(size-old))[:size]
+	if size > int64(cap(data)) {
+		// Double, rather than append's gentler growth for large slices, so
+		// that a log appended in small writes is copied about once.
+		grown := make([]byte, old, max(size, 2*int64(cap(data))))
+		copy(grown, data)
+		data = grown
+	}
+	data = data[:size]
 	clear(data[old:])
 	return data
 }

@@ -120,21 +120,21 @@ func (m *MemFS) parent(name string) (*memNode, string, error) {
 // that same inode (a change that is durable only after Sync); a new file's
 // name is durable only after SyncDir on its directory.
 func (m *MemFS) Create(name string) (File, error) {
-	return m.openWritable(name, "open", true)
+	return m.openWritable(name, true)
 }
 
 // OpenReadWrite opens name for reading and writing, creating it if needed;
 // the write position is the end of the file.
 func (m *MemFS) OpenReadWrite(name string) (File, error) {
-	return m.openWritable(name, "open", false)
+	return m.openWritable(name, false)
 }
 
-func (m *MemFS) openWritable(name, op string, truncate bool) (File, error) {
+func (m *MemFS) openWritable(name string, truncate bool) (File, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	n, err := m.createLocked(name)
 	if err != nil {
-		return nil, &fs.PathError{Op: op, Path: name, Err: err}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	if truncate && len(n.data) > 0 {
 		n.change(memChange{truncate: true, off: 0})

@@ -9,7 +9,8 @@
 //
 // google/btree has no cursors, only callbacks, so an iterator works on a
 // copy-on-write Clone of the tree taken when it is created (O(1); writers
-// then copy the nodes they change) and copies out runs of 64 items per
+// then copy the nodes they change) and copies out runs of items (4 after a
+// seek, doubling to 64 as a scan goes on) per
 // descent. An iterator therefore sees the engine as of its creation, which
 // the engine interface allows.
 package memory

@@ -9,10 +9,17 @@ import (
 	"github.com/aegisdb/aegis/engine"
 )
 
-// chunk is how many items an iterator copies out of the tree per descent.
+// An iterator copies a run of items out of the tree per descent. The first
+// run after a seek is short, because most seeks (a point read through an
+// mvcc version lookup, say) use one or two items; each further run in the
+// same direction doubles, up to maxChunk, so long scans pay a descent per
+// 64 items.
 // google/btree has callbacks, not cursors, so the iterator reads a run of
 // items at a time and descends again from the last one when it runs out.
-const chunk = 64
+const (
+	firstChunk = 4
+	maxChunk   = 64
+)
 
 // iterator walks a private clone of the tree, so it needs no lock and sees
 // the engine as it was when the iterator was created.
@@ -24,6 +31,18 @@ type iterator struct {
 	forward      bool   // buf is ascending (true) or descending
 	exhausted    bool   // the tree has no items beyond buf in its direction
 	err          error
+	chunk        int // length of the next run to copy
+}
+
+// nextChunk returns the run length for a refill: short after a seek,
+// doubling while the iterator keeps moving the same way.
+func (it *iterator) nextChunk(continuing bool) int {
+	if !continuing || it.chunk == 0 {
+		it.chunk = firstChunk
+	} else if it.chunk < maxChunk {
+		it.chunk *= 2
+	}
+	return it.chunk
 }
 
 func (it *iterator) inUpper(k []byte) bool { return it.upper == nil || bytes.Compare(k, it.upper) < 0 }
@@ -33,7 +52,8 @@ func (it *iterator) inLower(k []byte) bool { return it.lower == nil || bytes.Com
 // at the first key >= from, or > from when exclusive. A nil from means
 // the start of the range. (Callers pass the empty key as a non-nil slice:
 // the empty key is a real key.)
-func (it *iterator) fillForward(from []byte, exclusive bool) bool {
+func (it *iterator) fillForward(from []byte, exclusive, continuing bool) bool {
+	chunk := it.nextChunk(continuing)
 	it.buf, it.pos, it.forward = it.buf[:0], 0, true
 	if it.lower != nil && (from == nil || bytes.Compare(from, it.lower) < 0) {
 		from, exclusive = it.lower, false
@@ -60,7 +80,8 @@ func (it *iterator) fillForward(from []byte, exclusive bool) bool {
 // fillBackward loads the run of items within bounds that ends at from,
 // walking down: from the last key < from, or <= from when inclusive. A nil
 // from means the end of the range.
-func (it *iterator) fillBackward(from []byte, inclusive bool) bool {
+func (it *iterator) fillBackward(from []byte, inclusive, continuing bool) bool {
+	chunk := it.nextChunk(continuing)
 	it.buf, it.pos, it.forward = it.buf[:0], 0, false
 	if it.upper != nil && (from == nil || bytes.Compare(from, it.upper) >= 0) {
 		from, inclusive = it.upper, false
@@ -97,28 +118,28 @@ func (it *iterator) First() bool {
 	if it.err != nil {
 		return false
 	}
-	return it.fillForward(nil, false)
+	return it.fillForward(nil, false, false)
 }
 
 func (it *iterator) Last() bool {
 	if it.err != nil {
 		return false
 	}
-	return it.fillBackward(nil, false)
+	return it.fillBackward(nil, false, false)
 }
 
 func (it *iterator) SeekGE(key []byte) bool {
 	if it.err != nil {
 		return false
 	}
-	return it.fillForward(nonNil(key), false)
+	return it.fillForward(nonNil(key), false, false)
 }
 
 func (it *iterator) SeekLT(key []byte) bool {
 	if it.err != nil {
 		return false
 	}
-	return it.fillBackward(nonNil(key), false)
+	return it.fillBackward(nonNil(key), false, false)
 }
 
 func (it *iterator) Next() bool {
@@ -126,7 +147,7 @@ func (it *iterator) Next() bool {
 		return false
 	}
 	if !it.forward {
-		return it.fillForward(it.buf[it.pos].key, true)
+		return it.fillForward(it.buf[it.pos].key, true, false)
 	}
 	it.pos++
 	if it.pos < len(it.buf) {
@@ -136,7 +157,7 @@ func (it *iterator) Next() bool {
 		it.buf = it.buf[:0]
 		return false
 	}
-	return it.fillForward(it.buf[len(it.buf)-1].key, true)
+	return it.fillForward(it.buf[len(it.buf)-1].key, true, true)
 }
 
 func (it *iterator) Prev() bool {
@@ -144,7 +165,7 @@ func (it *iterator) Prev() bool {
 		return false
 	}
 	if it.forward {
-		return it.fillBackward(it.buf[it.pos].key, false)
+		return it.fillBackward(it.buf[it.pos].key, false, false)
 	}
 	it.pos++
 	if it.pos < len(it.buf) {
@@ -154,7 +175,7 @@ func (it *iterator) Prev() bool {
 		it.buf = it.buf[:0]
 		return false
 	}
-	return it.fillBackward(it.buf[len(it.buf)-1].key, false)
+	return it.fillBackward(it.buf[len(it.buf)-1].key, false, true)
 }
 
 func (it *iterator) Valid() bool { return it.err == nil && it.pos < len(it.buf) }
