@@ -36,7 +36,9 @@ type refEngine struct {
 type refFlaws struct {
 	ackWithoutSync bool // Apply with Sync returns without syncing the log
 	recordPerOp    bool // each op is its own record, so a crash can keep half a batch
-	ignoreChecksum bool // replay trusts a record whose checksum does not match
+	keepGoing      bool // after a failed log write, later batches are appended anyway
+	keepTornTail   bool // open appends after a torn tail instead of cutting it
+	skipDirSync    bool // the log's directory entries are never synced
 }
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -62,7 +64,7 @@ func openRef(fsys vfs.FS, dir string, flaws refFlaws) (*refEngine, error) {
 		return nil, err
 	}
 	// Cut a torn or corrupt tail, so new records follow the last good one.
-	if good < int64(len(data)) {
+	if good < int64(len(data)) && !flaws.keepTornTail {
 		if err := f.Truncate(good); err != nil {
 			f.Close()
 			return nil, err
@@ -76,9 +78,14 @@ func openRef(fsys vfs.FS, dir string, flaws refFlaws) (*refEngine, error) {
 		f.Close()
 		return nil, err
 	}
-	if err := fsys.SyncDir(dir); err != nil {
-		f.Close()
-		return nil, err
+	// The log's name in dir, and dir's in its parent, must be durable too.
+	if !flaws.skipDirSync {
+		for _, d := range []string{dir, filepath.Dir(dir)} {
+			if err := fsys.SyncDir(d); err != nil {
+				f.Close()
+				return nil, err
+			}
+		}
 	}
 	e.log = f
 	return e, nil
@@ -94,7 +101,7 @@ func (e *refEngine) replay(data []byte) int64 {
 			break
 		}
 		payload := data[off+8 : off+8+n]
-		if !e.flaws.ignoreChecksum && crc32.Checksum(payload, crcTable) != sum {
+		if crc32.Checksum(payload, crcTable) != sum {
 			break
 		}
 		b, err := engine.DecodeBatch(payload)
@@ -145,7 +152,9 @@ func (e *refEngine) Apply(b *engine.Batch, opts engine.WriteOptions) error {
 		recs = record(b.Repr())
 	}
 	if _, err := e.log.Write(recs); err != nil {
-		e.failed = err
+		if !e.flaws.keepGoing {
+			e.failed = err
+		}
 		return fmt.Errorf("reflog: write: %w", err)
 	}
 	if opts.Sync && !e.flaws.ackWithoutSync {
