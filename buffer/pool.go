@@ -1,7 +1,6 @@
 package buffer
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -297,21 +296,33 @@ func (p *Pool) FlushAll() error {
 		p.mu.Unlock()
 		return ErrClosed
 	}
-	var dirty []*Frame
+	// Note the dirty pages, then pin and write them one at a time: pinning
+	// them all at once would leave concurrent fetches without a free frame.
+	// A page evicted in between was written by the eviction, and the Sync
+	// below makes that write durable too.
+	var dirty []page.ID
 	for i := range p.frames {
 		f := &p.frames[i]
 		if f.inUse && f.dirty.Load() {
-			f.pins++
-			dirty = append(dirty, f)
+			dirty = append(dirty, f.id)
 		}
 	}
 	p.mu.Unlock()
 	// In file order: sequential writes, and one log flush to the highest
 	// LSN often covers the rest.
-	slices.SortFunc(dirty, func(a, b *Frame) int { return cmp.Compare(a.id, b.id) })
+	slices.Sort(dirty)
 
 	var firstErr error
-	for _, f := range dirty {
+	for _, id := range dirty {
+		p.mu.Lock()
+		f, ok := p.table[id]
+		if ok {
+			f.pins++
+		}
+		p.mu.Unlock()
+		if !ok {
+			continue
+		}
 		if firstErr == nil {
 			firstErr = p.flushFrame(f)
 		}
