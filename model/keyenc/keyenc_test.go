@@ -241,7 +241,9 @@ func FuzzDecode(f *testing.F) {
 			}
 			vals = append(vals, v)
 		}
-		// Whatever decodes re-encodes to a key that decodes the same.
+		// Whatever decodes re-encodes to a key that decodes to equal values
+		// (not always the same bits: arbitrary bytes can hold -0 or another
+		// NaN, which the encoder never writes).
 		var again []byte
 		for _, v := range vals {
 			again = appendValue(again, v, dir)
@@ -250,7 +252,7 @@ func FuzzDecode(f *testing.F) {
 		for i, v := range vals {
 			w, err := d2.Next(dir)
 			if err != nil || w.Kind != v.Kind || w.Int != v.Int || w.Bool != v.Bool ||
-				!bytes.Equal(w.Str, v.Str) || math.Float64bits(w.Float) != math.Float64bits(v.Float) && !(math.IsNaN(w.Float) && math.IsNaN(v.Float)) {
+				!bytes.Equal(w.Str, v.Str) || w.Float != v.Float && !(math.IsNaN(w.Float) && math.IsNaN(v.Float)) {
 				t.Fatalf("value %d: %v re-decoded as %v (err %v)", i, v, w, err)
 			}
 		}
