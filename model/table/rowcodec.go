@@ -1,0 +1,191 @@
+package table
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"github.com/aegisdb/aegis/model/types"
+)
+
+// A row's value holds its non-NULL columns in column-ID order, each as a
+// header and a payload:
+//
+//	| version:1 = 1 | header:uvarint | payload | header | payload | ...
+//	header  = (column ID - previous column ID) << 2 | wire
+//	wire 0: varint (zig-zag int64)    PhysInt
+//	wire 1: 8 bytes little-endian     PhysFloat
+//	wire 2: uvarint length | bytes    PhysBytes
+//
+// A missing column is NULL. Because each payload says its own size, a
+// reader skips columns it does not know (dropped ones) and reads columns
+// added after the row was written as NULL: ALTER TABLE ADD/DROP COLUMN
+// rewrites no rows.
+const rowVersion = 1
+
+const (
+	wireVarint = 0
+	wireFixed  = 1
+	wireBytes  = 2
+)
+
+func wireOf(p types.Physical) uint64 {
+	switch p {
+	case types.PhysFloat:
+		return wireFixed
+	case types.PhysBytes:
+		return wireBytes
+	}
+	return wireVarint
+}
+
+// encodeRow appends the value encoding of row (a datum per column).
+func encodeRow(dst []byte, d *Desc, row []types.Datum) []byte {
+	dst = append(dst, rowVersion)
+	var prev uint32
+	for i := range d.Columns {
+		v := row[i]
+		if v.Null {
+			continue
+		}
+		c := &d.Columns[i]
+		phys := c.Type.Physical()
+		dst = binary.AppendUvarint(dst, uint64(c.ID-prev)<<2|wireOf(phys))
+		prev = c.ID
+		switch phys {
+		case types.PhysFloat:
+			dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(v.F))
+		case types.PhysBytes:
+			dst = binary.AppendUvarint(dst, uint64(len(v.B)))
+			dst = append(dst, v.B...)
+		default:
+			dst = binary.AppendVarint(dst, v.I)
+		}
+	}
+	return dst
+}
+
+// rowDecoder decodes row values of one descriptor into the vectors of a
+// batch. out[i] is the batch vector of column position i, or -1 when the
+// column is not wanted.
+type rowDecoder struct {
+	d   *Desc
+	out []int
+}
+
+func newRowDecoder(d *Desc, columns []int) *rowDecoder {
+	out := make([]int, len(d.Columns))
+	for i := range out {
+		out[i] = -1
+	}
+	for vi, pos := range columns {
+		out[pos] = vi
+	}
+	return &rowDecoder{d: d, out: out}
+}
+
+// decodeInto appends one row, decoded from value, to the batch's vectors.
+// Byte values alias value, so the caller keeps value alive (it owns a copy).
+func (rd *rowDecoder) decodeInto(key, value []byte, b *types.Batch) error {
+	err := rd.walk(key, value, func(pos int, v types.Datum) {
+		if vi := rd.out[pos]; vi >= 0 {
+			b.Vecs[vi].Append(v)
+		}
+	})
+	if err != nil {
+		// Leave the batch's vectors the same length: roll back this row.
+		for _, vec := range b.Vecs {
+			truncate(vec, b.Len)
+		}
+		return err
+	}
+	b.Len++
+	return nil
+}
+
+// decodeDatums decodes value into a datum per column position.
+func (rd *rowDecoder) decodeDatums(key, value []byte) ([]types.Datum, error) {
+	row := make([]types.Datum, len(rd.d.Columns))
+	err := rd.walk(key, value, func(pos int, v types.Datum) { row[pos] = v })
+	return row, err
+}
+
+// walk calls emit for every column position in order, with NULL for the
+// columns the value lacks.
+func (rd *rowDecoder) walk(key, value []byte, emit func(pos int, v types.Datum)) error {
+	cols := rd.d.Columns
+	if len(value) == 0 || value[0] != rowVersion {
+		return &CorruptError{Key: key, Reason: "row value has no version byte 1"}
+	}
+	off := 1
+	var id uint32
+	pos := 0
+	for off < len(value) {
+		h, n := binary.Uvarint(value[off:])
+		if n <= 0 || h>>2 == 0 || h>>2 > math.MaxUint32-uint64(id) {
+			return &CorruptError{Key: key, Reason: fmt.Sprintf("bad column header at byte %d", off)}
+		}
+		off += n
+		id += uint32(h >> 2)
+		wire := h & 3
+		for pos < len(cols) && cols[pos].ID < id {
+			emit(pos, types.NullDatum(cols[pos].Type))
+			pos++
+		}
+		known := pos < len(cols) && cols[pos].ID == id
+		v := types.Datum{}
+		if known {
+			v.Type = cols[pos].Type
+			if wire != wireOf(v.Type.Physical()) {
+				return &CorruptError{Key: key, Reason: fmt.Sprintf("column %q stored as wire type %d", cols[pos].Name, wire)}
+			}
+		}
+		switch wire {
+		case wireVarint:
+			x, n := binary.Varint(value[off:])
+			if n <= 0 {
+				return &CorruptError{Key: key, Reason: fmt.Sprintf("bad varint at byte %d", off)}
+			}
+			off += n
+			v.I = x
+		case wireFixed:
+			if len(value)-off < 8 {
+				return &CorruptError{Key: key, Reason: fmt.Sprintf("float cut short at byte %d", off)}
+			}
+			v.F = math.Float64frombits(binary.LittleEndian.Uint64(value[off:]))
+			off += 8
+		case wireBytes:
+			l, n := binary.Uvarint(value[off:])
+			if n <= 0 || l > uint64(len(value)-off-n) {
+				return &CorruptError{Key: key, Reason: fmt.Sprintf("bad length at byte %d", off)}
+			}
+			off += n
+			v.B = value[off : off+int(l) : off+int(l)]
+			off += int(l)
+		default:
+			return &CorruptError{Key: key, Reason: fmt.Sprintf("unknown wire type %d at byte %d", wire, off)}
+		}
+		if known {
+			emit(pos, v)
+			pos++
+		}
+	}
+	for ; pos < len(cols); pos++ {
+		emit(pos, types.NullDatum(cols[pos].Type))
+	}
+	return nil
+}
+
+func truncate(v *types.Vector, n int) {
+	switch {
+	case len(v.Ints) > n:
+		v.Ints = v.Ints[:n]
+	case len(v.Floats) > n:
+		v.Floats = v.Floats[:n]
+	case len(v.Bytes) > n:
+		v.Bytes = v.Bytes[:n]
+	}
+	if len(v.Nulls) > n {
+		v.Nulls = v.Nulls[:n]
+	}
+}
