@@ -136,7 +136,7 @@ func (db *DB) open() error {
 func (db *DB) create() error {
 	db.hdr = header{pageSize: db.opts.PageSize, seq: 1, redo: 1}
 	buf := make([]byte, db.opts.PageSize)
-	copy(buf, encodeHeaderSlot(db.hdr))
+	copy(buf[int(db.hdr.seq%2)*headerSlotSize:], encodeHeaderSlot(db.hdr))
 	if _, err := db.file.WriteAt(buf, 0); err != nil {
 		return fmt.Errorf("btree: write header: %w", err)
 	}

@@ -14,7 +14,7 @@
 //	db/wal/       the redo log (wal segments)
 //
 // The page file is an array of pages of one size (8 KiB by default, from
-// 1 KiB to 64 KiB, fixed when the store is created):
+// 2 KiB to 64 KiB, fixed when the store is created):
 //
 //	page 0   header: two 1 KiB slots, each a sealed page.Page with one cell
 //	         | "AEGISBT1" | version:u32 | page size:u32 | seq:u64 | redo LSN:u64 |

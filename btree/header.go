@@ -73,7 +73,7 @@ func decodeHeaderSlot(buf []byte, slot int) (header, error) {
 	if !page.ValidSize(h.pageSize) || h.pageSize < minPageSize {
 		return header{}, corruptf(dataFile, "header slot %d: page size %d", slot, h.pageSize)
 	}
-	if int(p.ID()) != int(h.seq%2) || h.redo == 0 {
+	if int(p.ID()) != slot || int(h.seq%2) != slot || h.redo == 0 {
 		return header{}, corruptf(dataFile, "header slot %d: seq %d in slot id %d, redo LSN %d", slot, h.seq, p.ID(), h.redo)
 	}
 	return h, nil

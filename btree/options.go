@@ -21,8 +21,8 @@ const (
 	// smaller pages lower the key limit (see (*DB).MaxKeySize).
 	MaxKeySize   = 1 << 10
 	MaxValueSize = 1 << 20
-	// minPageSize keeps at least a 1 KiB page: the header slots are that big.
-	minPageSize = page.MinSize
+	// minPageSize keeps page 0 big enough for both 1 KiB header slots.
+	minPageSize = 2 * page.MinSize
 )
 
 // Options configure a B+tree store. Only Dir is required.
