@@ -21,10 +21,10 @@ import (
 //  4. Delete the log segments wholly before begin.
 //
 // Why torn pages are repairable: after step 2 every page write that is not
-// yet synced is of a page dirtied after begin, and every change logs the
-// page's full after-image, so recovery from begin rewrites each such page
-// whole. (Here every change logs a full image, not only the first one
-// after a checkpoint; see the package doc.)
+// yet synced is of a page dirtied after begin. Step 1 also makes begin the
+// point from which a page's next change logs a full image (fullFrom), so
+// every page changed after begin has a full image at or after begin, and
+// recovery from begin rewrites it whole before applying its deltas.
 func (db *DB) checkpoint() error {
 	db.ckptMu.Lock()
 	defer db.ckptMu.Unlock()
@@ -33,9 +33,12 @@ func (db *DB) checkpoint() error {
 	}
 	db.writeMu.Lock()
 	last := uint64(db.log.LastLSN())
-	db.walSince.Store(0)
-	db.writeMu.Unlock()
 	begin := last + 1
+	db.walSince.Store(0)
+	if begin != db.hdr.redo {
+		db.fullFrom = begin
+	}
+	db.writeMu.Unlock()
 	if begin == db.hdr.redo {
 		return nil // nothing logged since the last checkpoint
 	}

@@ -37,8 +37,12 @@ type DB struct {
 	writeMu sync.Mutex
 	treeMu  sync.RWMutex
 	meta    meta // guarded by treeMu
-	w       *writer
-	closed  bool // set holding writeMu and treeMu
+	// fullFrom is the begin LSN of the newest checkpoint: a page whose
+	// LSN is below it gets a full image when it next changes, later
+	// changes are logged as deltas. Guarded by writeMu.
+	fullFrom uint64
+	w        *writer
+	closed   bool // set holding writeMu and treeMu
 
 	errMu sync.Mutex
 	err   error // sticky: ErrPoisoned
@@ -114,6 +118,7 @@ func (db *DB) open() error {
 		return fmt.Errorf("btree: buffer pool: %w", err)
 	}
 	db.w = newWriter(db)
+	db.fullFrom = db.hdr.redo
 	replayed, err := db.recover()
 	if err != nil {
 		return err
@@ -206,6 +211,7 @@ func (db *DB) recover() (int, error) {
 	var batch []pending
 	inBatch := false
 	replayed := 0
+	rebuilt := map[page.ID]bool{} // pages a full image rewrote in this replay
 	for {
 		lsn, rec, err := r.Next()
 		if err == io.EOF {
@@ -225,14 +231,16 @@ func (db *DB) recover() (int, error) {
 		}
 		for _, img := range imgs {
 			// The record's bytes are reused by the next call: copy.
-			img.head = append([]byte(nil), img.head...)
-			img.tail = append([]byte(nil), img.tail...)
-			batch = append(batch, pending{img, uint64(lsn)})
+			batch = append(batch, pending{img.clone(), uint64(lsn)})
 		}
 		if flags&flagCommit == 0 {
 			continue
 		}
 		for _, pi := range batch {
+			if !pi.img.full && !rebuilt[pi.img.id] {
+				return 0, corruptf("wal", "delta of page %d at LSN %d without a full image before it", pi.img.id, pi.lsn)
+			}
+			rebuilt[pi.img.id] = true
 			if err := db.install(pi.img, pi.lsn); err != nil {
 				return 0, err
 			}
@@ -245,14 +253,18 @@ func (db *DB) recover() (int, error) {
 }
 
 func (db *DB) install(img image, lsn uint64) error {
-	f, err := db.pool.FetchForOverwrite(img.id)
+	fetch := db.pool.Fetch // a delta applies to the page a full image rebuilt
+	if img.full {
+		fetch = db.pool.FetchForOverwrite
+	}
+	f, err := fetch(img.id)
 	if err != nil {
 		return fmt.Errorf("btree: recovery: install page %d: %w", img.id, err)
 	}
 	defer db.pool.Unpin(f)
 	f.Lock()
 	defer f.Unlock()
-	if err := installImage(f.Page(), img, lsn); err != nil {
+	if err := applyImage(f.Page(), img, lsn); err != nil {
 		return err
 	}
 	f.MarkDirty()

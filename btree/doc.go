@@ -57,22 +57,23 @@
 //     checkpoint has its full after-image in the log at or after the
 //     header's redo LSN, so recovery rewrites torn pages whole.
 //
-// # Logging: physical redo of page after-images
+// # Logging: physical redo, full page images and byte deltas
 //
 // Apply runs under a single writer mutex. It applies the batch's ops to
 // pages in the pool (splits, merges and redistribution included), then
-// logs the after-image of every page the batch changed, the meta page
-// among them, as one or more WAL records (record format in logrec.go):
-// the first has a "first" flag, the last a "commit" flag. Images leave out
-// the free gap in the middle of a page. Each page's LSN becomes that of
-// the record carrying its image. Recovery reads the log from the redo LSN
-// and installs the images of every batch that reached its commit record,
-// in LSN order; a batch cut short by a crash is dropped whole. Installing
-// an image overwrites the page whatever the data file holds, which is what
-// repairs a torn page. Every change logs a full image: the "full page
-// image on the first change after a checkpoint" rule is met trivially, at
-// the price of log volume (a batch that touches n leaves logs about n
-// pages; the WAL bytes counter shows it).
+// logs every page the batch changed, the meta page among them, as one or
+// more WAL records (format in logrec.go): the first has a "first" flag,
+// the last a "commit" flag. A page's first change after the newest
+// checkpoint began is logged as a full image (the page without its free
+// gap); later changes as a delta: the byte runs where the page differs
+// from its copy taken before the batch. Each page's LSN becomes that of
+// the record carrying it. Recovery reads the log from the redo LSN of the
+// last completed checkpoint and applies the images of every batch that
+// reached its commit record, in LSN order; a batch cut short by a crash is
+// dropped whole. Every delta recovery meets follows a full image of its
+// page in the same replay, so a page torn on disk is rewritten whole
+// before any delta applies to it (a delta without one is reported as
+// corruption).
 //
 // A synced Apply waits for the log (wal.SyncTo, group commit) after
 // releasing the writer lock. Ops of a failing batch are undone in memory
@@ -122,15 +123,18 @@
 // TestConformance and TestCrash run engine/enginetest's Run and RunCrash
 // (AEGIS_SEED, AEGIS_LONG, AEGIS_CRASH_ITERATIONS as documented there).
 // TestModel applies random batches on small pages against a map and runs
-// Check after each; AEGIS_LONG=1 runs it longer. FuzzOpen opens arbitrary
-// bytes as a data file. Benchmarks beside bbolt are in bench/btreebench.
+// Check after each; AEGIS_LONG=1 runs it longer. TestTornPages crashes a
+// tree much bigger than its pool, keeping torn page writes, after a
+// checkpoint (so deltas are in play). TestRedistribution, TestBulkLoad and
+// TestIteratorDuringWrites cover the rest. FuzzOpen opens arbitrary bytes
+// as a data file. Benchmarks beside bbolt are in bench/btreebench.
 //
 // # Simplifications
 //
 //   - One writer at a time, and readers wait while it applies a batch
 //     (a tree-wide reader/writer lock, no latch coupling).
-//   - Every change logs the whole page (physical redo); no logical or
-//     physiological records, so the log is large for scattered writes.
+//   - Redo is physical (page images and byte deltas); there are no logical
+//     records and no undo: uncommitted changes never reach the file.
 //   - A batch must fit in the buffer pool: all its pages stay pinned until
 //     it is logged. A batch too big fails and changes nothing.
 //   - The free list is a chain through free pages, one page freed or taken

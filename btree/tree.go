@@ -99,7 +99,9 @@ func (w *writer) del(key []byte) error {
 // overflow pages if it does not fit inline.
 func (w *writer) leafCell(key, value []byte) ([]byte, error) {
 	if inlineCellSize(key, value) <= w.lim.maxCell {
-		return appendInlineCell(nil, key, value), nil
+		// The cell is copied into a page before the next op: reuse it.
+		w.cell = appendInlineCell(w.cell[:0], key, value)
+		return w.cell, nil
 	}
 	first, err := w.writeOverflow(value)
 	if err != nil {
@@ -183,6 +185,22 @@ func (w *writer) splitPoint(cells [][]byte, lo, hi int, skipMiddle bool) int {
 	return best
 }
 
+// appendSplitPoint returns the largest k >= even whose right part
+// cells[k:] still meets the minimum fill and whose left part fits.
+func (w *writer) appendSplitPoint(cells [][]byte, even int) int {
+	right := 0
+	for k := len(cells) - 1; k > even; k-- {
+		right += len(cells[k]) + page.SlotSize
+		if right >= w.lim.minFill {
+			if cellsSize(cells[:k]) <= w.lim.usable {
+				return k
+			}
+			break
+		}
+	}
+	return even
+}
+
 // split splits the page at path[d] while inserting cell at pos, and
 // inserts the separator for the new right page into the parent.
 func (w *writer) split(path []pathElem, d, pos int, cell []byte) error {
@@ -203,6 +221,12 @@ func (w *writer) split(path []pathElem, d, pos int, cell []byte) error {
 	var rightID page.ID
 	if p.Type() == page.TypeLeaf {
 		k := w.splitPoint(cells, 1, len(cells)-1, false)
+		if pos == len(cells)-1 {
+			// Appending past the last key, as a sequential load does:
+			// leave the left page full and start the right one with just
+			// enough to meet the minimum fill.
+			k = w.appendSplitPoint(cells, k)
+		}
 		right, rid, err := w.alloc(page.TypeLeaf)
 		if err != nil {
 			return err

@@ -32,6 +32,8 @@ type writer struct {
 	spare   [][]byte // before-image buffers to reuse
 	scratch []byte   // cells copied out of pages for splits and merges
 	rec     []byte   // the log record being built
+	runs    [][2]int // delta runs, reused
+	cell    []byte   // the leaf cell being inserted, reused
 
 	// Counters, read by Metrics under the tree lock.
 	splits, merges, redistributions uint64
@@ -183,7 +185,13 @@ func (w *writer) commit() (uint64, error) {
 		w.rec = append(w.rec, flags)
 		w.rec = binary.AppendUvarint(w.rec, uint64(end-start))
 		for _, id := range ids[start:end] {
-			w.rec = appendImage(w.rec, id, w.touched[id].f.Page())
+			t := w.touched[id]
+			p := t.f.Page()
+			if page.Page(t.before).LSN() < w.db.fullFrom || p.LSN() != page.Page(t.before).LSN() {
+				w.rec = appendFullImage(w.rec, id, p)
+			} else {
+				w.rec, w.runs = appendDelta(w.rec, id, t.before, p, w.runs)
+			}
 		}
 		l, err := w.db.log.Append(w.rec)
 		if err != nil {

@@ -59,17 +59,19 @@ type store interface {
 }
 
 type btreeStore struct {
-	db  *btree.DB
-	dir string
+	db    *btree.DB
+	dir   string
+	batch *engine.Batch
 }
 
 func openBtree(dir string) (store, error) {
 	db, err := btree.Open(btree.Options{Dir: dir, CacheSize: 1 << 30, CheckpointBytes: 1 << 30, SegmentSize: 64 << 20})
-	return &btreeStore{db, dir}, err
+	return &btreeStore{db, dir, engine.NewBatch()}, err
 }
 
 func (s *btreeStore) apply(keys, values [][]byte, sync bool) error {
-	b := engine.NewBatch()
+	b := s.batch
+	b.Reset()
 	for i := range keys {
 		b.Put(keys[i], values[i])
 	}
@@ -230,12 +232,12 @@ func BenchmarkCompare(b *testing.B) {
 			reportSize(b, s)
 		})
 		var filled store
+		dir, err := os.MkdirTemp("", "btreebench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { os.RemoveAll(dir) }) // after the read benchmarks below
 		b.Run("fillrandom/"+eng.name, func(b *testing.B) {
-			dir, err := os.MkdirTemp("", "btreebench")
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { os.RemoveAll(dir) })
 			if filled, err = eng.open(dir); err != nil {
 				b.Fatal(err)
 			}
