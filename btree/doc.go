@@ -54,8 +54,11 @@
 //   - WAL before data: the buffer pool flushes the log up to a page's LSN
 //     before writing the page.
 //   - Every page written to the data file since the last completed
-//     checkpoint has its full after-image in the log at or after the
-//     header's redo LSN, so recovery rewrites torn pages whole.
+//     checkpoint has a full image in the log at or after the header's redo
+//     LSN, followed by deltas for its later changes, so recovery rewrites
+//     torn pages whole. The live page's free gap is zeroed when its full
+//     image is logged, so what recovery rebuilds is the live page byte for
+//     byte, which is what deltas need.
 //
 // # Logging: physical redo, full page images and byte deltas
 //
