@@ -28,6 +28,10 @@ type iterator struct {
 
 type entry struct{ key, value []byte }
 
+// runEntries is how many entries a refill that continues a walk copies
+// (whole leaves, so a little more).
+const runEntries = 256
+
 // NewIterator implements engine.Engine.
 func (db *DB) NewIterator(opts engine.IterOptions) engine.Iterator {
 	db.iterators.Add(1)
@@ -144,7 +148,11 @@ func (it *iterator) copyEntry(arena []byte, id page.ID, lc leafCell) ([]byte, er
 // fill loads the next run of entries: forward from the first key >= from
 // (> from when exclusive), or backward from the last key < from (<= from
 // when inclusive). A nil from means the start (end) of the range.
-func (it *iterator) fill(from []byte, forward, inclusive bool) bool {
+//
+// A seek copies one leaf's worth: most seeks read a key or two. A refill
+// that continues a walk copies leaves until it holds runEntries entries,
+// which spreads the descent from the root over more keys.
+func (it *iterator) fill(from []byte, forward, inclusive bool, want int) bool {
 	if forward && it.lower != nil && (from == nil || bytes.Compare(from, it.lower) < 0) {
 		from, inclusive = it.lower, true
 	}
@@ -206,14 +214,14 @@ func (it *iterator) fill(from []byte, forward, inclusive bool) bool {
 				break
 			}
 			if arena == nil {
-				arena = make([]byte, 0, db.lim.pageSize)
+				arena = make([]byte, 0, db.lim.pageSize*min(want, 4))
 			}
 			if arena, err = it.copyEntry(arena, id, lc); err != nil {
 				break
 			}
 		}
 		db.pool.Unpin(f)
-		if err != nil || len(it.ents) > 0 || it.exhausted {
+		if err != nil || len(it.ents) >= want || it.exhausted {
 			break
 		}
 		f, stack, err = db.siblingLeaf(stack, forward)
@@ -241,7 +249,7 @@ func (it *iterator) seek(from []byte, forward, inclusive bool) bool {
 	if it.err != nil {
 		return false
 	}
-	return it.fill(from, forward, inclusive)
+	return it.fill(from, forward, inclusive, 1)
 }
 
 func (it *iterator) First() bool            { return it.seek(nil, true, true) }
@@ -256,7 +264,7 @@ func (it *iterator) step(forward bool) bool {
 	}
 	cur := it.ents[it.pos].key
 	if it.forward != forward {
-		return it.fill(cur, forward, false)
+		return it.fill(cur, forward, false, 1)
 	}
 	it.pos++
 	if it.pos < len(it.ents) {
@@ -266,7 +274,7 @@ func (it *iterator) step(forward bool) bool {
 		it.ents = it.ents[:0]
 		return false
 	}
-	return it.fill(cur, forward, false)
+	return it.fill(cur, forward, false, runEntries)
 }
 
 func (it *iterator) Next() bool { return it.step(true) }
