@@ -99,8 +99,9 @@
 // holds it exclusively while it applies and logs a batch, so readers see
 // batches whole. An iterator holds no lock or pin between calls: a refill
 // descends from the root by key and copies the rest of one leaf within the
-// bounds (forward or backward), and moving past that run descends again
-// from the last key returned. So iterators are safe while writes go on,
+// bounds (forward or backward; a refill that continues a walk copies
+// leaves until it has 256 entries), and moving past that run descends
+// again from the last key returned. So iterators are safe while writes go on,
 // in both directions.
 //
 // # Bulk load
@@ -142,7 +143,7 @@
 //     it is logged. A batch too big fails and changes nothing.
 //   - The free list is a chain through free pages, one page freed or taken
 //     at a time; the file never shrinks, freed pages are reused.
-//   - No right-sibling links between leaves: iterators re-descend per leaf.
+//   - No right-sibling links between leaves: iterators re-descend per refill.
 //   - A page read that fails with an I/O error is retried once.
 //   - Options.DisableWAL of engine.Options is ignored: the log is always on.
 //   - Merges and redistribution happen only between siblings under one
