@@ -1,0 +1,5 @@
+package btreebench
+
+import "strings"
+
+type stringsBuilder = strings.Builder
