@@ -61,7 +61,13 @@ func (d *DB) pickCompaction(v *version) *compaction {
 	base, targets := d.levelTargets(v)
 	best := &compaction{score: 0}
 	if n := len(v.levels[0]); n > 0 {
-		best = &compaction{level: 0, outLevel: base, score: float64(n) / float64(d.opts.L0CompactionTrigger)}
+		// L0 is due when it has too many files for reads, or holds more
+		// bytes than the level it compacts into should: left alone, a big
+		// last flush would sit in L0 for good.
+		score := float64(n) / float64(d.opts.L0CompactionTrigger)
+		baseTarget := max(targets[base], float64(d.opts.LevelBaseSize)/float64(d.opts.LevelMultiplier))
+		score = max(score, float64(v.levelSize(0))/baseTarget)
+		best = &compaction{level: 0, outLevel: base, score: score}
 	}
 	for l := 1; l < numLevels-1; l++ {
 		size := float64(v.levelSize(l))

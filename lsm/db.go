@@ -177,7 +177,7 @@ func (d *DB) recover() error {
 
 // replayWAL opens the log and applies the records after logLSN.
 func (d *DB) replayWAL(logLSN uint64) error {
-	l, err := wal.Open(wal.Options{FS: d.fs, Dir: filepath.Join(d.dir, "wal"), SegmentSize: max(d.opts.MemtableSize, 1<<20), Sync: wal.SyncNever})
+	l, err := wal.Open(wal.Options{FS: d.fs, Dir: filepath.Join(d.dir, "wal"), SegmentSize: walSegmentSize(d.opts.MemtableSize), Sync: wal.SyncNever})
 	if err != nil {
 		return fmt.Errorf("lsm: open WAL: %w", err)
 	}
@@ -217,6 +217,11 @@ func (d *DB) replayWAL(logLSN uint64) error {
 		}
 	}
 }
+
+// walSegmentSize keeps WAL segments small next to the memtable, so that
+// after a flush little more than one segment of already-flushed records
+// stays on disk (segments are removed whole).
+func walSegmentSize(memtable int64) int64 { return min(max(memtable/8, 256<<10), 4<<20) }
 
 func (d *DB) allocFile() uint64 { return d.nextFile.Add(1) - 1 }
 
