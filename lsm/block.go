@@ -1,6 +1,7 @@
 package lsm
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 )
@@ -115,11 +116,13 @@ func parseBlock(b []byte) (block, error) {
 
 func (b *block) restart(i int) int { return int(binary.LittleEndian.Uint32(b.restarts[4*i:])) }
 
-// blockIter walks a block. Keys are compared with cmp (encoded internal
-// keys for data and index blocks).
+// blockIter walks a block. Keys are encoded internal keys (data and index
+// blocks) or, when plain, raw bytes (properties). The comparison is a
+// direct call, not a function value, so a blockIter on the stack with a
+// stack key buffer does not escape.
 type blockIter struct {
 	b       block
-	cmp     func(a, b []byte) int
+	plain   bool
 	offset  int // of the current entry; len(data) when past the end
 	next    int // offset of the entry after the current one
 	key     []byte
@@ -129,8 +132,15 @@ type blockIter struct {
 	restIdx int // the restart interval the current entry is in
 }
 
-func newBlockIter(b block, cmp func(a, b []byte) int) *blockIter {
-	return &blockIter{b: b, cmp: cmp}
+func newBlockIter(b block, plain bool) *blockIter {
+	return &blockIter{b: b, plain: plain}
+}
+
+func (it *blockIter) cmp(a, b []byte) int {
+	if it.plain {
+		return bytes.Compare(a, b)
+	}
+	return cmpEncoded(a, b)
 }
 
 func (it *blockIter) fail(format string, args ...any) bool {

@@ -36,7 +36,7 @@ func DumpTable(w io.Writer, fs vfs.FS, path string, entries bool) error {
 		fmt.Fprintf(w, "  %-20s %s\n", k, t.props[k])
 	}
 	fmt.Fprintln(w, "index:")
-	idx := newBlockIter(t.index, cmpEncoded)
+	idx := newBlockIter(t.index, false)
 	for ok := idx.First(); ok; ok = idx.Next() {
 		h, hok := decodeHandle(idx.val)
 		k, kok := parseIkey(idx.key)
@@ -51,7 +51,7 @@ func DumpTable(w io.Writer, fs vfs.FS, path string, entries bool) error {
 		if err != nil {
 			return err
 		}
-		it := newBlockIter(b, cmpEncoded)
+		it := newBlockIter(b, false)
 		for ok := it.First(); ok; ok = it.Next() {
 			k, kok := parseIkey(it.key)
 			if !kok {

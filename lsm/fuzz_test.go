@@ -32,8 +32,8 @@ func walkBlock(data []byte) {
 	if err != nil {
 		return
 	}
-	for _, cmp := range []func(a, b []byte) int{cmpEncoded, bytes.Compare} {
-		it := newBlockIter(blk, cmp)
+	for _, plain := range []bool{false, true} {
+		it := newBlockIter(blk, plain)
 		n := 0
 		for ok := it.First(); ok && n < 10000; ok = it.Next() {
 			n++

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"github.com/aegisdb/aegis/compress"
@@ -75,7 +76,7 @@ func openTable(f vfs.File, name string, num uint64, cache *blockCache, stats *re
 		return nil, t.located(ft.props, err)
 	}
 	t.props = map[string]string{}
-	it := newBlockIter(pblk, bytes.Compare)
+	it := newBlockIter(pblk, true)
 	for ok := it.First(); ok; ok = it.Next() {
 		t.props[string(it.key)] = string(it.val)
 	}
@@ -186,18 +187,63 @@ func (t *tableReader) get(ukey []byte, snap uint64) (value []byte, k kind, found
 		}
 		return nil, 0, false, nil
 	}
-	it := t.newIter()
-	found = it.SeekGE(ikey{ukey: ukey, trailer: makeTrailer(snap, kindMax)}) && bytes.Equal(it.Key().ukey, ukey)
+	// A seek with pooled block iterators and key buffers, so that a
+	// point read allocates only the blocks it reads from disk.
+	sc := getPool.Get().(*getScratch)
+	defer getPool.Put(sc)
+	sc.seek = appendIkey(sc.seek[:0], ikey{ukey: ukey, trailer: makeTrailer(snap, kindMax)})
+	seek := sc.seek
+	idx, data := &sc.idx, &sc.data
+	*idx = blockIter{b: t.index, key: idx.key[:0]}
+	for ok := idx.SeekGE(seek); ok; ok = idx.Next() {
+		h, hok := decodeHandle(idx.val)
+		if !hok {
+			return nil, 0, false, corruptf(t.name, -1, "index entry holds a bad block handle")
+		}
+		b, berr := t.dataBlock(h)
+		if berr != nil {
+			return nil, 0, false, berr
+		}
+		*data = blockIter{b: b, key: data.key[:0]}
+		if !data.SeekGE(seek) {
+			if data.err != nil {
+				return nil, 0, false, t.located(h, data.err)
+			}
+			continue // only a malformed index leads to a block without the key
+		}
+		k, kok := parseIkey(data.key)
+		if !kok {
+			return nil, 0, false, corruptf(t.name, int64(h.offset), "key of %d bytes has no trailer", len(data.key))
+		}
+		found = bytes.Equal(k.ukey, ukey)
+		t.noteProbe(found)
+		if !found {
+			return nil, 0, false, nil
+		}
+		return data.val, k.kind(), true, nil
+	}
+	if idx.err != nil {
+		return nil, 0, false, t.located(blockHandle{}, idx.err)
+	}
+	t.noteProbe(false)
+	return nil, 0, false, nil
+}
+
+// getScratch is the reusable state of one point read.
+type getScratch struct {
+	idx, data blockIter
+	seek      []byte
+}
+
+var getPool = sync.Pool{New: func() any { return new(getScratch) }}
+
+func (t *tableReader) noteProbe(found bool) {
 	if t.stats != nil && len(t.filter) > 0 {
 		t.stats.bloomPositive.Add(1)
-		if !found && it.Err() == nil {
+		if !found {
 			t.stats.bloomFalsePos.Add(1)
 		}
 	}
-	if !found {
-		return nil, 0, false, it.Err()
-	}
-	return it.Value(), it.Key().kind(), true, nil
 }
 
 func (t *tableReader) close() error { return t.f.Close() }
@@ -219,7 +265,7 @@ type tableIter struct {
 }
 
 func (t *tableReader) newIter() *tableIter {
-	return &tableIter{t: t, index: newBlockIter(t.index, cmpEncoded)}
+	return &tableIter{t: t, index: newBlockIter(t.index, false)}
 }
 
 func (it *tableIter) String() string { return "table " + it.t.name }
@@ -243,7 +289,7 @@ func (it *tableIter) loadBlock() bool {
 		it.err = err
 		return false
 	}
-	it.data = newBlockIter(b, cmpEncoded)
+	it.data = newBlockIter(b, false)
 	return true
 }
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -40,10 +41,21 @@ func main() {
 	dir := flag.String("dir", os.TempDir(), "parent directory for the stores")
 	only := flag.String("engine", "", "run one engine in this process and print JSON (used by the driver)")
 	engines := flag.String("engines", "aegis-lsm,pebble,badger,goleveldb", "engines to compare")
+	cpuprofile := flag.String("cpuprofile", "", "with -engine: write a CPU profile of the run here")
 	flag.Parse()
 	if *only != "" {
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "lsmbench:", err)
+				os.Exit(1)
+			}
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
 		r, err := run(*only, *n, *dir)
 		if err != nil {
+			pprof.StopCPUProfile()
 			fmt.Fprintln(os.Stderr, "lsmbench:", err)
 			os.Exit(1)
 		}
