@@ -36,6 +36,11 @@ type memtable struct {
 	size   atomic.Int64 // bytes of keys, values and node overhead
 	count  atomic.Int64
 	rng    *rand.Rand // used by the single writer only
+	// last and hint speed up ascending inserts (sequential loads, and the
+	// ops of one batch in key order): hint[i] is the node at level i just
+	// before the last insert's position, or that node itself. Writer only.
+	last *node
+	hint [maxHeight]*node
 
 	// lastLSN is the WAL record of the last batch applied to this
 	// memtable; set by the writer, read after the memtable is frozen.
@@ -52,6 +57,9 @@ func newMemtable() *memtable {
 		flushed: make(chan struct{}),
 	}
 	m.height.Store(1)
+	for i := range m.hint {
+		m.hint[i] = m.head
+	}
 	return m
 }
 
@@ -111,7 +119,22 @@ func (m *memtable) findLT(k *ikey) *node {
 func (m *memtable) add(seq uint64, k kind, ukey, value []byte) {
 	var prev [maxHeight]*node
 	key := ikey{ukey: ukey, trailer: makeTrailer(seq, k)}
-	m.findGE(key, &prev)
+	if m.last != nil && cmpIkey(key, m.last.ikey()) > 0 {
+		// Every hint is before key. Descend as findGE does, but start
+		// each level from its hint when that is further along.
+		x := m.head
+		for i := int(m.height.Load()) - 1; i >= 0; i-- {
+			if hn := m.hint[i]; hn != m.head && (x == m.head || cmpIkey(hn.ikey(), x.ikey()) > 0) {
+				x = hn
+			}
+			for next := x.next[i].Load(); next != nil && cmpIkey(next.ikey(), key) < 0; next = x.next[i].Load() {
+				x = next
+			}
+			prev[i] = x
+		}
+	} else {
+		m.findGE(key, &prev)
+	}
 	h := m.randomHeight()
 	if cur := int(m.height.Load()); h > cur {
 		for i := cur; i < h; i++ {
@@ -131,6 +154,16 @@ func (m *memtable) add(seq uint64, k kind, ukey, value []byte) {
 		n.next[i].Store(prev[i].next[i].Load())
 		prev[i].next[i].Store(n)
 	}
+	for i := 0; i < maxHeight; i++ {
+		if i < h {
+			m.hint[i] = n
+		} else if prev[i] != nil {
+			m.hint[i] = prev[i]
+		} else {
+			m.hint[i] = m.head
+		}
+	}
+	m.last = n
 	m.size.Add(int64(len(ukey) + len(value) + 48 + 8*h))
 	m.count.Add(1)
 }

@@ -26,7 +26,7 @@ type Options struct {
 	Dir string // required
 
 	// MemtableSize is the size at which the memtable is frozen and flushed
-	// (default 32 MiB). The WAL segment size follows it.
+	// (default 8 MiB). The WAL segment size follows it.
 	MemtableSize int64
 	// MaxImmutableMemtables is how many frozen memtables may wait for their
 	// flush before writers stall (default 2).
@@ -42,7 +42,7 @@ type Options struct {
 	// Compression names the codec of data and index blocks: "none",
 	// "snappy" (default), "lz4", "zstd".
 	Compression string
-	// CacheSize is the block cache budget in bytes (default 32 MiB).
+	// CacheSize is the block cache budget in bytes (default 64 MiB).
 	CacheSize int64
 	// L0CompactionTrigger is the number of L0 files that makes L0 the most
 	// urgent compaction (default 4); L0StopWritesTrigger the number at which
@@ -70,7 +70,7 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("%w: Dir is empty", ErrBadOptions)
 	}
 	if o.MemtableSize <= 0 {
-		o.MemtableSize = 32 << 20
+		o.MemtableSize = 8 << 20
 	}
 	if o.MaxImmutableMemtables <= 0 {
 		o.MaxImmutableMemtables = 2
@@ -91,7 +91,7 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("%w: %w", ErrBadOptions, err)
 	}
 	if o.CacheSize <= 0 {
-		o.CacheSize = 32 << 20
+		o.CacheSize = 64 << 20
 	}
 	if o.L0CompactionTrigger <= 0 {
 		o.L0CompactionTrigger = 4
