@@ -109,7 +109,12 @@
 //
 // engine_test.go runs engine/enginetest Run and RunCrash with tiny
 // memtables, blocks and tables, so crashes land during flushes,
-// compactions and manifest writes. fuzz_test.go fuzzes block decoding,
+// compactions and manifest writes. crash_test.go fails the Nth
+// file-system call of a flushing and compacting workload for N = 1, 2,
+// ... (every third N by default, all with AEGIS_LONG=1), crashes, and
+// checks that the recovered store is exactly the last acknowledged state
+// (or that plus the failed batch, whole) and that Check passes (no
+// orphan table, no stale manifest). fuzz_test.go fuzzes block decoding,
 // table opening and version edits (seeds in testdata/fuzz). bloom_test.go
 // measures the false-positive rate against theory. space_test.go measures
 // space amplification after overwrites: small by default,
