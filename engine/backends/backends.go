@@ -4,4 +4,5 @@ package backends
 import (
 	_ "github.com/aegisdb/aegis/btree"
 	_ "github.com/aegisdb/aegis/engine/memory"
+	_ "github.com/aegisdb/aegis/lsm"
 )

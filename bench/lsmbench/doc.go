@@ -1,0 +1,20 @@
+// Command lsmbench compares the aegis "lsm" backend with pebble v2,
+// badger v4 and goleveldb on the same workloads, each engine in a process
+// of its own so that peak RSS is per engine:
+//
+//	cd bench && go run ./lsmbench -n 1000000 -dir /tmp/lsmbench
+//
+// prints a Markdown table. Workloads, 16-byte keys and 100-byte random
+// values, n keys:
+//
+//	fillseq       ascending keys, batches of 1000, unsynced, fresh store
+//	fillrandom    n keys in random order, one put per write, unsynced, fresh store
+//	readrandom    n gets of present keys in random order (on the fillrandom store)
+//	scan          one full forward scan of that store
+//	syncput       2,000 single puts, each synced
+//	size          bytes under the store's directory after Close
+//	peak RSS      getrusage maxrss of the engine's process
+//
+// Every engine runs with its default options, except that the WAL
+// (value log, for badger) is on and syncs happen only when asked.
+package main

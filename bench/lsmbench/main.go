@@ -1,0 +1,227 @@
+package main
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// kv is what each engine adapter provides.
+type kv interface {
+	putBatch(keys, vals [][]byte) error
+	put(k, v []byte, sync bool) error
+	get(k []byte) ([]byte, error)
+	scan() (int, error)
+	close() error
+}
+
+var openers = map[string]func(dir string) (kv, error){}
+
+// result is one engine's figures.
+type result struct {
+	Engine                                         string
+	FillSeq, FillRandom, ReadRandom, Scan, SyncPut float64 // ops/s
+	SizeBytes                                      int64
+	PeakRSSKiB                                     int64
+	Notes                                          string
+}
+
+func main() {
+	n := flag.Int("n", 1000000, "keys")
+	dir := flag.String("dir", os.TempDir(), "parent directory for the stores")
+	only := flag.String("engine", "", "run one engine in this process and print JSON (used by the driver)")
+	engines := flag.String("engines", "aegis-lsm,pebble,badger,goleveldb", "engines to compare")
+	cpuprofile := flag.String("cpuprofile", "", "with -engine: write a CPU profile of the run here")
+	flag.Parse()
+	if *only != "" {
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "lsmbench:", err)
+				os.Exit(1)
+			}
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+		r, err := run(*only, *n, *dir)
+		if err != nil {
+			pprof.StopCPUProfile()
+			fmt.Fprintln(os.Stderr, "lsmbench:", err)
+			os.Exit(1)
+		}
+		json.NewEncoder(os.Stdout).Encode(r)
+		return
+	}
+	var results []result
+	for _, e := range strings.Split(*engines, ",") {
+		cmd := exec.Command(os.Args[0], "-engine", e, "-n", fmt.Sprint(*n), "-dir", *dir)
+		cmd.Stderr = os.Stderr
+		out, err := cmd.Output()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "lsmbench: %s: %v\n", e, err)
+			continue
+		}
+		var r result
+		if err := json.Unmarshal(out, &r); err != nil {
+			fmt.Fprintf(os.Stderr, "lsmbench: %s: %v\n", e, err)
+			continue
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			r.PeakRSSKiB = ru.Maxrss
+		}
+		results = append(results, r)
+		fmt.Fprintf(os.Stderr, "%s done\n", e)
+	}
+	printTable(results)
+}
+
+func printTable(rs []result) {
+	fmt.Println("| engine | fillseq ops/s | fillrandom ops/s | readrandom ops/s | scan keys/s | synced puts/s | size on disk MiB | peak RSS MiB |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|")
+	for _, r := range rs {
+		fmt.Printf("| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %.1f |\n", r.Engine, r.FillSeq, r.FillRandom, r.ReadRandom, r.Scan, r.SyncPut,
+			float64(r.SizeBytes)/(1<<20), float64(r.PeakRSSKiB)/1024)
+	}
+	var base *result
+	for i := range rs {
+		if rs[i].Engine == "aegis-lsm" {
+			base = &rs[i]
+		}
+	}
+	if base == nil {
+		return
+	}
+	fmt.Println()
+	fmt.Println("| aegis-lsm / peer (>1: aegis faster) | fillseq | fillrandom | readrandom | scan | synced puts |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	for _, r := range rs {
+		if r.Engine == base.Engine {
+			continue
+		}
+		fmt.Printf("| vs %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n", r.Engine, base.FillSeq/r.FillSeq, base.FillRandom/r.FillRandom,
+			base.ReadRandom/r.ReadRandom, base.Scan/r.Scan, base.SyncPut/r.SyncPut)
+	}
+}
+
+func key(i uint64) []byte {
+	k := make([]byte, 16)
+	binary.BigEndian.PutUint64(k, i)
+	binary.BigEndian.PutUint64(k[8:], i*0x9e3779b97f4a7c15)
+	return k
+}
+
+func value(rng *rand.Rand) []byte {
+	v := make([]byte, 100)
+	for i := 0; i < len(v); i += 4 {
+		binary.LittleEndian.PutUint32(v[i:], rng.Uint32())
+	}
+	return v
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+func opsPerSec(n int, d time.Duration) float64 { return float64(n) / d.Seconds() }
+
+func run(engine string, n int, parent string) (result, error) {
+	open, ok := openers[engine]
+	if !ok {
+		return result{}, fmt.Errorf("unknown engine %q", engine)
+	}
+	r := result{Engine: engine}
+	rng := rand.New(rand.NewPCG(1, 2))
+
+	// fillseq: a fresh store, ascending keys in batches of 1000.
+	seqDir := filepath.Join(parent, engine+"-seq")
+	os.RemoveAll(seqDir)
+	db, err := open(seqDir)
+	if err != nil {
+		return r, err
+	}
+	start := time.Now()
+	keys := make([][]byte, 0, 1000)
+	vals := make([][]byte, 0, 1000)
+	for i := 0; i < n; i++ {
+		keys = append(keys, key(uint64(i)))
+		vals = append(vals, value(rng))
+		if len(keys) == 1000 || i == n-1 {
+			if err := db.putBatch(keys, vals); err != nil {
+				return r, fmt.Errorf("fillseq: %w", err)
+			}
+			keys, vals = keys[:0], vals[:0]
+		}
+	}
+	r.FillSeq = opsPerSec(n, time.Since(start))
+	if err := db.close(); err != nil {
+		return r, err
+	}
+	os.RemoveAll(seqDir)
+
+	// fillrandom: a fresh store, single puts in random order.
+	dir := filepath.Join(parent, engine+"-rand")
+	os.RemoveAll(dir)
+	if db, err = open(dir); err != nil {
+		return r, err
+	}
+	perm := rng.Perm(n)
+	start = time.Now()
+	for _, i := range perm {
+		if err := db.put(key(uint64(i)), value(rng), false); err != nil {
+			return r, fmt.Errorf("fillrandom: %w", err)
+		}
+	}
+	r.FillRandom = opsPerSec(n, time.Since(start))
+
+	// readrandom: every key once, in another random order.
+	perm = rng.Perm(n)
+	start = time.Now()
+	for _, i := range perm {
+		v, err := db.get(key(uint64(i)))
+		if err != nil || len(v) != 100 {
+			return r, fmt.Errorf("readrandom: key %d: %d bytes, %v", i, len(v), err)
+		}
+	}
+	r.ReadRandom = opsPerSec(n, time.Since(start))
+
+	start = time.Now()
+	cnt, err := db.scan()
+	if err != nil || cnt != n {
+		return r, fmt.Errorf("scan: %d keys, %v", cnt, err)
+	}
+	r.Scan = opsPerSec(n, time.Since(start))
+
+	const syncs = 2000
+	start = time.Now()
+	for i := 0; i < syncs; i++ {
+		if err := db.put(key(uint64(n+i)), value(rng), true); err != nil {
+			return r, fmt.Errorf("syncput: %w", err)
+		}
+	}
+	r.SyncPut = opsPerSec(syncs, time.Since(start))
+	if err := db.close(); err != nil {
+		return r, err
+	}
+	r.SizeBytes = dirSize(dir)
+	os.RemoveAll(dir)
+	return r, nil
+}
