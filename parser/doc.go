@@ -104,7 +104,7 @@
 //
 // Tokens: names are letters, digits, _ and $ (not first), folded to lower
 // case, or "quoted" with "" for a quote (case kept); strings are '...'
-// with '' for a quote; numbers are 12 (int64, else exact numeric), 1.5
+// with a doubled quote for a quote; numbers are 12 (int64, else exact numeric), 1.5
 // or .5 (exact numeric, text kept), 1e10 (float); comments are -- to end
 // of line and /* ... */ (not nested). Reserved words (never names unless
 // quoted): ALL AND AS ASC BETWEEN BY CASE CAST COLUMN CREATE CROSS DEFAULT
