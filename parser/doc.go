@@ -145,7 +145,7 @@
 //
 // # Tests
 //
-// Golden files in testdata/ (datadriven; regenerate with
+// Golden files in testdata/golden (datadriven; regenerate with
 // `go test ./parser/ -run TestGolden -rewrite` and review the diff), a
 // round trip over every golden input, and FuzzParse (seed corpus in
 // testdata/fuzz/FuzzParse plus every golden input):

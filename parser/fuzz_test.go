@@ -18,7 +18,7 @@ import (
 //
 //	go test ./parser/ -run '^$' -fuzz FuzzParse -fuzztime 60s
 func FuzzParse(f *testing.F) {
-	files, err := filepath.Glob("testdata/*")
+	files, err := filepath.Glob("testdata/golden/*")
 	if err != nil {
 		f.Fatal(err)
 	}

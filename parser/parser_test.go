@@ -9,7 +9,7 @@ import (
 	"github.com/cockroachdb/datadriven"
 )
 
-// TestGolden runs the datadriven files in testdata/. Directives:
+// TestGolden runs the datadriven files in testdata/golden. Directives:
 //
 //	parse         one statement: its canonical SQL, then its tree
 //	parse-script  a script: the canonical SQL of each statement
@@ -18,7 +18,7 @@ import (
 // parsed input is also round-tripped (see checkRoundTrip). Regenerate
 // with: go test ./parser/ -run TestGolden -rewrite
 func TestGolden(t *testing.T) {
-	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
+	datadriven.Walk(t, "testdata/golden", func(t *testing.T, path string) {
 		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
 			switch d.Cmd {
 			case "parse":
@@ -51,7 +51,7 @@ func TestGolden(t *testing.T) {
 // the same text. The golden outputs are not compared here.
 func TestRoundTrip(t *testing.T) {
 	n := 0
-	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
+	datadriven.Walk(t, "testdata/golden", func(t *testing.T, path string) {
 		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
 			stmts, err := ParseScript(d.Input)
 			if err == nil {
