@@ -149,7 +149,7 @@ func (c *converter) columnDef(g *gColumnDef) (*ColumnDef, error) {
 			if col.Default != nil {
 				return nil, errorAt(p, "column %q has two DEFAULT clauses", col.Name)
 			}
-			if col.Default, err = c.concat(k.Default); err != nil {
+			if col.Default, err = c.arith(k.Default); err != nil {
 				return nil, err
 			}
 		default:
@@ -398,20 +398,12 @@ func (c *converter) selectItems(gs []*gSelectItem) ([]*SelectItem, error) {
 }
 
 // trivialPrimary returns the primary an expression consists of when it
-// has no operator at any level, else nil.
+// has no operator and no cast, else nil.
 func trivialPrimary(g *gExpr) *gPrimary {
-	if g == nil || len(g.Rest) > 0 || len(g.Left.Rest) > 0 || g.Left.Left.Pred == nil {
+	if g == nil || len(g.Tails) > 0 || len(g.First.Casts) > 0 {
 		return nil
 	}
-	pred := g.Left.Left.Pred
-	if len(pred.Tails) > 0 || len(pred.Left.Rest) > 0 || len(pred.Left.Left.Rest) > 0 {
-		return nil
-	}
-	mul := pred.Left.Left.Left
-	if len(mul.Rest) > 0 || mul.Left.Postfix == nil || len(mul.Left.Postfix.Casts) > 0 {
-		return nil
-	}
-	return mul.Left.Postfix.Primary
+	return g.First.Primary
 }
 
 func (c *converter) orderItems(gs []*gOrderItem) ([]*OrderItem, error) {

@@ -40,140 +40,149 @@ func (c *converter) binary(p lexer.Position, op BinaryOp, left, right Expr) (Exp
 	return &BinaryExpr{Pos: pos(p), Op: op, Left: left, Right: right}, nil
 }
 
-// foldChain converts first (op operand)* into a left-deep tree: at(i)
-// gives the position, operator and operand of the i-th step.
-func foldChain[T any](c *converter, first T, n int, at func(i int) (lexer.Position, BinaryOp, T), conv func(T) (Expr, error)) (Expr, error) {
-	left, err := conv(first)
-	if err != nil {
-		return nil, err
-	}
-	for i := 0; i < n; i++ {
-		p, op, g := at(i)
-		right, err := conv(g)
-		if err != nil {
-			return nil, err
-		}
-		if left, err = c.binary(p, op, left, right); err != nil {
-			return nil, err
-		}
-	}
-	return left, nil
+// Binding strength of each binary operator as written (see also
+// precOf in format_expr.go, which the printer uses).
+var binaryByText = map[string]BinaryOp{
+	"OR": OpOr, "AND": OpAnd, "=": OpEq, "<>": OpNe, "!=": OpNe, "<": OpLt, "<=": OpLe,
+	">": OpGt, ">=": OpGe, "||": OpConcat, "+": OpAdd, "-": OpSub, "*": OpMul, "/": OpDiv, "%": OpMod,
+}
+
+// chain builds the tree of one flat operator chain by precedence
+// climbing: climb(min) reads an operand and then every tail that binds
+// at least as tightly as min; a binary tail's right operand is climbed
+// with its own precedence plus one, which makes operators associate to
+// the left.
+type chain struct {
+	c     *converter
+	tails []*gTail
+	i     int // next tail
 }
 
 func (c *converter) expr(g *gExpr) (Expr, error) {
-	return foldChain(c, g.Left, len(g.Rest), func(i int) (lexer.Position, BinaryOp, *gAnd) {
-		return g.Rest[i].Pos, OpOr, g.Rest[i].Right
-	}, c.and)
+	ch := &chain{c: c, tails: g.Tails}
+	return ch.climb(g.First, precOr)
 }
 
-func (c *converter) and(g *gAnd) (Expr, error) {
-	return foldChain(c, g.Left, len(g.Rest), func(i int) (lexer.Position, BinaryOp, *gNot) {
-		return g.Rest[i].Pos, OpAnd, g.Rest[i].Right
-	}, c.not)
-}
-
-func (c *converter) not(g *gNot) (Expr, error) {
-	if g.Not == nil {
-		return c.pred(g.Pred)
+// arith converts a chain of || + - * / % only.
+func (c *converter) arith(g *gArith) (Expr, error) {
+	tails := make([]*gTail, len(g.Tails))
+	for i, t := range g.Tails {
+		tails[i] = &gTail{Pos: t.Pos, Op: t.Op, Right: t.Right}
 	}
-	e, err := c.not(g.Not)
+	ch := &chain{c: c, tails: tails}
+	return ch.climb(g.First, precConcat)
+}
+
+func tailPrec(t *gTail) int {
+	if t.Op == "" {
+		return precCompare // IS, IN, BETWEEN, LIKE
+	}
+	return binaryOps[binaryByText[t.Op]].prec
+}
+
+func (ch *chain) climb(first *gOperand, min int) (Expr, error) {
+	left, err := ch.operand(first, min)
 	if err != nil {
 		return nil, err
 	}
-	return &UnaryExpr{Pos: pos(g.Pos), Op: OpNot, Operand: e}, nil
+	return ch.extend(left, min)
 }
 
-var cmpOps = map[string]BinaryOp{"=": OpEq, "<>": OpNe, "!=": OpNe, "<": OpLt, "<=": OpLe, ">": OpGt, ">=": OpGe}
-
-func (c *converter) pred(g *gPred) (Expr, error) {
-	left, err := c.concat(g.Left)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range g.Tails {
+// extend applies to left every following tail that binds at least as
+// tightly as min.
+func (ch *chain) extend(left Expr, min int) (Expr, error) {
+	c := ch.c
+	for ch.i < len(ch.tails) {
+		t := ch.tails[ch.i]
+		prec := tailPrec(t)
+		if prec < min {
+			break
+		}
+		ch.i++
 		p := pos(t.Pos)
+		var err error
 		switch {
-		case t.CmpOp != "":
-			right, err := c.concat(t.CmpRHS)
-			if err != nil {
-				return nil, err
+		case t.Op != "":
+			var right Expr
+			if right, err = ch.climb(t.Right, prec+1); err == nil {
+				left, err = c.binary(t.Pos, binaryByText[t.Op], left, right)
 			}
-			if left, err = c.binary(t.Pos, cmpOps[t.CmpOp], left, right); err != nil {
-				return nil, err
+		case t.Like != nil:
+			var pat Expr
+			if pat, err = ch.climb(t.Like, prec+1); err == nil {
+				left = &LikeExpr{Pos: p, Expr: left, Not: t.Not, Pattern: pat}
 			}
 		case t.IsNull:
 			left = &IsNullExpr{Pos: p, Expr: left, Not: t.IsNot}
 		case t.In != nil && t.In.Query != nil:
-			q, err := c.query(t.In.Query)
-			if err != nil {
-				return nil, err
+			var q *SelectStmt
+			if q, err = c.query(t.In.Query); err == nil {
+				left = &InSubqueryExpr{Pos: p, Expr: left, Not: t.Not, Query: q}
 			}
-			left = &InSubqueryExpr{Pos: p, Expr: left, Not: t.Not, Query: q}
 		case t.In != nil:
-			list, err := c.exprs(t.In.List)
-			if err != nil {
-				return nil, err
+			var list []Expr
+			if list, err = c.exprs(t.In.List); err == nil {
+				left = &InListExpr{Pos: p, Expr: left, Not: t.Not, List: list}
 			}
-			left = &InListExpr{Pos: p, Expr: left, Not: t.Not, List: list}
-		case t.Between != nil:
-			low, err := c.concat(t.Between.Low)
-			if err != nil {
-				return nil, err
-			}
-			high, err := c.concat(t.Between.High)
-			if err != nil {
-				return nil, err
-			}
-			left = &BetweenExpr{Pos: p, Expr: left, Not: t.Not, Low: low, High: high}
 		default:
-			pat, err := c.concat(t.Like)
-			if err != nil {
-				return nil, err
-			}
-			left = &LikeExpr{Pos: p, Expr: left, Not: t.Not, Pattern: pat}
+			left, err = c.between(p, left, t)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	return left, nil
 }
 
-func (c *converter) concat(g *gConcat) (Expr, error) {
-	return foldChain(c, g.Left, len(g.Rest), func(i int) (lexer.Position, BinaryOp, *gAdd) {
-		return g.Rest[i].Pos, OpConcat, g.Rest[i].Right
-	}, c.add)
-}
-
-var addOps = map[string]BinaryOp{"+": OpAdd, "-": OpSub}
-
-func (c *converter) add(g *gAdd) (Expr, error) {
-	return foldChain(c, g.Left, len(g.Rest), func(i int) (lexer.Position, BinaryOp, *gMul) {
-		return g.Rest[i].Pos, addOps[g.Rest[i].Op], g.Rest[i].Right
-	}, c.mul)
-}
-
-var mulOps = map[string]BinaryOp{"*": OpMul, "/": OpDiv, "%": OpMod}
-
-func (c *converter) mul(g *gMul) (Expr, error) {
-	return foldChain(c, g.Left, len(g.Rest), func(i int) (lexer.Position, BinaryOp, *gUnary) {
-		return g.Rest[i].Pos, mulOps[g.Rest[i].Op], g.Rest[i].Right
-	}, c.unary)
-}
-
-func (c *converter) unary(g *gUnary) (Expr, error) {
-	if g.Postfix != nil {
-		return c.postfix(g.Postfix)
+func (c *converter) between(p Pos, left Expr, t *gTail) (Expr, error) {
+	low, err := c.arith(t.Between.Low)
+	if err != nil {
+		return nil, err
 	}
-	e, err := c.unary(g.Operand)
+	high, err := c.arith(t.Between.High)
+	if err != nil {
+		return nil, err
+	}
+	return &BetweenExpr{Pos: p, Expr: left, Not: t.Not, Low: low, High: high}, nil
+}
+
+// operand converts an operand with its prefix operators. NOT reaches
+// over every following operator that binds tighter than NOT (NOT a = b
+// is NOT (a = b)); - and + take only the operand (-a * b is (-a) * b).
+// min is the precedence the context demands: NOT is refused where it
+// would need parentheses (after =, -, BETWEEN ...), as the printer
+// would add them.
+func (ch *chain) operand(g *gOperand, min int) (Expr, error) {
+	if g.Primary != nil {
+		return ch.c.postfix(g)
+	}
+	p := pos(g.Pos)
+	if g.Prefix == "NOT" {
+		if min > precNot {
+			return nil, errorAt(p, "NOT here needs parentheses: (NOT ...)")
+		}
+		inner, err := ch.operand(g.Operand, precNot)
+		if err == nil {
+			inner, err = ch.extend(inner, precNot+1)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &UnaryExpr{Pos: p, Op: OpNot, Operand: inner}, nil
+	}
+	inner, err := ch.operand(g.Operand, precAtom)
 	if err != nil {
 		return nil, err
 	}
 	op := OpNeg
-	if g.Op == "+" {
+	if g.Prefix == "+" {
 		op = OpPlus
 	}
-	return &UnaryExpr{Pos: pos(g.Pos), Op: op, Operand: e}, nil
+	return &UnaryExpr{Pos: p, Op: op, Operand: inner}, nil
 }
 
-func (c *converter) postfix(g *gPostfix) (Expr, error) {
+// postfix converts a primary and its :: casts.
+func (c *converter) postfix(g *gOperand) (Expr, error) {
 	e, err := c.primary(g.Primary)
 	if err != nil {
 		return nil, err

@@ -74,7 +74,7 @@ type gColConstraint struct {
 	NotNull    bool         `parser:"| @('NOT' 'NULL')"`
 	Null       bool         `parser:"| @'NULL'"`
 	Unique     bool         `parser:"| @'UNIQUE'"`
-	Default    *gConcat     `parser:"| 'DEFAULT' @@"`
+	Default    *gArith      `parser:"| 'DEFAULT' @@"`
 	References *gReferences `parser:"| 'REFERENCES' @@"`
 }
 

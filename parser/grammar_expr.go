@@ -97,51 +97,31 @@ type gTablePrimary struct {
 	Alias   *gIdent     `parser:"('AS'? @@)?"`
 }
 
-// Expressions, one struct per precedence level, loosest first:
-// OR < AND < NOT < comparison, IS, IN, LIKE, BETWEEN < || < + - < * / % <
-// unary - + < postfix :: < primary.
+// Expressions are flat in the grammar: an operand followed by a chain
+// of operator tails, a+b*c being a, +b, *c. The converter
+// (convert_expr.go) builds the tree by precedence climbing, loosest
+// first: OR < AND < NOT < comparison, IS, IN, LIKE, BETWEEN < || < + - <
+// * / % < unary - + < postfix :: < primary. One grammar level instead of
+// one per precedence keeps participle's work per operand small.
 
 type gExpr struct {
-	Left *gAnd    `parser:"@@"`
-	Rest []*gOrOp `parser:"@@*"`
+	First *gOperand `parser:"@@"`
+	Tails []*gTail  `parser:"@@*"`
 }
 
-type gOrOp struct {
-	Pos   lexer.Position
-	Right *gAnd `parser:"'OR' @@"`
-}
-
-type gAnd struct {
-	Left *gNot     `parser:"@@"`
-	Rest []*gAndOp `parser:"@@*"`
-}
-
-type gAndOp struct {
-	Pos   lexer.Position
-	Right *gNot `parser:"'AND' @@"`
-}
-
-type gNot struct {
-	Pos  lexer.Position
-	Not  *gNot  `parser:"  'NOT' @@"`
-	Pred *gPred `parser:"| @@"`
-}
-
-type gPred struct {
-	Left  *gConcat     `parser:"@@"`
-	Tails []*gPredTail `parser:"@@*"`
-}
-
-type gPredTail struct {
+// gTail is one operator after an operand: a binary operator with its
+// right operand, or IS [NOT] NULL, [NOT] IN (...), [NOT] BETWEEN x AND y,
+// [NOT] LIKE operand.
+type gTail struct {
 	Pos     lexer.Position
-	CmpOp   string    `parser:"  @('=' | '<>' | '!=' | '<=' | '>=' | '<' | '>')"`
-	CmpRHS  *gConcat  `parser:"  @@"`
+	Op      string    `parser:"  @('OR' | 'AND' | '=' | '<>' | '!=' | '<=' | '>=' | '<' | '>' | '||' | '+' | '-' | '*' | '/' | '%')"`
+	Right   *gOperand `parser:"  @@"`
 	IsNot   bool      `parser:"| 'IS' @'NOT'?"`
 	IsNull  bool      `parser:"  @'NULL'"`
 	Not     bool      `parser:"| @'NOT'?"`
 	In      *gInRHS   `parser:"  ( 'IN' @@"`
 	Between *gBetween `parser:"  | 'BETWEEN' @@"`
-	Like    *gConcat  `parser:"  | 'LIKE' @@ )"`
+	Like    *gOperand `parser:"  | 'LIKE' @@ )"`
 }
 
 type gInRHS struct {
@@ -150,52 +130,31 @@ type gInRHS struct {
 }
 
 type gBetween struct {
-	Low  *gConcat `parser:"@@ 'AND'"`
-	High *gConcat `parser:"@@"`
+	Low  *gArith `parser:"@@ 'AND'"`
+	High *gArith `parser:"@@"`
 }
 
-type gConcat struct {
-	Left *gAdd        `parser:"@@"`
-	Rest []*gConcatOp `parser:"@@*"`
+// gArith is an expression with only || + - * / % operators: a BETWEEN
+// bound or a column DEFAULT, where AND or NOT must end the expression.
+type gArith struct {
+	First *gOperand     `parser:"@@"`
+	Tails []*gArithTail `parser:"@@*"`
 }
 
-type gConcatOp struct {
+type gArithTail struct {
 	Pos   lexer.Position
-	Right *gAdd `parser:"'||' @@"`
+	Op    string    `parser:"@('||' | '+' | '-' | '*' | '/' | '%')"`
+	Right *gOperand `parser:"@@"`
 }
 
-type gAdd struct {
-	Left *gMul     `parser:"@@"`
-	Rest []*gAddOp `parser:"@@*"`
-}
-
-type gAddOp struct {
-	Pos   lexer.Position
-	Op    string `parser:"@('+' | '-')"`
-	Right *gMul  `parser:"@@"`
-}
-
-type gMul struct {
-	Left *gUnary   `parser:"@@"`
-	Rest []*gMulOp `parser:"@@*"`
-}
-
-type gMulOp struct {
-	Pos   lexer.Position
-	Op    string  `parser:"@('*' | '/' | '%')"`
-	Right *gUnary `parser:"@@"`
-}
-
-type gUnary struct {
+// gOperand is a prefix operator applied to an operand, or a primary
+// with its :: casts.
+type gOperand struct {
 	Pos     lexer.Position
-	Op      string    `parser:"  @('-' | '+')"`
-	Operand *gUnary   `parser:"  @@"`
-	Postfix *gPostfix `parser:"| @@"`
-}
-
-type gPostfix struct {
-	Primary *gPrimary `parser:"@@"`
-	Casts   []*gCast  `parser:"@@*"`
+	Prefix  string    `parser:"  @('NOT' | '-' | '+')"`
+	Operand *gOperand `parser:"  @@"`
+	Primary *gPrimary `parser:"| @@"`
+	Casts   []*gCast  `parser:"  @@*"`
 }
 
 type gCast struct {

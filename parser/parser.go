@@ -188,9 +188,8 @@ func describeToken(t lexer.Token) string {
 // friendly names for grammar productions as participle prints them (type
 // name with the first letter upper-cased).
 var friendly = map[string]string{
-	"GExpr": "expression", "GAnd": "expression", "GNot": "expression", "GPred": "expression",
-	"GConcat": "expression", "GAdd": "expression", "GMul": "expression", "GUnary": "expression",
-	"GPostfix": "expression", "GPrimary": "expression", "GSelectItem": "expression",
+	"GExpr": "expression", "GOperand": "expression", "GArith": "expression",
+	"GPrimary": "expression", "GSelectItem": "expression",
 	"GIdent": "name", "GType": "type name",
 	"GTableExpr": "table", "GTablePrimary": "table", "GColumnDef": "column definition",
 	"GTableElem": "column definition", "GQuery": `"SELECT"`, "GParen": `"("`, "GNamed": "name", "GCallArgs": `"("`,
