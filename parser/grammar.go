@@ -17,18 +17,18 @@ type gIdent struct {
 }
 
 type gStatement struct {
-	Explain  *gExplain `parser:"  @@"`
-	Query    *gQuery   `parser:"| @@"`
+	Query    *gQuery   `parser:"  @@"`
 	Insert   *gInsert  `parser:"| @@"`
 	Update   *gUpdate  `parser:"| @@"`
 	Delete   *gDelete  `parser:"| @@"`
-	Create   *gCreate  `parser:"| @@"`
-	Drop     *gDrop    `parser:"| @@"`
-	Alter    *gAlter   `parser:"| @@"`
-	Show     bool      `parser:"| @('SHOW' 'TABLES')"`
 	Begin    bool      `parser:"| @('BEGIN' ('TRANSACTION' | 'WORK')? | 'START' 'TRANSACTION')"`
 	Commit   bool      `parser:"| @('COMMIT' ('TRANSACTION' | 'WORK')?)"`
 	Rollback bool      `parser:"| @('ROLLBACK' ('TRANSACTION' | 'WORK')?)"`
+	Create   *gCreate  `parser:"| @@"`
+	Drop     *gDrop    `parser:"| @@"`
+	Alter    *gAlter   `parser:"| @@"`
+	Explain  *gExplain `parser:"| @@"`
+	Show     bool      `parser:"| @('SHOW' 'TABLES')"`
 }
 
 type gExplain struct {

@@ -151,10 +151,10 @@ type gArithTail struct {
 // with its :: casts.
 type gOperand struct {
 	Pos     lexer.Position
-	Prefix  string    `parser:"  @('NOT' | '-' | '+')"`
-	Operand *gOperand `parser:"  @@"`
-	Primary *gPrimary `parser:"| @@"`
+	Primary *gPrimary `parser:"  @@"`
 	Casts   []*gCast  `parser:"  @@*"`
+	Prefix  string    `parser:"| @('NOT' | '-' | '+')"`
+	Operand *gOperand `parser:"  @@"`
 }
 
 type gCast struct {
@@ -162,21 +162,23 @@ type gCast struct {
 	Type *gType `parser:"'::' @@"`
 }
 
+// gPrimary lists its alternatives most common first: participle tries
+// them in order, and every failed try costs a branch of the parse state.
 type gPrimary struct {
 	Pos     lexer.Position
-	Exists  *gQuery    `parser:"  'EXISTS' '(' @@ ')'"`
-	Case    *gCase     `parser:"| @@"`
-	Cast    *gCastCall `parser:"| @@"`
-	Param   string     `parser:"| @Param"`
+	Named   *gNamed    `parser:"  @@"`
 	Int     string     `parser:"| @Int"`
-	Decimal string     `parser:"| @Decimal"`
-	Float   string     `parser:"| @Float"`
 	String  string     `parser:"| @String"`
+	Param   string     `parser:"| @Param"`
+	Paren   *gParen    `parser:"| @@"`
+	Decimal string     `parser:"| @Decimal"`
 	True    bool       `parser:"| @'TRUE'"`
 	False   bool       `parser:"| @'FALSE'"`
 	Null    bool       `parser:"| @'NULL'"`
-	Named   *gNamed    `parser:"| @@"`
-	Paren   *gParen    `parser:"| @@"`
+	Case    *gCase     `parser:"| @@"`
+	Cast    *gCastCall `parser:"| @@"`
+	Float   string     `parser:"| @Float"`
+	Exists  *gQuery    `parser:"| 'EXISTS' '(' @@ ')'"`
 }
 
 // gNamed is everything that starts with a name: a column (a, t.a, and
