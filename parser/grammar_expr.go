@@ -10,8 +10,8 @@ import "github.com/alecthomas/participle/v2/lexer"
 // participle could only settle by unbounded backtracking.
 
 type gQuery struct {
-	With    *gWith        `parser:"@@?"`
-	Body    *gUnion       `parser:"@@"`
+	With    *gWith        `parser:"( @@"`
+	Body    *gUnion       `parser:"  @@ | @@ )"`
 	OrderBy []*gOrderItem `parser:"('ORDER' 'BY' @@ (',' @@)*)?"`
 	Limit   *gExpr        `parser:"('LIMIT' @@)?"`
 	Offset  *gExpr        `parser:"('OFFSET' @@)?"`

@@ -119,7 +119,7 @@ func parseStatement(toks []lexer.Token) (Statement, error) {
 	}
 	g, err := stmtParser.ParseFromLexer(pl)
 	if err != nil {
-		return nil, translate(err)
+		return nil, translate(err, toks[0].Pos)
 	}
 	c := &converter{}
 	return c.statement(g)
@@ -157,7 +157,7 @@ func checkDepth(toks []lexer.Token) error {
 
 // translate turns a participle error into an *Error with a message in
 // our words: unexpected X, expected Y.
-func translate(err error) error {
+func translate(err error, start lexer.Position) error {
 	var perr participle.Error
 	if !errors.As(err, &perr) {
 		return &Error{Line: 1, Column: 1, Msg: err.Error(), Err: ErrSyntax}
@@ -169,6 +169,8 @@ func translate(err error) error {
 		e.Msg = "unexpected " + describeToken(ute.Unexpected)
 		if exp := expected(ute.Message()); exp != "" {
 			e.Msg += ", expected " + exp
+		} else if p == start {
+			e.Msg += ", expected a statement (SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, EXPLAIN, SHOW, BEGIN, COMMIT, ROLLBACK)"
 		} else {
 			e.Msg += ", expected end of statement"
 		}
