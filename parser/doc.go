@@ -20,6 +20,9 @@
 // conditions, index methods). The participle parser is built once, at
 // package initialisation.
 //
+// Walk visits a tree depth first (children in source order), for the
+// binder's searches (aggregates, parameters, column references).
+//
 // # The invariants
 //
 //   - Parse and ParseScript never panic: every refusal is an *Error with
