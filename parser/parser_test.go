@@ -46,22 +46,29 @@ func TestGolden(t *testing.T) {
 	})
 }
 
-// TestRoundTrip checks, over every statement of the golden files, that
-// printing and parsing again gives the same tree (positions aside) and
-// the same text. The golden outputs are not compared here.
-func TestRoundTrip(t *testing.T) {
-	n := 0
+// forEachGolden calls f with the statements of every golden input that
+// parses; the golden outputs are not compared.
+func forEachGolden(t *testing.T, f func(t *testing.T, d *datadriven.TestData, stmts []Statement)) {
 	datadriven.Walk(t, "testdata/golden", func(t *testing.T, path string) {
 		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
-			stmts, err := ParseScript(d.Input)
-			if err == nil {
-				for _, s := range stmts {
-					checkRoundTrip(t, d.Input, s)
-					n++
-				}
+			if stmts, err := ParseScript(d.Input); err == nil {
+				f(t, d, stmts)
 			}
 			return d.Expected
 		})
+	})
+}
+
+// TestRoundTrip checks, over every statement of the golden files, that
+// printing and parsing again gives the same tree (positions aside) and
+// the same text.
+func TestRoundTrip(t *testing.T) {
+	n := 0
+	forEachGolden(t, func(t *testing.T, d *datadriven.TestData, stmts []Statement) {
+		for _, s := range stmts {
+			checkRoundTrip(t, d.Input, s)
+			n++
+		}
 	})
 	if n < 100 {
 		t.Errorf("only %d statements round-tripped; the golden files should hold more", n)

@@ -10,36 +10,29 @@ import (
 // TestWalkReachesEveryExpr checks, over every golden statement, that Walk
 // visits exactly the expressions a reflection walk of the tree finds.
 func TestWalkReachesEveryExpr(t *testing.T) {
-	datadriven.Walk(t, "testdata/golden", func(t *testing.T, path string) {
-		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
-			stmts, err := ParseScript(d.Input)
-			if err != nil {
-				return d.Expected
-			}
-			for _, s := range stmts {
-				want := map[Expr]bool{}
-				reflectExprs(reflect.ValueOf(s), want)
-				got := map[Expr]bool{}
-				Walk(s, func(n Node) bool {
-					if e, ok := n.(Expr); ok {
-						if got[e] {
-							t.Errorf("%s: Walk visits %s twice", d.Pos, e)
-						}
-						got[e] = true
+	forEachGolden(t, func(t *testing.T, d *datadriven.TestData, stmts []Statement) {
+		for _, s := range stmts {
+			want := map[Expr]bool{}
+			reflectExprs(reflect.ValueOf(s), want)
+			got := map[Expr]bool{}
+			Walk(s, func(n Node) bool {
+				if e, ok := n.(Expr); ok {
+					if got[e] {
+						t.Errorf("%s: Walk visits %s twice", d.Pos, e)
 					}
-					return true
-				})
-				if len(got) != len(want) {
-					t.Errorf("%s: Walk visits %d expressions of %s, reflection finds %d", d.Pos, len(got), s, len(want))
+					got[e] = true
 				}
-				for e := range want {
-					if !got[e] {
-						t.Errorf("%s: Walk misses %s", d.Pos, e)
-					}
+				return true
+			})
+			if len(got) != len(want) {
+				t.Errorf("%s: Walk visits %d expressions of %s, reflection finds %d", d.Pos, len(got), s, len(want))
+			}
+			for e := range want {
+				if !got[e] {
+					t.Errorf("%s: Walk misses %s", d.Pos, e)
 				}
 			}
-			return d.Expected
-		})
+		}
 	})
 }
 
