@@ -135,6 +135,8 @@
 //     constraints (CONSTRAINT name), no foreign keys at table level, no
 //     index expressions or per-column ASC/DESC in CREATE INDEX, one
 //     action per ALTER TABLE, no RENAME TO (table rename).
+//   - LIMIT must come before OFFSET; no INSERT ... DEFAULT VALUES, no
+//     CHECK constraints, no DISTINCT ON, no aggregate FILTER clauses.
 //   - DEFAULT takes an expression without top-level AND, OR, NOT or
 //     comparisons (parenthesise them), as PostgreSQL's b_expr does.
 //   - Comparison, IS, IN, BETWEEN and LIKE share one precedence level and
