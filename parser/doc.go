@@ -6,8 +6,8 @@
 //
 // # Pipeline
 //
-//	text ──lex (lexer.go)──▶ tokens ──split at ";"──▶ one statement's tokens
-//	     ──checkDepth──▶ participle grammar structs (grammar*.go)
+//	text ──lex + depth check (lexer.go)──▶ tokens ──split at ";"──▶ one statement's tokens
+//	     ──participle──▶ grammar structs (grammar*.go)
 //	     ──convert (convert*.go)──▶ AST (ast*.go, types.go) ──String (format*.go)──▶ text
 //
 // The lexer is hand-written: reserved words become Keyword tokens,

@@ -259,7 +259,8 @@ func writeOrderBy(b *strings.Builder, items []*OrderItem) {
 // QuoteIdent prints a name so that it parses back to itself: bare when it
 // is lower-case ASCII and not a keyword, otherwise in double quotes.
 func QuoteIdent(s string) string {
-	bare := s != "" && !reserved[strings.ToUpper(s)] && !keywordLike[strings.ToUpper(s)]
+	_, isReserved := reservedWord(s)
+	bare := s != "" && !isReserved && !keywordLike[strings.ToUpper(s)]
 	for i := 0; bare && i < len(s); i++ {
 		c := s[i]
 		bare = c == '_' || (c >= 'a' && c <= 'z') || (i > 0 && (isDigit(c) || c == '$'))

@@ -54,6 +54,39 @@ func init() {
 	}
 }
 
+// reservedWord returns the upper-case spelling of word if it is a
+// reserved word, without allocating. Keywords are ASCII: a word with
+// other letters is always a name.
+func reservedWord(word string) (string, bool) {
+	var buf [16]byte
+	if len(word) > len(buf) {
+		return "", false
+	}
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		} else if c >= 0x80 {
+			return "", false
+		}
+		buf[i] = c
+	}
+	if kw, ok := reservedSpelling[string(buf[:len(word)])]; ok {
+		return kw, true
+	}
+	return "", false
+}
+
+// reservedSpelling maps each reserved word to itself, so the lexer can
+// hand out the map's string instead of allocating one per keyword.
+var reservedSpelling = map[string]string{}
+
+func init() {
+	for w := range reserved {
+		reservedSpelling[w] = w
+	}
+}
+
 // keywordLike are the non-reserved words the grammar gives a meaning in
 // some place. The printer quotes names that spell one of them (as it
 // quotes reserved words), so printed SQL never depends on backtracking to
@@ -145,10 +178,12 @@ func lexErr(p lexer.Position, format string, args ...any) *Error {
 }
 
 // lex turns the whole input into tokens ending with EOF, or returns an
-// *Error at the first character that cannot start or finish a token.
+// *Error at the first character that cannot start or finish a token, or
+// at the first token nested deeper than MaxDepth.
 func lex(src string) ([]lexer.Token, error) {
 	s := &scanner{src: src, line: 1, col: 1}
-	toks := make([]lexer.Token, 0, len(src)/4+1)
+	toks := make([]lexer.Token, 0, min(len(src)/6+1, 256))
+	var depth depthCheck
 	for {
 		if err := s.skipSpaceAndComments(); err != nil {
 			return nil, err
@@ -158,6 +193,9 @@ func lex(src string) ([]lexer.Token, error) {
 			return toks, nil
 		}
 		t, err := s.next()
+		if err == nil {
+			err = depth.next(t)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -249,8 +287,8 @@ func (s *scanner) next() (lexer.Token, error) {
 			n += size
 		}
 		word := rest[:n]
-		if up := strings.ToUpper(word); reserved[up] {
-			return tok(tokKeyword, n, up), nil
+		if kw, ok := reservedWord(word); ok {
+			return tok(tokKeyword, n, kw), nil
 		}
 		return tok(tokIdent, n, word), nil
 	}

@@ -26,6 +26,7 @@ func TestLexTokens(t *testing.T) {
 		{"comments", "a -- x\n/* y\n z */ b--", "Ident:a Ident:b"},
 		{"names with digits, _ and $", "a1 _b c$d", "Ident:a1 Ident:_b Ident:c$d"},
 		{"unicode names", "über", "Ident:über"},
+		{"keywords are ASCII", "ſelect SELECT", "Ident:ſelect Keyword:SELECT"},
 		{"qualified name", "t.c", "Ident:t Punct:. Ident:c"},
 	}
 	for _, c := range cases {

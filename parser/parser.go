@@ -110,9 +110,6 @@ func parseTokens(toks []lexer.Token) ([]posStmt, error) {
 
 // parseStatement parses the tokens of one statement (ending with EOF).
 func parseStatement(toks []lexer.Token) (Statement, error) {
-	if err := checkDepth(toks); err != nil {
-		return nil, err
-	}
 	pl, err := lexer.Upgrade(&sliceLexer{toks: toks})
 	if err != nil {
 		return nil, err
@@ -125,32 +122,37 @@ func parseStatement(toks []lexer.Token) (Statement, error) {
 	return c.statement(g)
 }
 
-// checkDepth refuses statements nested deeper than MaxDepth before the
-// grammar recurses into them.
-func checkDepth(toks []lexer.Token) error {
-	parens, cases, prefix := 0, 0, 0
-	for i, t := range toks {
-		switch {
-		case t.Type == tokPunct && t.Value == "(":
-			parens++
-		case t.Type == tokPunct && t.Value == ")":
-			parens--
-		case t.Type == tokKeyword && t.Value == "CASE":
-			cases++
-		case t.Type == tokKeyword && t.Value == "END":
-			cases--
-		}
-		// A run of NOT, - and + nests one level per token whether the
-		// first is binary or not; any other token ends the run.
-		if (t.Type == tokKeyword && t.Value == "NOT") || (t.Type == tokPunct && (t.Value == "-" || t.Value == "+")) {
-			prefix++
-		} else if i > 0 {
-			prefix = 0
-		}
-		if max(parens, 0)+max(cases, 0)+prefix > MaxDepth {
-			return &Error{Line: t.Pos.Line, Column: t.Pos.Column, Err: ErrTooDeep,
-				Msg: "nesting deeper than " + strconv.Itoa(MaxDepth) + " levels"}
-		}
+// depthCheck refuses statements nested deeper than MaxDepth. The lexer
+// feeds it every token, so over-nested input is refused before the rest
+// is even lexed, and long before the grammar recurses into it.
+type depthCheck struct {
+	parens, cases, prefix int
+}
+
+func (d *depthCheck) next(t lexer.Token) error {
+	switch {
+	case t.Type == tokPunct && t.Value == ";":
+		*d = depthCheck{}
+		return nil
+	case t.Type == tokPunct && t.Value == "(":
+		d.parens++
+	case t.Type == tokPunct && t.Value == ")":
+		d.parens--
+	case t.Type == tokKeyword && t.Value == "CASE":
+		d.cases++
+	case t.Type == tokKeyword && t.Value == "END":
+		d.cases--
+	}
+	// A run of NOT, - and + nests one level per token whether the first
+	// is binary or not; any other token ends the run.
+	if (t.Type == tokKeyword && t.Value == "NOT") || (t.Type == tokPunct && (t.Value == "-" || t.Value == "+")) {
+		d.prefix++
+	} else {
+		d.prefix = 0
+	}
+	if max(d.parens, 0)+max(d.cases, 0)+d.prefix > MaxDepth {
+		return &Error{Line: t.Pos.Line, Column: t.Pos.Column, Err: ErrTooDeep,
+			Msg: "nesting deeper than " + strconv.Itoa(MaxDepth) + " levels"}
 	}
 	return nil
 }
