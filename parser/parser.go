@@ -205,7 +205,10 @@ var friendly = map[string]string{
 	"GDelete": `"DELETE"`, "GCreate": `"CREATE"`, "GDrop": `"DROP"`, "GAlter": `"ALTER"`,
 	"GCreateTable": `"TABLE"`, "GCreateIndex": `"INDEX"`, "GDropTable": `"TABLE"`, "GDropIndex": `"INDEX"`,
 	"GTableConstraint": `"PRIMARY" or "UNIQUE"`, "GColConstraint": "column constraint",
+	"GWith": `"WITH"`, "GCase": `"CASE"`, "GCast": `"::"`, "GTail": "operator", "GArithTail": "operator",
+	"GJoin": `"JOIN"`, "GIntersectOp": `"INTERSECT"`, "GUnionOp": `"UNION" or "EXCEPT"`,
 	"<ident>": "name", "<qident>": "name", "<int>": "integer", "<string>": "string",
+	"<decimal>": "number", "<float>": "number", "<param>": "parameter",
 }
 
 // expected extracts the first thing the grammar wanted from participle's

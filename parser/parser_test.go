@@ -3,6 +3,7 @@ package parser
 import (
 	"errors"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -215,5 +216,17 @@ func TestParseRefusesEmptyAndSeveral(t *testing.T) {
 	}
 	if s, err := Parse("SELECT 1;;"); err != nil || s.String() != "SELECT 1" {
 		t.Errorf("Parse with trailing semicolons: %v, %v", s, err)
+	}
+}
+
+// Every production and token type of the grammar has a readable name for
+// error messages, so no message says "expected GSomething".
+func TestFriendlyNamesCoverGrammar(t *testing.T) {
+	ebnf := stmtParser.String()
+	for _, m := range regexp.MustCompile(`(?m)^(\w+) = |(<\w+>)`).FindAllStringSubmatch(ebnf, -1) {
+		name := m[1] + m[2]
+		if _, ok := friendly[name]; !ok {
+			t.Errorf("grammar name %s has no entry in friendly", name)
+		}
 	}
 }
