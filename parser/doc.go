@@ -117,10 +117,13 @@
 // SELECT SET TABLE THEN TRUE UNION UNIQUE UPDATE USING VALUES WHEN WHERE
 // WITH.
 //
-// Every alternative of the grammar is decided by its next token or by an
-// explicit (?= ...) lookahead, and participle runs with lookahead 0: an
-// alternative that has consumed a token is committed, which keeps parsing
-// linear and puts syntax errors where the input goes wrong.
+// Every alternative of the grammar is decided by its next token (or, in
+// two places, an explicit (?= ...) lookahead), and participle runs with
+// lookahead 0: an alternative that has consumed a token is committed,
+// which keeps parsing free of backtracking and puts syntax errors where
+// the input goes wrong. Expressions are flat chains in the grammar
+// (operand {operator operand}); the converter builds the tree by
+// precedence climbing.
 //
 // # Simplifications
 //

@@ -219,7 +219,7 @@ type gCallArgs struct {
 	Star     bool     `parser:"'(' ( @'*'"`
 	Distinct bool     `parser:"    | ( @'DISTINCT' | 'ALL' )?"`
 	Args     []*gExpr `parser:"      @@ (',' @@)* )? ')'"`
-	Over     *gWindow `parser:"((?= 'OVER' '(') 'OVER' @@)?"`
+	Over     *gWindow `parser:"('OVER' @@)?"`
 }
 
 type gWindow struct {

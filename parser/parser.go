@@ -17,12 +17,14 @@ const MaxDepth = 200
 
 // lookahead is how many tokens participle may read into an alternative
 // and still back out of it. Zero: every alternative of the grammar is
-// decided by its first token, or by an explicit (?= ...) lookahead
-// (DATE 'x' against a column named date, name "(" for a function call,
-// "(" SELECT for a subquery, IF NOT EXISTS against a table named if).
-// So an alternative that has consumed a token is committed, and a syntax
-// error is reported where the input goes wrong, not where an earlier
-// alternative began.
+// decided by its first token. Where a name and a keyword could start
+// alike, the grammar either reads the name first and decides on the
+// next token (gNamed: a name followed by '(' is a call, by a string a
+// typed literal) or asks with an explicit (?= ...) lookahead (IF NOT
+// EXISTS against a table named if, an INSERT column list against a
+// parenthesised query). So an alternative that has consumed a token is
+// committed, parsing never backtracks, and a syntax error is reported
+// where the input goes wrong, not where an earlier alternative began.
 const lookahead = 0
 
 // stmtParser is built once: building a participle grammar walks every
