@@ -155,7 +155,9 @@
 //
 // Golden files in testdata/golden (datadriven; regenerate with
 // `go test ./parser/ -run TestGolden -rewrite` and review the diff), a
-// round trip over every golden input, and FuzzParse (seed corpus in
+// round trip over every golden input, TestRandomTrees (random trees
+// printed and parsed back; the seed is logged, AEGIS_SEED=n replays it,
+// AEGIS_LONG=1 runs 50x more trees), and FuzzParse (seed corpus in
 // testdata/fuzz/FuzzParse plus every golden input):
 //
 //	go test ./parser/ -run '^$' -fuzz FuzzParse -fuzztime 60s
