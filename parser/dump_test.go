@@ -62,7 +62,11 @@ func dumpValue(b *strings.Builder, v reflect.Value, indent int) {
 	case reflect.Slice:
 		b.WriteString("\n")
 		for i := 0; i < v.Len(); i++ {
-			b.WriteString(pad + "- ")
+			if v.Index(i).Kind() == reflect.Slice {
+				b.WriteString(pad + "-")
+			} else {
+				b.WriteString(pad + "- ")
+			}
 			dumpValue(b, v.Index(i), indent+1)
 		}
 	case reflect.String:
