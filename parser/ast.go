@@ -131,8 +131,8 @@ type DropIndexStmt struct {
 // INSERT INTO table [(columns)] query, with optional RETURNING. Exactly one
 // of Rows and Query is set.
 type InsertStmt struct {
-	Table     string
-	Columns   []string // nil: all columns in table order
+	Table     *TableName // never aliased
+	Columns   []string   // nil: all columns in table order
 	Rows      [][]Expr
 	Query     *SelectStmt
 	Returning []*SelectItem
@@ -141,8 +141,7 @@ type InsertStmt struct {
 // UpdateStmt is UPDATE table [[AS] alias] SET col = expr, ... [WHERE expr]
 // [RETURNING ...].
 type UpdateStmt struct {
-	Table     string
-	Alias     string
+	Table     *TableName // with its alias, if any
 	Set       []*Assignment
 	Where     Expr
 	Returning []*SelectItem
@@ -150,14 +149,14 @@ type UpdateStmt struct {
 
 // Assignment is column = value in UPDATE ... SET.
 type Assignment struct {
+	Pos    Pos // of the column name
 	Column string
 	Value  Expr
 }
 
 // DeleteStmt is DELETE FROM table [[AS] alias] [WHERE expr] [RETURNING ...].
 type DeleteStmt struct {
-	Table     string
-	Alias     string
+	Table     *TableName // with its alias, if any
 	Where     Expr
 	Returning []*SelectItem
 }

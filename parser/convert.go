@@ -211,8 +211,12 @@ func (c *converter) alter(g *gAlter) (Statement, error) {
 	return s, nil
 }
 
+func tableName(name, alias *gIdent) *TableName {
+	return &TableName{Pos: pos(name.Pos), Name: identName(name), Alias: identName(alias)}
+}
+
 func (c *converter) insert(g *gInsert) (Statement, error) {
-	s := &InsertStmt{Table: identName(g.Table), Columns: identNames(g.Columns)}
+	s := &InsertStmt{Table: tableName(g.Table, nil), Columns: identNames(g.Columns)}
 	var err error
 	if g.Query != nil {
 		if s.Query, err = c.query(g.Query); err != nil {
@@ -233,14 +237,14 @@ func (c *converter) insert(g *gInsert) (Statement, error) {
 }
 
 func (c *converter) update(g *gUpdate) (Statement, error) {
-	s := &UpdateStmt{Table: identName(g.Table), Alias: identName(g.Alias)}
+	s := &UpdateStmt{Table: tableName(g.Table, g.Alias)}
 	var err error
 	for _, a := range g.Set {
 		v, err := c.expr(a.Value)
 		if err != nil {
 			return nil, err
 		}
-		s.Set = append(s.Set, &Assignment{Column: identName(a.Column), Value: v})
+		s.Set = append(s.Set, &Assignment{Pos: pos(a.Column.Pos), Column: identName(a.Column), Value: v})
 	}
 	if s.Where, err = c.optExpr(g.Where); err != nil {
 		return nil, err
@@ -252,7 +256,7 @@ func (c *converter) update(g *gUpdate) (Statement, error) {
 }
 
 func (c *converter) delete(g *gDelete) (Statement, error) {
-	s := &DeleteStmt{Table: identName(g.Table), Alias: identName(g.Alias)}
+	s := &DeleteStmt{Table: tableName(g.Table, g.Alias)}
 	var err error
 	if s.Where, err = c.optExpr(g.Where); err != nil {
 		return nil, err
@@ -478,6 +482,6 @@ func (c *converter) tablePrimary(g *gTablePrimary) (TableExpr, error) {
 		}
 		return c.tableExpr(g.Paren)
 	default:
-		return &TableName{Pos: pos(g.Table.Pos), Name: identName(g.Table), Alias: alias}, nil
+		return tableName(g.Table, g.Alias), nil
 	}
 }

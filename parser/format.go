@@ -191,7 +191,7 @@ func (s *DropIndexStmt) String() string {
 // String prints INSERT.
 func (s *InsertStmt) String() string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO " + QuoteIdent(s.Table))
+	b.WriteString("INSERT INTO " + s.Table.String())
 	if s.Columns != nil {
 		b.WriteString(" (")
 		writeNames(&b, s.Columns)
@@ -218,8 +218,7 @@ func (s *InsertStmt) String() string {
 // String prints UPDATE.
 func (s *UpdateStmt) String() string {
 	var b strings.Builder
-	b.WriteString("UPDATE " + QuoteIdent(s.Table))
-	writeAlias(&b, s.Alias)
+	b.WriteString("UPDATE " + s.Table.String())
 	b.WriteString(" SET ")
 	for i, a := range s.Set {
 		if i > 0 {
@@ -243,8 +242,7 @@ func (a *Assignment) String() string {
 // String prints DELETE.
 func (s *DeleteStmt) String() string {
 	var b strings.Builder
-	b.WriteString("DELETE FROM " + QuoteIdent(s.Table))
-	writeAlias(&b, s.Alias)
+	b.WriteString("DELETE FROM " + s.Table.String())
 	writeWhere(&b, s.Where)
 	writeReturning(&b, s.Returning)
 	return b.String()
@@ -417,6 +415,9 @@ func (it *SelectItem) String() string {
 
 // String prints name [AS alias].
 func (t *TableName) String() string {
+	if t == nil {
+		return "<nil>"
+	}
 	var b strings.Builder
 	b.WriteString(QuoteIdent(t.Name))
 	writeAlias(&b, t.Alias)

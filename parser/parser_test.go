@@ -164,6 +164,24 @@ func TestPositions(t *testing.T) {
 	}
 }
 
+func TestDMLPositions(t *testing.T) {
+	s, err := Parse("UPDATE accounts AS a\n  SET balance = 0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := s.(*UpdateStmt)
+	if u.Table.Pos != (Pos{1, 8}) || u.Table.Alias != "a" || u.Set[0].Pos != (Pos{2, 7}) {
+		t.Errorf("table at %v alias %q, assignment at %v; want 1:8, a, 2:7", u.Table.Pos, u.Table.Alias, u.Set[0].Pos)
+	}
+	d, err := Parse("DELETE FROM\n\tt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := d.(*DeleteStmt).Table.Pos; p != (Pos{2, 2}) {
+		t.Errorf("DELETE table at %v, want 2:2", p)
+	}
+}
+
 func TestErrorsAreTyped(t *testing.T) {
 	cases := []struct {
 		in        string

@@ -31,6 +31,8 @@ func isNil(n Node) bool {
 		return v == nil
 	case *ForeignKeyRef:
 		return v == nil
+	case *TableName:
+		return v == nil
 	}
 	return false
 }
@@ -76,13 +78,13 @@ func children(n Node) []Node {
 	case *AddColumn:
 		return []Node{n.Column}
 	case *InsertStmt:
-		var out []Node
+		out := []Node{n.Table}
 		for _, row := range n.Rows {
 			out = append(out, exprNodes(row)...)
 		}
 		return append(append(out, n.Query), itemNodes(n.Returning)...)
 	case *UpdateStmt:
-		var out []Node
+		out := []Node{n.Table}
 		for _, a := range n.Set {
 			out = append(out, a)
 		}
@@ -90,7 +92,7 @@ func children(n Node) []Node {
 	case *Assignment:
 		return []Node{n.Value}
 	case *DeleteStmt:
-		return append([]Node{n.Where}, itemNodes(n.Returning)...)
+		return append([]Node{n.Table, n.Where}, itemNodes(n.Returning)...)
 	case *ExplainStmt:
 		return []Node{n.Stmt}
 	case *SelectStmt:
