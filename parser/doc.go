@@ -109,8 +109,8 @@
 // case, or "quoted" with "" for a quote (case kept); strings are '...'
 // with a doubled quote for a quote; numbers are 12 (int64, else exact numeric), 1.5
 // or .5 (exact numeric, text kept), 1e10 (float); comments are -- to end
-// of line and /* ... */ (not nested). Reserved words (never names unless
-// quoted): ALL AND AS ASC BETWEEN BY CASE CAST COLUMN CREATE CROSS DEFAULT
+// of line and /* ... */ (not nested). Keywords are ASCII words. Reserved
+// words (never names unless quoted): ALL AND AS ASC BETWEEN BY CASE CAST COLUMN CREATE CROSS DEFAULT
 // DELETE DESC DISTINCT DROP ELSE END EXCEPT EXISTS FALSE FROM FULL GROUP
 // HAVING IN INNER INSERT INTERSECT INTO IS JOIN LEFT LIKE LIMIT NATURAL
 // NOT NULL OFFSET ON OR ORDER OUTER PRIMARY REFERENCES RETURNING RIGHT
@@ -129,8 +129,10 @@
 //
 //   - A subquery inside an expression or FROM must start with SELECT or
 //     WITH: "((SELECT 1) UNION SELECT 2)" is refused as an expression
-//     (parenthesise the whole query differently or use WITH). The source
-//     query of INSERT without a column list may not start with "(".
+//     (drop the inner parentheses or move the query into WITH). The
+//     source query of INSERT without a column list may not start with "(".
+//   - NOT after another operator needs parentheses: a = (NOT b), not
+//     a = NOT b (the printer writes them too). AND NOT and OR NOT are fine.
 //   - No schema-qualified names (schema.table), no NATURAL JOIN, no
 //     LATERAL, no VALUES as a standalone query, no DEFAULT in VALUES or
 //     SET, no UPDATE ... FROM, no LIKE ... ESCAPE, no IS [NOT] TRUE /
@@ -146,10 +148,12 @@
 //     associate to the left (PostgreSQL ranks IS above =).
 //   - The text of DATE/TIME/TIMESTAMP literals and the names of functions
 //     are not checked here; that is the binder's job.
-//   - Parsing uses participle's reflection-driven engine: simple and
-//     readable, but a few microseconds per statement (see
-//     docs/benchmarks.md); a session caches parsed statements by text if
-//     that ever matters.
+//   - Parsing uses participle's reflection-driven engine: the grammar is
+//     easy to read and change, but a statement takes 50-250 µs and
+//     500-2000 allocations (docs/benchmarks.md), and a list is limited to
+//     participle's 1 000 000 iterations (an error beyond). The sql layer
+//     should cache parsed statements by text, or use prepared statements,
+//     for hot point queries.
 //
 // # Tests
 //
