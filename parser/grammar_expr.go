@@ -114,7 +114,7 @@ type gExpr struct {
 // [NOT] LIKE operand.
 type gTail struct {
 	Pos     lexer.Position
-	Op      string    `parser:"  @('OR' | 'AND' | '=' | '<>' | '!=' | '<=' | '>=' | '<' | '>' | '||' | '+' | '-' | '*' | '/' | '%')"`
+	Op      string    `parser:"  @Op"`
 	Right   *gOperand `parser:"  @@"`
 	IsNot   bool      `parser:"| 'IS' @'NOT'?"`
 	IsNull  bool      `parser:"  @'NULL'"`

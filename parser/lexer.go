@@ -21,7 +21,8 @@ const (
 	tokFloat                                 // a number with an exponent
 	tokString                                // a 'string', Value with its quotes and '' escapes
 	tokParam                                 // $n
-	tokPunct                                 // operators and punctuation
+	tokOp                                    // a binary operator: = <> != < <= > >= || + - * / % OR AND
+	tokPunct                                 // other punctuation: ( ) , ; . ::
 )
 
 var tokenNames = map[string]lexer.TokenType{
@@ -34,7 +35,18 @@ var tokenNames = map[string]lexer.TokenType{
 	"Float":   tokFloat,
 	"String":  tokString,
 	"Param":   tokParam,
+	"Op":      tokOp,
 	"Punct":   tokPunct,
+}
+
+// binaryOperators are lexed as tokOp, so the grammar matches any of them
+// with one token-type test (@Op) instead of trying each spelling in
+// turn, which participle would do with a copy of its parse state for
+// every spelling. Literals such as '-' or 'AND' still match them by
+// value wherever the grammar names them.
+var binaryOperators = map[string]bool{
+	"=": true, "<>": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true,
+	"||": true, "+": true, "-": true, "*": true, "/": true, "%": true, "OR": true, "AND": true,
 }
 
 // reserved words can never be used as unquoted names: they are lexed as
@@ -288,22 +300,32 @@ func (s *scanner) next() (lexer.Token, error) {
 		}
 		word := rest[:n]
 		if kw, ok := reservedWord(word); ok {
+			if binaryOperators[kw] {
+				return tok(tokOp, n, kw), nil
+			}
 			return tok(tokKeyword, n, kw), nil
 		}
 		return tok(tokIdent, n, word), nil
 	}
 	for _, op := range twoCharOps {
 		if strings.HasPrefix(rest, op) {
-			return tok(tokPunct, 2, op), nil
+			return tok(punctType(op), 2, op), nil
 		}
 	}
 	if strings.IndexByte(oneCharOps, c) >= 0 {
-		return tok(tokPunct, 1, rest[:1]), nil
+		return tok(punctType(rest[:1]), 1, rest[:1]), nil
 	}
 	if r == utf8.RuneError && size <= 1 {
 		return lexer.Token{}, lexErr(p, "invalid UTF-8 byte 0x%02x", c)
 	}
 	return lexer.Token{}, lexErr(p, "unexpected character %q", r)
+}
+
+func punctType(op string) lexer.TokenType {
+	if binaryOperators[op] {
+		return tokOp
+	}
+	return tokPunct
 }
 
 // quotedLen returns the length of the quoted token at the start of s,

@@ -16,13 +16,15 @@ func TestLexTokens(t *testing.T) {
 		name, in, want string
 	}{
 		{"keywords fold, names keep case", "select Foo FROM", "Keyword:SELECT Ident:Foo Keyword:FROM"},
+		{"OR and AND are operators", "a or b And c", "Ident:a Op:OR Ident:b Op:AND Ident:c"},
 		{"non-reserved words are names", "index nulls", "Ident:index Ident:nulls"},
 		{"quoted name keeps quotes", `"a""b" "SELECT"`, `QIdent:"a""b" QIdent:"SELECT"`},
 		{"string keeps quotes", `'it''s' ''`, `String:'it''s' String:''`},
 		{"numbers", "1 1.5 .5 5. 1e3 1.5E-3 2e+1", "Int:1 Decimal:1.5 Decimal:.5 Decimal:5. Float:1e3 Float:1.5E-3 Float:2e+1"},
 		{"params", "$1 $23", "Param:$1 Param:$23"},
-		{"two-character operators", "<> != <= >= || ::", "Punct:<> Punct:!= Punct:<= Punct:>= Punct:|| Punct:::"},
-		{"operators run together", "a<=-b", "Ident:a Punct:<= Punct:- Ident:b"},
+		{"two-character operators", "<> != <= >= || ::", "Op:<> Op:!= Op:<= Op:>= Op:|| Punct:::"},
+		{"operators run together", "a<=-b", "Ident:a Op:<= Op:- Ident:b"},
+		{"punctuation", "( ) , ; . * %", "Punct:( Punct:) Punct:, Punct:; Punct:. Op:* Op:%"},
 		{"comments", "a -- x\n/* y\n z */ b--", "Ident:a Ident:b"},
 		{"names with digits, _ and $", "a1 _b c$d", "Ident:a1 Ident:_b Ident:c$d"},
 		{"unicode names", "über", "Ident:über"},

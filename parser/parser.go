@@ -147,7 +147,7 @@ func (d *depthCheck) next(t lexer.Token) error {
 	}
 	// A run of NOT, - and + nests one level per token whether the first
 	// is binary or not; any other token ends the run.
-	if (t.Type == tokKeyword && t.Value == "NOT") || (t.Type == tokPunct && (t.Value == "-" || t.Value == "+")) {
+	if (t.Type == tokKeyword && t.Value == "NOT") || (t.Type == tokOp && (t.Value == "-" || t.Value == "+")) {
 		d.prefix++
 	} else {
 		d.prefix = 0
@@ -210,7 +210,7 @@ var friendly = map[string]string{
 	"GWith": `"WITH"`, "GCase": `"CASE"`, "GCast": `"::"`, "GTail": "operator", "GArithTail": "operator",
 	"GJoin": `"JOIN"`, "GIntersectOp": `"INTERSECT"`, "GUnionOp": `"UNION" or "EXCEPT"`,
 	"<ident>": "name", "<qident>": "name", "<int>": "integer", "<string>": "string",
-	"<decimal>": "number", "<float>": "number", "<param>": "parameter",
+	"<decimal>": "number", "<float>": "number", "<param>": "parameter", "<op>": "operator",
 }
 
 // expected extracts the first thing the grammar wanted from participle's
