@@ -149,8 +149,8 @@
 //   - The text of DATE/TIME/TIMESTAMP literals and the names of functions
 //     are not checked here; that is the binder's job.
 //   - Parsing uses participle's reflection-driven engine: the grammar is
-//     easy to read and change, but a statement takes 50-250 µs and
-//     500-2000 allocations (docs/benchmarks.md), and a list is limited to
+//     easy to read and change, but a statement takes 40-300 µs and
+//     500-1700 allocations (docs/benchmarks.md), and a list is limited to
 //     participle's 1 000 000 iterations (an error beyond). The sql layer
 //     should cache parsed statements by text, or use prepared statements,
 //     for hot point queries.
