@@ -4,6 +4,7 @@ go 1.26
 
 require (
 	github.com/DataDog/zstd v1.5.7
+	github.com/alecthomas/participle/v2 v2.1.4
 	github.com/anishathalye/porcupine v1.3.1
 	github.com/cespare/xxhash/v2 v2.3.0
 	github.com/cockroachdb/datadriven v1.0.3

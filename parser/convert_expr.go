@@ -1,0 +1,322 @@
+package parser
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+func (c *converter) optExpr(g *gExpr) (Expr, error) {
+	if g == nil {
+		return nil, nil
+	}
+	return c.expr(g)
+}
+
+func (c *converter) exprs(gs []*gExpr) ([]Expr, error) {
+	if len(gs) == 0 {
+		return nil, nil
+	}
+	out := make([]Expr, len(gs))
+	for i, g := range gs {
+		e, err := c.expr(g)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = e
+	}
+	return out, nil
+}
+
+// binary folds one more operator into a left-deep chain.
+func (c *converter) binary(p lexer.Position, op BinaryOp, left, right Expr) (Expr, error) {
+	c.ops++
+	if c.ops > MaxOperators {
+		return nil, &Error{Line: p.Line, Column: p.Column, Err: ErrTooDeep,
+			Msg: "statement has more than " + strconv.Itoa(MaxOperators) + " operators"}
+	}
+	return &BinaryExpr{Pos: pos(p), Op: op, Left: left, Right: right}, nil
+}
+
+// Binding strength of each binary operator as written (see also
+// precOf in format_expr.go, which the printer uses).
+var binaryByText = map[string]BinaryOp{
+	"OR": OpOr, "AND": OpAnd, "=": OpEq, "<>": OpNe, "!=": OpNe, "<": OpLt, "<=": OpLe,
+	">": OpGt, ">=": OpGe, "||": OpConcat, "+": OpAdd, "-": OpSub, "*": OpMul, "/": OpDiv, "%": OpMod,
+}
+
+// chain builds the tree of one flat operator chain by precedence
+// climbing: climb(min) reads an operand and then every tail that binds
+// at least as tightly as min; a binary tail's right operand is climbed
+// with its own precedence plus one, which makes operators associate to
+// the left.
+type chain struct {
+	c     *converter
+	tails []*gTail
+	i     int // next tail
+}
+
+func (c *converter) expr(g *gExpr) (Expr, error) {
+	ch := &chain{c: c, tails: g.Tails}
+	return ch.climb(g.First, precOr)
+}
+
+// arith converts a chain of || + - * / % only.
+func (c *converter) arith(g *gArith) (Expr, error) {
+	tails := make([]*gTail, len(g.Tails))
+	for i, t := range g.Tails {
+		tails[i] = &gTail{Pos: t.Pos, Op: t.Op, Right: t.Right}
+	}
+	ch := &chain{c: c, tails: tails}
+	return ch.climb(g.First, precConcat)
+}
+
+func tailPrec(t *gTail) int {
+	if t.Op == "" {
+		return precCompare // IS, IN, BETWEEN, LIKE
+	}
+	return binaryOps[binaryByText[t.Op]].prec
+}
+
+func (ch *chain) climb(first *gOperand, min int) (Expr, error) {
+	left, err := ch.operand(first, min)
+	if err != nil {
+		return nil, err
+	}
+	return ch.extend(left, min)
+}
+
+// extend applies to left every following tail that binds at least as
+// tightly as min.
+func (ch *chain) extend(left Expr, min int) (Expr, error) {
+	c := ch.c
+	for ch.i < len(ch.tails) {
+		t := ch.tails[ch.i]
+		prec := tailPrec(t)
+		if prec < min {
+			break
+		}
+		ch.i++
+		p := pos(t.Pos)
+		var err error
+		switch {
+		case t.Op != "":
+			var right Expr
+			if right, err = ch.climb(t.Right, prec+1); err == nil {
+				left, err = c.binary(t.Pos, binaryByText[t.Op], left, right)
+			}
+		case t.Like != nil:
+			var pat Expr
+			if pat, err = ch.climb(t.Like, prec+1); err == nil {
+				left = &LikeExpr{Pos: p, Expr: left, Not: t.Not, Pattern: pat}
+			}
+		case t.IsNull:
+			left = &IsNullExpr{Pos: p, Expr: left, Not: t.IsNot}
+		case t.In != nil && t.In.Query != nil:
+			var q *SelectStmt
+			if q, err = c.query(t.In.Query); err == nil {
+				left = &InSubqueryExpr{Pos: p, Expr: left, Not: t.Not, Query: q}
+			}
+		case t.In != nil:
+			var list []Expr
+			if list, err = c.exprs(t.In.List); err == nil {
+				left = &InListExpr{Pos: p, Expr: left, Not: t.Not, List: list}
+			}
+		default:
+			left, err = c.between(p, left, t)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return left, nil
+}
+
+func (c *converter) between(p Pos, left Expr, t *gTail) (Expr, error) {
+	low, err := c.arith(t.Between.Low)
+	if err != nil {
+		return nil, err
+	}
+	high, err := c.arith(t.Between.High)
+	if err != nil {
+		return nil, err
+	}
+	return &BetweenExpr{Pos: p, Expr: left, Not: t.Not, Low: low, High: high}, nil
+}
+
+// operand converts an operand with its prefix operators. NOT reaches
+// over every following operator that binds tighter than NOT (NOT a = b
+// is NOT (a = b)); - and + take only the operand (-a * b is (-a) * b).
+// min is the precedence the context demands: NOT is refused where it
+// would need parentheses (after =, -, BETWEEN ...), as the printer
+// would add them.
+func (ch *chain) operand(g *gOperand, min int) (Expr, error) {
+	if g.Primary != nil {
+		return ch.c.postfix(g)
+	}
+	p := pos(g.Pos)
+	if g.Prefix == "NOT" {
+		if min > precNot {
+			return nil, errorAt(p, "NOT here needs parentheses: (NOT ...)")
+		}
+		inner, err := ch.operand(g.Operand, precNot)
+		if err == nil {
+			inner, err = ch.extend(inner, precNot+1)
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &UnaryExpr{Pos: p, Op: OpNot, Operand: inner}, nil
+	}
+	inner, err := ch.operand(g.Operand, precAtom)
+	if err != nil {
+		return nil, err
+	}
+	op := OpNeg
+	if g.Prefix == "+" {
+		op = OpPlus
+	}
+	return &UnaryExpr{Pos: p, Op: op, Operand: inner}, nil
+}
+
+// postfix converts a primary and its :: casts.
+func (c *converter) postfix(g *gOperand) (Expr, error) {
+	e, err := c.primary(g.Primary)
+	if err != nil {
+		return nil, err
+	}
+	for _, cast := range g.Casts {
+		t, err := c.dataType(cast.Type)
+		if err != nil {
+			return nil, err
+		}
+		e = &CastExpr{Pos: pos(cast.Pos), Expr: e, Type: t}
+	}
+	return e, nil
+}
+
+func (c *converter) primary(g *gPrimary) (Expr, error) {
+	p := pos(g.Pos)
+	switch {
+	case g.Exists != nil:
+		q, err := c.query(g.Exists)
+		if err != nil {
+			return nil, err
+		}
+		return &ExistsExpr{Pos: p, Query: q}, nil
+	case g.Case != nil:
+		return c.caseExpr(p, g.Case)
+	case g.Cast != nil:
+		e, err := c.expr(g.Cast.Expr)
+		if err != nil {
+			return nil, err
+		}
+		t, err := c.dataType(g.Cast.Type)
+		if err != nil {
+			return nil, err
+		}
+		return &CastExpr{Pos: p, Expr: e, Type: t}, nil
+	case g.Param != "":
+		n, err := strconv.Atoi(g.Param[1:])
+		if err != nil || n < 1 || n > math.MaxInt32 {
+			return nil, errorAt(p, "parameter %s out of range: parameters are $1, $2, ...", g.Param)
+		}
+		return &Param{Pos: p, Index: n}, nil
+	case g.Int != "":
+		n, err := strconv.ParseInt(g.Int, 10, 64)
+		if err != nil {
+			return &NumericLit{Pos: p, Text: g.Int}, nil // too big for int64: exact numeric
+		}
+		return &IntLit{Pos: p, Value: n}, nil
+	case g.Decimal != "":
+		return &NumericLit{Pos: p, Text: g.Decimal}, nil
+	case g.Float != "":
+		f, err := strconv.ParseFloat(g.Float, 64)
+		if err != nil {
+			return nil, errorAt(p, "number %s is out of range for a double", g.Float)
+		}
+		return &FloatLit{Pos: p, Value: f}, nil
+	case g.String != "":
+		return &StringLit{Pos: p, Value: unquoteString(g.String)}, nil
+	case g.True || g.False:
+		return &BoolLit{Pos: p, Value: g.True}, nil
+	case g.Null:
+		return &NullLit{Pos: p}, nil
+	case g.Named != nil:
+		return c.named(p, g.Named)
+	case g.Paren.Query != nil:
+		q, err := c.query(g.Paren.Query)
+		if err != nil {
+			return nil, err
+		}
+		return &SubqueryExpr{Pos: p, Query: q}, nil
+	default:
+		return c.expr(g.Paren.Expr)
+	}
+}
+
+// typedLiterals are the names that may precede a string literal.
+var typedLiterals = map[string]TypeKind{"DATE": TypeDate, "TIME": TypeTime, "TIMESTAMP": TypeTimestamp}
+
+func (c *converter) named(p Pos, g *gNamed) (Expr, error) {
+	first := identName(g.First)
+	switch {
+	case g.Typed != "":
+		kind, ok := typedLiterals[strings.ToUpper(g.First.Name)]
+		if !ok {
+			return nil, errorAt(p, "a string cannot follow the name %s (only DATE, TIME or TIMESTAMP '...')", QuoteIdent(first))
+		}
+		return &TypedLit{Pos: p, Type: kind, Value: unquoteString(g.Typed)}, nil
+	case g.Call != nil:
+		return c.funcCall(p, first, g.Call)
+	case g.Star:
+		return nil, errorAt(p, "%s.* is allowed only as an item of a select list", QuoteIdent(first))
+	case g.Second != nil:
+		return &ColumnRef{Pos: p, Table: first, Column: identName(g.Second)}, nil
+	default:
+		return &ColumnRef{Pos: p, Column: first}, nil
+	}
+}
+
+func (c *converter) caseExpr(p Pos, g *gCase) (Expr, error) {
+	e := &CaseExpr{Pos: p}
+	var err error
+	if e.Operand, err = c.optExpr(g.Operand); err != nil {
+		return nil, err
+	}
+	for _, w := range g.Whens {
+		cond, err := c.expr(w.Cond)
+		if err != nil {
+			return nil, err
+		}
+		res, err := c.expr(w.Result)
+		if err != nil {
+			return nil, err
+		}
+		e.Whens = append(e.Whens, &When{Cond: cond, Result: res})
+	}
+	if e.Else, err = c.optExpr(g.Else); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func (c *converter) funcCall(p Pos, name string, g *gCallArgs) (Expr, error) {
+	f := &FuncCall{Pos: p, Name: name, Star: g.Star, Distinct: g.Distinct}
+	var err error
+	if f.Args, err = c.exprs(g.Args); err != nil {
+		return nil, err
+	}
+	if g.Over != nil {
+		f.Over = &WindowSpec{}
+		if f.Over.PartitionBy, err = c.exprs(g.Over.PartitionBy); err != nil {
+			return nil, err
+		}
+		if f.Over.OrderBy, err = c.orderItems(g.Over.OrderBy); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}

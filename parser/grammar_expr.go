@@ -1,0 +1,228 @@
+package parser
+
+import "github.com/alecthomas/participle/v2/lexer"
+
+// Queries. Inside an expression or FROM, "(" is read as the start of a
+// parenthesised expression (or join) first, and as a subquery only when
+// the next token is SELECT or WITH; so a subquery there must start with
+// SELECT or WITH. "((" would otherwise leave the parser guessing between
+// a parenthesised query and a parenthesised expression, which
+// participle could only settle by unbounded backtracking.
+
+type gQuery struct {
+	With    *gWith        `parser:"( @@"`
+	Body    *gUnion       `parser:"  @@ | @@ )"`
+	OrderBy []*gOrderItem `parser:"('ORDER' 'BY' @@ (',' @@)*)?"`
+	Limit   *gExpr        `parser:"('LIMIT' @@)?"`
+	Offset  *gExpr        `parser:"('OFFSET' @@)?"`
+}
+
+type gWith struct {
+	Recursive bool    `parser:"'WITH' @'RECURSIVE'?"`
+	CTEs      []*gCTE `parser:"@@ (',' @@)*"`
+}
+
+type gCTE struct {
+	Name    *gIdent   `parser:"@@"`
+	Columns []*gIdent `parser:"('(' @@ (',' @@)* ')')?"`
+	Query   *gQuery   `parser:"'AS' '(' @@ ')'"`
+}
+
+type gUnion struct {
+	Left *gIntersect `parser:"@@"`
+	Rest []*gUnionOp `parser:"@@*"`
+}
+
+type gUnionOp struct {
+	Op    string      `parser:"@('UNION' | 'EXCEPT')"`
+	All   bool        `parser:"( @'ALL' | 'DISTINCT' )?"`
+	Right *gIntersect `parser:"@@"`
+}
+
+type gIntersect struct {
+	Left *gSetOperand    `parser:"@@"`
+	Rest []*gIntersectOp `parser:"@@*"`
+}
+
+type gIntersectOp struct {
+	All   bool         `parser:"'INTERSECT' ( @'ALL' | 'DISTINCT' )?"`
+	Right *gSetOperand `parser:"@@"`
+}
+
+type gSetOperand struct {
+	Core  *gSelectCore `parser:"  @@"`
+	Paren *gQuery      `parser:"| '(' @@ ')'"`
+}
+
+type gSelectCore struct {
+	Distinct bool           `parser:"'SELECT' ( @'DISTINCT' | 'ALL' )?"`
+	Items    []*gSelectItem `parser:"@@ (',' @@)*"`
+	From     []*gTableExpr  `parser:"('FROM' @@ (',' @@)*)?"`
+	Where    *gExpr         `parser:"('WHERE' @@)?"`
+	GroupBy  []*gExpr       `parser:"('GROUP' 'BY' @@ (',' @@)*)?"`
+	Having   *gExpr         `parser:"('HAVING' @@)?"`
+}
+
+// gSelectItem is *, t.* (a gNamed with Star) or expr [[AS] alias].
+type gSelectItem struct {
+	Star  bool    `parser:"  @'*'"`
+	Expr  *gExpr  `parser:"| @@"`
+	Alias *gIdent `parser:"  ('AS'? @@)?"`
+}
+
+type gOrderItem struct {
+	Expr  *gExpr `parser:"@@"`
+	Dir   string `parser:"@('ASC' | 'DESC')?"`
+	Nulls string `parser:"('NULLS' @('FIRST' | 'LAST'))?"`
+}
+
+type gTableExpr struct {
+	Left  *gTablePrimary `parser:"@@"`
+	Joins []*gJoin       `parser:"@@*"`
+}
+
+type gJoin struct {
+	Pos   lexer.Position
+	Cross bool           `parser:"( @'CROSS'"`
+	Kind  string         `parser:"| @'INNER' | @('LEFT' | 'RIGHT' | 'FULL') 'OUTER'? )? 'JOIN'"`
+	Right *gTablePrimary `parser:"@@"`
+	On    *gExpr         `parser:"( 'ON' @@"`
+	Using []*gIdent      `parser:"| 'USING' '(' @@ (',' @@)* ')' )?"`
+}
+
+type gTablePrimary struct {
+	Paren   *gTableExpr `parser:"( '(' ( @@"`
+	Derived *gQuery     `parser:"      | @@ ) ')'"`
+	Table   *gIdent     `parser:"| @@ )"`
+	Alias   *gIdent     `parser:"('AS'? @@)?"`
+}
+
+// Expressions are flat in the grammar: an operand followed by a chain
+// of operator tails, a+b*c being a, +b, *c. The converter
+// (convert_expr.go) builds the tree by precedence climbing, loosest
+// first: OR < AND < NOT < comparison, IS, IN, LIKE, BETWEEN < || < + - <
+// * / % < unary - + < postfix :: < primary. One grammar level instead of
+// one per precedence keeps participle's work per operand small.
+
+type gExpr struct {
+	First *gOperand `parser:"@@"`
+	Tails []*gTail  `parser:"@@*"`
+}
+
+// gTail is one operator after an operand: a binary operator with its
+// right operand, or IS [NOT] NULL, [NOT] IN (...), [NOT] BETWEEN x AND y,
+// [NOT] LIKE operand.
+type gTail struct {
+	Pos     lexer.Position
+	Op      string    `parser:"  @Op"`
+	Right   *gOperand `parser:"  @@"`
+	IsNot   bool      `parser:"| 'IS' @'NOT'?"`
+	IsNull  bool      `parser:"  @'NULL'"`
+	Not     bool      `parser:"| @'NOT'?"`
+	In      *gInRHS   `parser:"  ( 'IN' @@"`
+	Between *gBetween `parser:"  | 'BETWEEN' @@"`
+	Like    *gOperand `parser:"  | 'LIKE' @@ )"`
+}
+
+type gInRHS struct {
+	List  []*gExpr `parser:"'(' ( @@ (',' @@)*"`
+	Query *gQuery  `parser:"    | @@ ) ')'"`
+}
+
+type gBetween struct {
+	Low  *gArith `parser:"@@ 'AND'"`
+	High *gArith `parser:"@@"`
+}
+
+// gArith is an expression with only || + - * / % operators: a BETWEEN
+// bound or a column DEFAULT, where AND or NOT must end the expression.
+type gArith struct {
+	First *gOperand     `parser:"@@"`
+	Tails []*gArithTail `parser:"@@*"`
+}
+
+type gArithTail struct {
+	Pos   lexer.Position
+	Op    string    `parser:"@('||' | '+' | '-' | '*' | '/' | '%')"`
+	Right *gOperand `parser:"@@"`
+}
+
+// gOperand is a prefix operator applied to an operand, or a primary
+// with its :: casts.
+type gOperand struct {
+	Pos     lexer.Position
+	Primary *gPrimary `parser:"  @@"`
+	Casts   []*gCast  `parser:"  @@*"`
+	Prefix  string    `parser:"| @('NOT' | '-' | '+')"`
+	Operand *gOperand `parser:"  @@"`
+}
+
+type gCast struct {
+	Pos  lexer.Position
+	Type *gType `parser:"'::' @@"`
+}
+
+// gPrimary lists its alternatives most common first: participle tries
+// them in order, and every failed try costs a branch of the parse state.
+type gPrimary struct {
+	Pos     lexer.Position
+	Named   *gNamed    `parser:"  @@"`
+	Int     string     `parser:"| @Int"`
+	String  string     `parser:"| @String"`
+	Param   string     `parser:"| @Param"`
+	Paren   *gParen    `parser:"| @@"`
+	Decimal string     `parser:"| @Decimal"`
+	True    bool       `parser:"| @'TRUE'"`
+	False   bool       `parser:"| @'FALSE'"`
+	Null    bool       `parser:"| @'NULL'"`
+	Case    *gCase     `parser:"| @@"`
+	Cast    *gCastCall `parser:"| @@"`
+	Float   string     `parser:"| @Float"`
+	Exists  *gQuery    `parser:"| 'EXISTS' '(' @@ ')'"`
+}
+
+// gNamed is everything that starts with a name: a column (a, t.a, and
+// t.* which only a select list accepts), a function call, or a typed
+// literal DATE '...' (the converter checks the name).
+type gNamed struct {
+	First  *gIdent    `parser:"@@"`
+	Typed  string     `parser:"( @String"`
+	Call   *gCallArgs `parser:"| @@"`
+	Second *gIdent    `parser:"| '.' ( @@"`
+	Star   bool       `parser:"        | @'*' ) )?"`
+}
+
+// gParen is a parenthesised expression or a scalar subquery.
+type gParen struct {
+	Expr  *gExpr  `parser:"'(' ( @@"`
+	Query *gQuery `parser:"    | @@ ) ')'"`
+}
+
+type gCastCall struct {
+	Expr *gExpr `parser:"'CAST' '(' @@ 'AS'"`
+	Type *gType `parser:"@@ ')'"`
+}
+
+type gCase struct {
+	Operand *gExpr   `parser:"'CASE' @@?"`
+	Whens   []*gWhen `parser:"@@+"`
+	Else    *gExpr   `parser:"('ELSE' @@)? 'END'"`
+}
+
+type gWhen struct {
+	Cond   *gExpr `parser:"'WHEN' @@"`
+	Result *gExpr `parser:"'THEN' @@"`
+}
+
+// gCallArgs is the argument list and window of a function call.
+type gCallArgs struct {
+	Star     bool     `parser:"'(' ( @'*'"`
+	Distinct bool     `parser:"    | ( @'DISTINCT' | 'ALL' )?"`
+	Args     []*gExpr `parser:"      @@ (',' @@)* )? ')'"`
+	Over     *gWindow `parser:"('OVER' @@)?"`
+}
+
+type gWindow struct {
+	PartitionBy []*gExpr      `parser:"'(' ('PARTITION' 'BY' @@ (',' @@)*)?"`
+	OrderBy     []*gOrderItem `parser:"('ORDER' 'BY' @@ (',' @@)*)? ')'"`
+}
