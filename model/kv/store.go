@@ -339,3 +339,30 @@ func (s *Store) sweep() {
 		}
 	}
 }
+
+// Count returns the number of live keys starting with keyPrefix. It scans
+// them: O(keys).
+func (s *Store) Count(keyPrefix []byte) (int, error) {
+	txn, err := s.db.Begin(mvcc.TxnOptions{ReadOnly: true})
+	if err != nil {
+		return 0, fmt.Errorf("kv: count: %w", err)
+	}
+	defer txn.Rollback()
+	lower := storeKey(keyPrefix)
+	it := txn.Scan(lower, prefixEnd(lower))
+	defer it.Close()
+	now, n := s.opts.Now(), 0
+	for it.Next() {
+		_, exp, err := decodeRecord(userKey(it.Key()), it.Value())
+		if err != nil {
+			return 0, err
+		}
+		if live(exp, now) {
+			n++
+		}
+	}
+	if err := it.Err(); err != nil {
+		return 0, fmt.Errorf("kv: count %q: %w", keyPrefix, err)
+	}
+	return n, nil
+}

@@ -216,6 +216,9 @@ func TestListPrefixAndLimit(t *testing.T) {
 		if keys(got) != c.want {
 			t.Errorf("List(%q, %d) = %q, want %q", c.prefix, c.limit, keys(got), c.want)
 		}
+		if n, err := s.Count([]byte(c.prefix)); c.limit == 0 && (err != nil || n != len(got)) {
+			t.Errorf("Count(%q) = %d, %v; want %d", c.prefix, n, err, len(got))
+		}
 		for _, e := range got {
 			if string(e.Value) != "v-"+string(e.Key) {
 				t.Errorf("value of %q = %q", e.Key, e.Value)
