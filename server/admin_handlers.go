@@ -155,7 +155,7 @@ func (s *Server) adminDashboard(w http.ResponseWriter, _ *http.Request, _ httpro
 		"cluster": map[string]any{"name": "aegis", "status": "healthy", "nodes": 1, "healthy_nodes": 1, "leader": nodeID},
 		"storage": map[string]any{"backend": s.cfg.Storage.Backend, "bytes_on_disk": s.storageBytes(), "kv_keys": keys},
 		"users":   s.users.count(), "sessions_active": s.sessions.active(),
-		"stats":   s.stats(), "alerts_active": len(alerts), "version": Version,
+		"stats": s.stats(), "alerts_active": len(alerts), "version": Version,
 	})
 	return nil
 }

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -56,7 +57,7 @@ func start(t *testing.T, edit func(c *config.Config)) *testServer {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
 	t.Cleanup(func() {
-		if err := srv.Shutdown(t.Context()); err != nil {
+		if err := srv.Shutdown(context.Background()); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
 		if err := <-done; err != http.ErrServerClosed {
@@ -79,6 +80,16 @@ func (r response) str(key string) string { s, _ := r.json[key].(string); return 
 // do sends a request; body may be a string (sent raw) or a value (JSON).
 func (ts *testServer) do(method, path, token string, body any) response {
 	ts.t.Helper()
+	auth := ""
+	if token != "" {
+		auth = "Bearer " + token
+	}
+	return ts.doAuth(method, path, auth, body)
+}
+
+// doAuth sends a request with a raw Authorization header ("" for none).
+func (ts *testServer) doAuth(method, path, auth string, body any) response {
+	ts.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -97,8 +108,8 @@ func (ts *testServer) do(method, path, token string, body any) response {
 	if err != nil {
 		ts.t.Fatal(err)
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
 	}
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")

@@ -40,7 +40,7 @@ func (l *limiter) take(ip string) decision {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	rate := l.perMinute / 60 // tokens per second
+	rate := l.perMinute / 60                // tokens per second
 	if now.Sub(l.lastSweep) > time.Minute { // forget full buckets
 		for k, b := range l.buckets {
 			if b.tokens+now.Sub(b.last).Seconds()*rate >= l.perMinute {

@@ -237,14 +237,15 @@ var mfaEnrolRoutes = map[string]bool{
 
 func (s *Server) authorize(r *http.Request, rt route, c *caller) error {
 	h := r.Header.Get("Authorization")
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || token == "" {
+	scheme, token, ok := strings.Cut(h, " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
 		if h == "" {
 			return fmt.Errorf("%w: send Authorization: Bearer <token> (get one from POST /api/v1/auth/login)", ErrUnauthorized)
 		}
 		return fmt.Errorf("%w: the Authorization header must be \"Bearer <token>\"", ErrUnauthorized)
 	}
-	sess, ok := s.sessions.lookup(strings.TrimSpace(token))
+	sess, ok := s.sessions.lookup(token)
 	if !ok || sess.mfaPending {
 		return fmt.Errorf("%w: token is invalid, expired or revoked", ErrUnauthorized)
 	}
