@@ -20,15 +20,20 @@ const adminPass = "admin-password-1"
 
 // testServer is a real server on a loopback port.
 type testServer struct {
-	t    *testing.T
+	t    testing.TB
 	url  string
 	srv  *server.Server
 	logs *bytes.Buffer
+	stop func()
+	once sync.Once
 }
+
+// Stop shuts the server down (once; also run at cleanup).
+func (ts *testServer) Stop() { ts.once.Do(ts.stop) }
 
 // start runs a server with cfg adjusted by edit (backend memory unless
 // edit sets one) and returns it with an admin token.
-func start(t *testing.T, edit func(c *config.Config)) *testServer {
+func start(t testing.TB, edit func(c *config.Config)) *testServer {
 	t.Helper()
 	c := config.Default()
 	c.Storage.Backend = "memory"
@@ -41,9 +46,15 @@ func start(t *testing.T, edit func(c *config.Config)) *testServer {
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	return startConfig(t, &c)
+}
+
+// startConfig runs a server with a loaded configuration.
+func startConfig(t testing.TB, c *config.Config) *testServer {
+	t.Helper()
 	logs := &bytes.Buffer{}
 	env := map[string]string{"AEGIS_ADMIN_USERNAME": "root", "AEGIS_ADMIN_PASSWORD": adminPass}
-	srv, err := server.New(&c, server.Options{
+	srv, err := server.New(c, server.Options{
 		Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil)),
 		Env:    func(k string) string { return env[k] },
 	})
@@ -56,15 +67,17 @@ func start(t *testing.T, edit func(c *config.Config)) *testServer {
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(l) }()
-	t.Cleanup(func() {
+	ts := &testServer{t: t, url: "http://" + l.Addr().String(), srv: srv, logs: logs}
+	ts.stop = func() {
 		if err := srv.Shutdown(context.Background()); err != nil {
 			t.Errorf("shutdown: %v", err)
 		}
 		if err := <-done; err != http.ErrServerClosed {
 			t.Errorf("serve: %v", err)
 		}
-	})
-	return &testServer{t: t, url: "http://" + l.Addr().String(), srv: srv, logs: logs}
+	}
+	t.Cleanup(ts.Stop)
+	return ts
 }
 
 // response is a decoded reply.
