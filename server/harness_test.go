@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aegisdb/aegis/server"
 	"github.com/aegisdb/aegis/server/config"
@@ -34,6 +35,11 @@ func (ts *testServer) Stop() { ts.once.Do(ts.stop) }
 // start runs a server with cfg adjusted by edit (backend memory unless
 // edit sets one) and returns it with an admin token.
 func start(t testing.TB, edit func(c *config.Config)) *testServer {
+	return startClock(t, nil, edit)
+}
+
+// startClock is start with a clock for the rate limiters.
+func startClock(t testing.TB, now func() time.Time, edit func(c *config.Config)) *testServer {
 	t.Helper()
 	c := config.Default()
 	c.Storage.Backend = "memory"
@@ -46,17 +52,23 @@ func start(t testing.TB, edit func(c *config.Config)) *testServer {
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	return startConfig(t, &c)
+	return startConfigClock(t, &c, now)
 }
 
 // startConfig runs a server with a loaded configuration.
 func startConfig(t testing.TB, c *config.Config) *testServer {
+	t.Helper()
+	return startConfigClock(t, c, nil)
+}
+
+func startConfigClock(t testing.TB, c *config.Config, now func() time.Time) *testServer {
 	t.Helper()
 	logs := &bytes.Buffer{}
 	env := map[string]string{"AEGIS_ADMIN_USERNAME": "root", "AEGIS_ADMIN_PASSWORD": adminPass}
 	srv, err := server.New(c, server.Options{
 		Logger: slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil)),
 		Env:    func(k string) string { return env[k] },
+		Now:    now,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -56,6 +56,9 @@ type Options struct {
 	// Env is consulted for AEGIS_ADMIN_USERNAME / AEGIS_ADMIN_PASSWORD;
 	// nil means the process environment.
 	Env func(string) string
+	// Now is the clock of the rate limiters and of MFA code checks; nil
+	// means time.Now. Tests freeze it.
+	Now func() time.Time
 }
 
 // New opens storage and builds the API. The caller must Close it.
@@ -66,7 +69,10 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 	if opts.Env == nil {
 		opts.Env = os.Getenv
 	}
-	s := &Server{cfg: cfg, log: opts.Logger, sessions: newSessions(), now: time.Now, started: time.Now()}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{cfg: cfg, log: opts.Logger, sessions: newSessions(), now: opts.Now, started: time.Now()}
 	eopts := engine.Options{
 		Compression: cfg.Storage.Compression,
 		CacheSize:   int64(cfg.Storage.BufferPoolSize),
