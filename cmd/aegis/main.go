@@ -1,9 +1,3 @@
-// Command aegis is AegisDB's single binary: the server (serve, and
-// start/stop/restart/logs in the background) and the client of the REST
-// API (kv, status, metrics, cluster, user, login).
-//
-// Exit status: 0 on success, 1 with a one-line error on stderr when the
-// command fails, 2 for a usage error.
 package main
 
 import (
