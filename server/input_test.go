@@ -1,0 +1,116 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aegisdb/aegis/server/config"
+)
+
+// Every route that takes a JSON body gets each kind of bad body, and
+// answers 4xx with a JSON error, never 5xx.
+func TestBadBodiesOnEveryBodyRoute(t *testing.T) {
+	ts := start(t, func(c *config.Config) {
+		c.RateLimit.Enabled = false
+		c.KV.MaxKeySize = 16
+		c.KV.MaxValueSize = 64
+	})
+	admin := ts.login("root", adminPass)
+	ts.must(ts.do("POST", "/api/v1/admin/users", admin, map[string]string{"username": "target", "password": "password-t", "role": "viewer"}), 201, "create target")
+	bad := []struct {
+		name string
+		body string
+		code int
+	}{
+		{"empty body", "", 400},
+		{"malformed JSON", `{"key": "a", `, 400},
+		{"not JSON", `hello`, 400},
+		{"array instead of object", `[1,2]`, 400},
+		{"string instead of object", `"x"`, 400},
+		{"unknown field", `{"nosuch": 1}`, 400},
+		{"trailing data", `{} {}`, 400},
+		{"huge body", `{"key": "` + strings.Repeat("a", 2<<20) + `"}`, 413},
+	}
+	// Wrong types per route, field by field.
+	wrongTypes := map[string][]string{
+		"POST /api/v1/auth/login":             {`{"username": 5, "password": "x"}`, `{"username": "root", "password": true}`},
+		"POST /api/v1/auth/mfa/verify":        {`{"token": [], "code": "1"}`, `{"token": "t", "code": 123456}`},
+		"POST /api/v1/auth/mfa/enable":        {`{"code": 123456}`},
+		"POST /api/v1/kv/keys":                {`{"key": 1, "value": 1}`, `{"key": "k", "value": 1, "ttl": "10"}`, `{"key": "k", "value": 1, "ttl": 1.5}`, `{"key": "k", "value": 1, "ttl": -1}`, `{"key": "k"}`, `{"value": 1}`, `{"key": "k", "value": null}`, `{"key": "", "value": 1}`},
+		"POST /api/v1/admin/users":            {`{"username": 1, "password": "password-1"}`, `{"username": "n", "password": "short"}`, `{"username": "bad name!", "password": "password-1"}`, `{"username": "n2", "password": "password-1", "role": "root"}`, `{"username": "n3", "password": "password-1", "role": 3}`},
+		"PUT /api/v1/admin/users/target/role": {`{"role": 1}`, `{"role": "superuser"}`, `{}`},
+	}
+	for route, bodies := range wrongTypes {
+		method, path, _ := strings.Cut(route, " ")
+		for _, b := range bad {
+			ts.must(ts.do(method, path, tokenFor(route, admin), b.body), b.code, route+" "+b.name)
+		}
+		for _, body := range bodies {
+			r := ts.do(method, path, tokenFor(route, admin), body)
+			ts.must(r, 400, route+" "+body)
+		}
+	}
+	// Every body route of the table is covered above.
+	for _, rt := range ts.srv.Routes() {
+		if rt.Method == "POST" || rt.Method == "PUT" {
+			key := rt.Method + " " + strings.ReplaceAll(rt.Path, ":username", "target")
+			if _, ok := wrongTypes[key]; !ok && rt.Path != "/api/v1/auth/logout" && rt.Path != "/api/v1/auth/mfa/setup" {
+				t.Errorf("%s takes a body but has no bad-input cases", key)
+			}
+		}
+	}
+}
+
+func tokenFor(route, admin string) string {
+	if strings.Contains(route, "/auth/login") || strings.Contains(route, "/mfa/verify") {
+		return ""
+	}
+	return admin
+}
+
+// Oversized keys and values, unknown names and bad query parameters.
+func TestLimitsAndUnknownNames(t *testing.T) {
+	ts := start(t, func(c *config.Config) {
+		c.RateLimit.Enabled = false
+		c.KV.MaxKeySize = 16
+		c.KV.MaxValueSize = 64
+	})
+	admin := ts.login("root", adminPass)
+	long := strings.Repeat("k", 17)
+	cases := []struct {
+		method, path string
+		body         any
+		code         int
+	}{
+		{"POST", "/api/v1/kv/keys", map[string]any{"key": long, "value": 1}, 413},
+		{"POST", "/api/v1/kv/keys", map[string]any{"key": "k", "value": strings.Repeat("v", 63)}, 413}, // 65 bytes of JSON
+		{"POST", "/api/v1/kv/keys", map[string]any{"key": strings.Repeat("k", 16), "value": strings.Repeat("v", 62)}, 200},
+		{"GET", "/api/v1/kv/keys/" + long, nil, 413},
+		{"DELETE", "/api/v1/kv/keys/" + long, nil, 413},
+		{"GET", "/api/v1/kv/keys?prefix=" + long, nil, 413},
+		{"GET", "/api/v1/kv/keys/", nil, 400},
+		{"DELETE", "/api/v1/kv/keys/", nil, 400},
+		{"GET", "/api/v1/kv/keys/missing", nil, 404},
+		{"DELETE", "/api/v1/kv/keys/missing", nil, 404},
+		{"GET", "/api/v1/kv/keys?limit=0", nil, 400},
+		{"GET", "/api/v1/kv/keys?limit=abc", nil, 400},
+		{"GET", "/api/v1/kv/keys?limit=1000000", nil, 400},
+		{"DELETE", "/api/v1/admin/users/ghost", nil, 404},
+		{"PUT", "/api/v1/admin/users/ghost/role", map[string]string{"role": "viewer"}, 404},
+		{"GET", "/api/v1/admin/activities?limit=-1", nil, 400},
+		{"GET", "/api/v1/admin/activities?type=query", nil, 400},
+		{"GET", "/api/v1/admin/audit?limit=x", nil, 400},
+		{"GET", "/api/v1/nosuch", nil, 404},
+		{"GET", "/api/v1/query", nil, 404},
+		{"PATCH", "/api/v1/kv/keys", nil, 405},
+		{"POST", "/api/v1/admin/users", map[string]string{"username": "root", "password": "password-1", "role": "viewer"}, 409},
+		{"DELETE", "/api/v1/admin/users/root", nil, 409},
+		{"PUT", "/api/v1/admin/users/root/role", map[string]string{"role": "viewer"}, 409},
+		{"POST", "/api/v1/auth/mfa/enable", map[string]string{"code": "123456"}, 409},
+		{"POST", "/api/v1/auth/mfa/verify", map[string]string{"token": "nosuch", "code": "123456"}, 401},
+	}
+	for _, c := range cases {
+		r := ts.do(c.method, c.path, admin, c.body)
+		ts.must(r, c.code, c.method+" "+c.path)
+	}
+}
