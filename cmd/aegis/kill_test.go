@@ -65,6 +65,9 @@ type proc struct {
 	url  string
 	logs *bytes.Buffer
 	mu   *sync.Mutex
+	// drained is closed when stderr reached EOF; os/exec closes the pipe in
+	// Wait, so Wait must come after the last line was read.
+	drained chan struct{}
 }
 
 func startProc(t *testing.T, bin, backend, dir string) *proc {
@@ -79,7 +82,7 @@ func startProc(t *testing.T, bin, backend, dir string) *proc {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{cmd: cmd, logs: &bytes.Buffer{}, mu: &sync.Mutex{}}
+	p := &proc{cmd: cmd, logs: &bytes.Buffer{}, mu: &sync.Mutex{}, drained: make(chan struct{})}
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -93,11 +96,12 @@ func startProc(t *testing.T, bin, backend, dir string) *proc {
 			}
 		}
 		close(addr)
+		close(p.drained)
 	}()
 	select {
 	case a, ok := <-addr:
 		if !ok {
-			cmd.Wait()
+			p.wait()
 			t.Fatalf("server exited before listening:\n%s", p.log())
 		}
 		p.url = "http://" + a
@@ -106,6 +110,12 @@ func startProc(t *testing.T, bin, backend, dir string) *proc {
 		t.Fatalf("server did not listen within 60s:\n%s", p.log())
 	}
 	return p
+}
+
+// wait reaps the process after reading all it wrote to stderr.
+func (p *proc) wait() error {
+	<-p.drained
+	return p.cmd.Wait()
 }
 
 func (p *proc) log() string { p.mu.Lock(); defer p.mu.Unlock(); return p.logs.String() }
@@ -174,7 +184,7 @@ func killCampaign(t *testing.T, bin, backend string, kills int, rng *rand.Rand) 
 		if round == kills {
 			// The last run ends cleanly: SIGTERM, exit 0.
 			p.cmd.Process.Signal(os.Interrupt)
-			if err := p.cmd.Wait(); err != nil {
+			if err := p.wait(); err != nil {
 				t.Fatalf("clean shutdown: %v\n%s", err, p.log())
 			}
 			if !strings.Contains(p.log(), "storage synced and closed") {
@@ -192,7 +202,7 @@ func killCampaign(t *testing.T, bin, backend string, kills int, rng *rand.Rand) 
 		}
 		time.Sleep(time.Duration(50+rng.IntN(400)) * time.Millisecond)
 		p.cmd.Process.Kill() // SIGKILL
-		p.cmd.Wait()
+		p.wait()
 		wg.Wait()
 	}
 	t.Logf("%d kills, %d acknowledged writes checked after each restart", kills, st.writes)
