@@ -298,6 +298,12 @@ type ExplainStmt struct {
 // ShowTablesStmt is SHOW TABLES.
 type ShowTablesStmt struct{}
 
+// AnalyzeStmt is ANALYZE [table]: gather the optimizer's statistics of
+// one table, or of every table when Table is empty.
+type AnalyzeStmt struct {
+	Table string
+}
+
 // BeginStmt is BEGIN [TRANSACTION | WORK] or START TRANSACTION.
 type BeginStmt struct{}
 
@@ -318,6 +324,7 @@ func (*DeleteStmt) statement()      {}
 func (*SelectStmt) statement()      {}
 func (*ExplainStmt) statement()     {}
 func (*ShowTablesStmt) statement()  {}
+func (*AnalyzeStmt) statement()     {}
 func (*BeginStmt) statement()       {}
 func (*CommitStmt) statement()      {}
 func (*RollbackStmt) statement()    {}

@@ -75,6 +75,11 @@ func (c *converter) statement(g *gStatement) (Statement, error) {
 		return c.alter(g.Alter)
 	case g.Show:
 		return &ShowTablesStmt{}, nil
+	case g.Analyze != nil:
+		if g.Analyze.Table == nil {
+			return &AnalyzeStmt{}, nil
+		}
+		return &AnalyzeStmt{Table: identName(g.Analyze.Table)}, nil
 	case g.Begin:
 		return &BeginStmt{}, nil
 	case g.Commit:

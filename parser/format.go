@@ -491,6 +491,16 @@ func (s *ExplainStmt) String() string {
 // String prints SHOW TABLES.
 func (*ShowTablesStmt) String() string { return "SHOW TABLES" }
 
+func (s *AnalyzeStmt) String() string {
+	if s.Table == "" {
+		return "ANALYZE"
+	}
+	var b strings.Builder
+	b.WriteString("ANALYZE ")
+	writeNames(&b, []string{s.Table})
+	return b.String()
+}
+
 // String prints BEGIN.
 func (*BeginStmt) String() string { return "BEGIN" }
 

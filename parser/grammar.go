@@ -29,6 +29,12 @@ type gStatement struct {
 	Alter    *gAlter   `parser:"| @@"`
 	Explain  *gExplain `parser:"| @@"`
 	Show     bool      `parser:"| @('SHOW' 'TABLES')"`
+	Analyze  *gAnalyze `parser:"| @@"`
+}
+
+type gAnalyze struct {
+	Keyword bool    `parser:"@'ANALYZE'"`
+	Table   *gIdent `parser:"@@?"`
 }
 
 type gExplain struct {

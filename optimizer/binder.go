@@ -1,0 +1,1086 @@
+package optimizer
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aegisdb/aegis/model/table"
+	"github.com/aegisdb/aegis/model/types"
+	"github.com/aegisdb/aegis/parser"
+)
+
+// Catalog is what the binder and planner read of the schema.
+type Catalog interface {
+	// Table returns the table's descriptor, or an error matching
+	// table.ErrNoSuchTable.
+	Table(name string) (*table.Desc, error)
+	// Stats returns the table's statistics, nil when never analyzed.
+	Stats(d *table.Desc) *table.Stats
+}
+
+// Binder turns one statement's AST into a logical plan.
+type Binder struct {
+	cat    Catalog
+	params []types.Datum
+	// scopes is the stack of query levels being bound; correlated[l] is
+	// set when level l reads a column of an enclosing level.
+	scopes     []*scope
+	correlated map[int]bool
+	ctes       []map[string]*parser.CTE
+}
+
+// NewBinder returns a binder over cat with the statement's parameters.
+func NewBinder(cat Catalog, params []types.Datum) *Binder {
+	return &Binder{cat: cat, params: params, correlated: map[int]bool{}}
+}
+
+// Bind binds a query or DML statement.
+func (b *Binder) Bind(stmt parser.Statement) (Node, error) {
+	switch s := stmt.(type) {
+	case *parser.SelectStmt:
+		return b.bindQuery(s)
+	case *parser.InsertStmt:
+		return b.bindInsert(s)
+	case *parser.UpdateStmt:
+		return b.bindUpdate(s)
+	case *parser.DeleteStmt:
+		return b.bindDelete(s)
+	}
+	return nil, unsupported(parser.Pos{}, "statement %T cannot be planned", stmt)
+}
+
+// BindExpr binds a standalone expression without columns (DEFAULT values).
+func (b *Binder) BindExpr(e parser.Expr) (Expr, error) {
+	b.scopes = append(b.scopes, &scope{})
+	defer func() { b.scopes = b.scopes[:len(b.scopes)-1] }()
+	return b.bindExpr(e, exprCtx{clause: "DEFAULT"})
+}
+
+// bindSubquery binds a nested query one level down and reports whether it
+// reads columns of enclosing levels.
+func (b *Binder) bindSubquery(q *parser.SelectStmt) (Node, int, bool, error) {
+	level := len(b.scopes)
+	delete(b.correlated, level)
+	n, err := b.bindQuery(q)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	corr := b.correlated[level]
+	delete(b.correlated, level)
+	return n, level, corr, nil
+}
+
+// bindQuery binds WITH, the body, ORDER BY, LIMIT and OFFSET. The body's
+// scope is pushed at level len(b.scopes).
+func (b *Binder) bindQuery(q *parser.SelectStmt) (Node, error) {
+	if q.With != nil {
+		if q.With.Recursive {
+			return nil, unsupported(parser.Pos{}, "WITH RECURSIVE is not supported")
+		}
+		defs := map[string]*parser.CTE{}
+		for _, c := range q.With.CTEs {
+			if _, dup := defs[c.Name]; dup {
+				return nil, bindErr(parser.Pos{}, "WITH query name %q specified more than once", c.Name)
+			}
+			defs[c.Name] = c
+		}
+		b.ctes = append(b.ctes, defs)
+		defer func() { b.ctes = b.ctes[:len(b.ctes)-1] }()
+	}
+	var node Node
+	var keys []SortKey
+	visible := 0
+	if core, ok := q.Body.(*parser.SelectCore); ok {
+		var err error
+		node, visible, keys, err = b.bindCore(core, q.OrderBy)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		node, err = b.bindSetExpr(q.Body)
+		if err != nil {
+			return nil, err
+		}
+		cols := node.Columns()
+		visible = len(cols)
+		for _, o := range q.OrderBy {
+			k, err := orderByOutput(o, cols)
+			if err != nil {
+				return nil, err
+			}
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) > 0 {
+		node = &Sort{Input: node, Keys: keys, Limit: -1}
+	}
+	if q.Limit != nil || q.Offset != nil {
+		count, err := b.constInt(q.Limit, "LIMIT", -1)
+		if err != nil {
+			return nil, err
+		}
+		offset, err := b.constInt(q.Offset, "OFFSET", 0)
+		if err != nil {
+			return nil, err
+		}
+		node = &Limit{Input: node, Count: count, Offset: offset}
+	}
+	if cols := node.Columns(); visible < len(cols) {
+		node = projectFirst(node, visible)
+	}
+	return node, nil
+}
+
+// projectFirst keeps the first n columns of node.
+func projectFirst(node Node, n int) Node {
+	cols := node.Columns()
+	p := &Project{Input: node, Out: cols[:n:n]}
+	for i := 0; i < n; i++ {
+		p.Exprs = append(p.Exprs, &ColRef{Idx: i, Name: cols[i].Name, T: cols[i].Type})
+	}
+	return p
+}
+
+// orderByOutput binds an ORDER BY item of a set operation: an output
+// column name or position.
+func orderByOutput(o *parser.OrderItem, cols []Column) (SortKey, error) {
+	switch e := o.Expr.(type) {
+	case *parser.IntLit:
+		if e.Value < 1 || int(e.Value) > len(cols) {
+			return SortKey{}, bindErr(e.Pos, "ORDER BY position %d is not in select list", e.Value)
+		}
+		c := cols[e.Value-1]
+		return sortKey(&ColRef{Idx: int(e.Value - 1), Name: c.Name, T: c.Type}, o), nil
+	case *parser.ColumnRef:
+		if e.Table == "" {
+			for i, c := range cols {
+				if c.Name == e.Column {
+					return sortKey(&ColRef{Idx: i, Name: c.Name, T: c.Type}, o), nil
+				}
+			}
+		}
+		return SortKey{}, bindErr(e.Pos, "ORDER BY on a set operation must name an output column; %q is not one", refName(e))
+	}
+	return SortKey{}, bindErr(o.Expr.Position(), "ORDER BY on a set operation must name an output column or position")
+}
+
+func (b *Binder) constInt(e parser.Expr, what string, dflt int64) (int64, error) {
+	if e == nil {
+		return dflt, nil
+	}
+	x, err := b.BindExpr(e)
+	if err != nil {
+		return 0, err
+	}
+	c, ok := foldConst(x).(*Const)
+	if !ok {
+		return 0, bindErr(e.Position(), "argument of %s must be a constant", what)
+	}
+	if c.D.Null {
+		return dflt, nil
+	}
+	d, err := CastDatum(c.D, types.TypeBigInt)
+	if err != nil || d.I < 0 {
+		return 0, bindErr(e.Position(), "argument of %s must be a non-negative integer, got %s", what, c)
+	}
+	return d.I, nil
+}
+
+func (b *Binder) bindSetExpr(e parser.SetExpr) (Node, error) {
+	switch e := e.(type) {
+	case *parser.SelectCore:
+		n, visible, _, err := b.bindCore(e, nil)
+		if err != nil {
+			return nil, err
+		}
+		if visible < len(n.Columns()) {
+			n = projectFirst(n, visible)
+		}
+		return n, nil
+	case *parser.SelectStmt:
+		return b.bindQuery(e)
+	case *parser.SetOpExpr:
+		l, err := b.bindSetExpr(e.Left)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.bindSetExpr(e.Right)
+		if err != nil {
+			return nil, err
+		}
+		lc, rc := l.Columns(), r.Columns()
+		opName := map[parser.SetOp]string{parser.Union: "UNION", parser.Intersect: "INTERSECT", parser.Except: "EXCEPT"}[e.Op]
+		if len(lc) != len(rc) {
+			return nil, bindErr(parser.Pos{}, "each %s query must have the same number of columns (%d and %d)", opName, len(lc), len(rc))
+		}
+		out := make([]Column, len(lc))
+		lx, rx := make([]Expr, len(lc)), make([]Expr, len(lc))
+		castL, castR := false, false
+		for i := range lc {
+			le, re := Expr(&ColRef{Idx: i, Name: lc[i].Name, T: lc[i].Type}), Expr(&ColRef{Idx: i, Name: rc[i].Name, T: rc[i].Type})
+			t, err := commonType(le, re, parser.Pos{}, opName)
+			if err != nil {
+				return nil, err
+			}
+			if t.Family == types.Unknown {
+				t = types.TypeText
+			}
+			if lx[i], err = b.coerce(le, t, parser.Pos{}); err != nil {
+				return nil, err
+			}
+			if rx[i], err = b.coerce(re, t, parser.Pos{}); err != nil {
+				return nil, err
+			}
+			castL = castL || !lc[i].Type.Equal(t)
+			castR = castR || !rc[i].Type.Equal(t)
+			out[i] = Column{Name: lc[i].Name, Type: t}
+		}
+		if castL {
+			l = &Project{Input: l, Exprs: lx, Out: out}
+		}
+		if castR {
+			r = &Project{Input: r, Exprs: rx, Out: out}
+		}
+		return &SetOp{Op: e.Op, All: e.All, Left: l, Right: r, Out: out}, nil
+	}
+	return nil, unsupported(parser.Pos{}, "query body %T", e)
+}
+
+// bindFrom binds the FROM list into one node and pushes its scope.
+func (b *Binder) bindFrom(from []parser.TableExpr) (Node, *scope, error) {
+	if len(from) == 0 {
+		return &Values{Rows: [][]Expr{{}}}, &scope{}, nil
+	}
+	var node Node
+	sc := &scope{}
+	for _, te := range from {
+		n, s, err := b.bindTableExpr(te)
+		if err != nil {
+			return nil, nil, err
+		}
+		if node == nil {
+			node, sc = n, s
+			continue
+		}
+		node = &Join{Kind: InnerJoin, Left: node, Right: n}
+		sc = &scope{cols: append(append([]scopeCol(nil), sc.cols...), s.cols...)}
+	}
+	return node, sc, nil
+}
+
+func (b *Binder) bindTableExpr(te parser.TableExpr) (Node, *scope, error) {
+	switch te := te.(type) {
+	case *parser.TableName:
+		alias := te.Alias
+		if alias == "" {
+			alias = te.Name
+		}
+		for i := len(b.ctes) - 1; i >= 0; i-- {
+			if cte, ok := b.ctes[i][te.Name]; ok {
+				// A CTE sees the CTEs defined before it, not itself.
+				saved := b.ctes
+				b.ctes = b.ctes[:i]
+				defs := map[string]*parser.CTE{}
+				for name, c := range saved[i] {
+					if c != cte {
+						defs[name] = c
+					}
+				}
+				b.ctes = append(b.ctes, defs)
+				n, err := b.bindDerived(cte.Query)
+				b.ctes = saved
+				if err != nil {
+					return nil, nil, err
+				}
+				return renameOutput(n, alias, cte.Columns, te.Pos)
+			}
+		}
+		d, err := b.cat.Table(te.Name)
+		if err != nil {
+			if errors.Is(err, table.ErrNoSuchTable) {
+				return nil, nil, bindErr(te.Pos, "relation %q does not exist", te.Name)
+			}
+			return nil, nil, err
+		}
+		scan := &Scan{Table: d, Alias: alias}
+		sc := &scope{}
+		for i, c := range d.Columns {
+			scan.Cols = append(scan.Cols, i)
+			scan.Out = append(scan.Out, Column{Name: c.Name, Table: alias, Type: c.Type})
+			sc.cols = append(sc.cols, scopeCol{table: alias, name: c.Name, t: c.Type, hidden: c.Hidden})
+		}
+		return scan, sc, nil
+	case *parser.DerivedTable:
+		n, err := b.bindDerived(te.Query)
+		if err != nil {
+			return nil, nil, err
+		}
+		return renameOutput(n, te.Alias, nil, parser.Pos{})
+	case *parser.JoinExpr:
+		return b.bindJoin(te)
+	}
+	return nil, nil, unsupported(parser.Pos{}, "FROM item %T", te)
+}
+
+// bindDerived binds a FROM subquery: it cannot see the FROM items beside
+// it, only enclosing queries.
+func (b *Binder) bindDerived(q *parser.SelectStmt) (Node, error) {
+	level := len(b.scopes)
+	saved := b.scopes
+	b.scopes = append(b.scopes[:level:level], &scope{}) // a barrier in place of the scope being built
+	n, err := b.bindQuery(q)
+	if b.correlated[level+1] {
+		b.correlated[level] = true
+	}
+	b.scopes = saved
+	if err == nil && hasOuterPlan(n, level) {
+		return nil, unsupported(parser.Pos{}, "a subquery in FROM may not refer to columns of the enclosing query")
+	}
+	return n, err
+}
+
+func renameOutput(n Node, alias string, names []string, pos parser.Pos) (Node, *scope, error) {
+	cols := n.Columns()
+	if len(names) > len(cols) {
+		return nil, nil, bindErr(pos, "table %q has %d columns available but %d columns specified", alias, len(cols), len(names))
+	}
+	sc := &scope{}
+	out := make([]Column, len(cols))
+	exprs := make([]Expr, len(cols))
+	for i, c := range cols {
+		name := c.Name
+		if i < len(names) {
+			name = names[i]
+		}
+		out[i] = Column{Name: name, Table: alias, Type: c.Type}
+		exprs[i] = &ColRef{Idx: i, Name: name, T: c.Type}
+		sc.cols = append(sc.cols, scopeCol{table: alias, name: name, t: c.Type})
+	}
+	return &Project{Input: n, Exprs: exprs, Out: out}, sc, nil
+}
+
+var joinKinds = map[parser.JoinKind]JoinKind{
+	parser.JoinInner: InnerJoin, parser.JoinCross: InnerJoin, parser.JoinLeft: LeftJoin,
+	parser.JoinRight: RightJoin, parser.JoinFull: FullJoin,
+}
+
+func (b *Binder) bindJoin(te *parser.JoinExpr) (Node, *scope, error) {
+	l, ls, err := b.bindTableExpr(te.Left)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, rs, err := b.bindTableExpr(te.Right)
+	if err != nil {
+		return nil, nil, err
+	}
+	sc := &scope{cols: append(append([]scopeCol(nil), ls.cols...), rs.cols...)}
+	j := &Join{Kind: joinKinds[te.Kind], Left: l, Right: r}
+	nl := len(ls.cols)
+	if te.On != nil {
+		b.scopes = append(b.scopes, sc)
+		cond, err := b.bindExpr(te.On, exprCtx{clause: "JOIN conditions"})
+		b.scopes = b.scopes[:len(b.scopes)-1]
+		if err != nil {
+			return nil, nil, err
+		}
+		if cond, err = b.coerceBool(cond, te.On.Position(), "JOIN/ON"); err != nil {
+			return nil, nil, err
+		}
+		j.Cond = cond
+	}
+	var conds []Expr
+	for _, name := range te.Using {
+		li, ri := -1, -1
+		for i, c := range ls.cols {
+			if c.name == name && !c.unnamed {
+				li = i
+			}
+		}
+		for i, c := range rs.cols {
+			if c.name == name && !c.unnamed {
+				ri = i
+			}
+		}
+		if li < 0 || ri < 0 {
+			return nil, nil, bindErr(parser.Pos{}, "column %q specified in USING clause does not exist in both tables", name)
+		}
+		le := &ColRef{Idx: li, Name: name, T: ls.cols[li].t}
+		re := &ColRef{Idx: nl + ri, Name: name, T: rs.cols[ri].t}
+		c, err := b.bindBinary(parser.OpEq, le, re, parser.Pos{})
+		if err != nil {
+			return nil, nil, err
+		}
+		conds = append(conds, c)
+		// The merged column is found once by its bare name, and SELECT *
+		// shows it once.
+		drop := nl + ri
+		if j.Kind == RightJoin {
+			drop = li
+		}
+		sc.cols[drop].hidden, sc.cols[drop].unnamed = true, true
+	}
+	if len(conds) > 0 {
+		j.Cond = andAll(conds)
+	}
+	return j, sc, nil
+}
+
+// selectItem is a bound select-list entry.
+type selectItem struct {
+	e    Expr
+	name string
+}
+
+// bindCore binds one SELECT ... FROM ... and the ORDER BY that applies to
+// it. It returns the node, the number of visible columns (the rest are
+// ORDER BY keys) and the sort keys over the node's columns.
+func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) (Node, int, []SortKey, error) {
+	node, sc, err := b.bindFrom(core.From)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	b.scopes = append(b.scopes, sc)
+	defer func() { b.scopes = b.scopes[:len(b.scopes)-1] }()
+
+	if core.Where != nil {
+		pred, err := b.bindExpr(core.Where, exprCtx{clause: "WHERE"})
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		if pred, err = b.coerceBool(pred, core.Where.Position(), "WHERE"); err != nil {
+			return nil, 0, nil, err
+		}
+		node = &Filter{Input: node, Pred: pred, Where: true}
+	}
+
+	full := exprCtx{aggOK: true, windowOK: true, clause: "the select list"}
+	var items []selectItem
+	for _, it := range core.Items {
+		if it.Star {
+			n := 0
+			for i, c := range sc.cols {
+				if c.hidden || (it.TableStar != "" && c.table != it.TableStar) {
+					continue
+				}
+				items = append(items, selectItem{e: &ColRef{Idx: i, Name: c.name, T: c.t}, name: c.name})
+				n++
+			}
+			if it.TableStar != "" && n == 0 && !b.tableVisible(it.TableStar) {
+				return nil, 0, nil, bindErr(parser.Pos{}, "missing FROM-clause entry for table %q", it.TableStar)
+			}
+			if it.TableStar == "" && len(core.From) == 0 {
+				return nil, 0, nil, bindErr(parser.Pos{}, "SELECT * with no tables specified is not valid")
+			}
+			continue
+		}
+		e, err := b.bindExpr(it.Expr, full)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		name := it.Alias
+		if name == "" {
+			name = defaultName(it.Expr)
+		}
+		items = append(items, selectItem{e: e, name: name})
+	}
+
+	visible := len(items)
+	// ORDER BY: an output name or position, else an expression over the
+	// FROM columns added as a hidden item.
+	var keyItems []int
+	var keySpecs []*parser.OrderItem
+	for _, o := range orderBy {
+		idx := -1
+		switch x := o.Expr.(type) {
+		case *parser.IntLit:
+			if x.Value < 1 || int(x.Value) > len(items) {
+				return nil, 0, nil, bindErr(x.Pos, "ORDER BY position %d is not in select list", x.Value)
+			}
+			idx = int(x.Value - 1)
+		case *parser.ColumnRef:
+			if x.Table == "" {
+				for i, it := range items {
+					if it.name == x.Column {
+						if idx >= 0 && exprKey(items[idx].e) != exprKey(it.e) {
+							return nil, 0, nil, bindErr(x.Pos, "ORDER BY %q is ambiguous", x.Column)
+						}
+						if idx < 0 {
+							idx = i
+						}
+					}
+				}
+			}
+		}
+		if idx < 0 {
+			e, err := b.bindExpr(o.Expr, exprCtx{aggOK: true, windowOK: true, clause: "ORDER BY"})
+			if err != nil {
+				return nil, 0, nil, err
+			}
+			k := exprKey(e)
+			for i, it := range items {
+				if exprKey(it.e) == k {
+					idx = i
+					break
+				}
+			}
+			if idx < 0 {
+				if core.Distinct {
+					return nil, 0, nil, bindErr(o.Expr.Position(), "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+				}
+				items = append(items, selectItem{e: e, name: defaultName(o.Expr)})
+				idx = len(items) - 1
+			}
+		}
+		keyItems = append(keyItems, idx)
+		keySpecs = append(keySpecs, o)
+	}
+
+	// GROUP BY.
+	var groupBy []Expr
+	for _, g := range core.GroupBy {
+		var e Expr
+		switch x := g.(type) {
+		case *parser.IntLit:
+			if x.Value < 1 || int(x.Value) > visible {
+				return nil, 0, nil, bindErr(x.Pos, "GROUP BY position %d is not in select list", x.Value)
+			}
+			e = items[x.Value-1].e
+		case *parser.ColumnRef:
+			if x.Table == "" {
+				if _, err := b.resolve(x); err != nil {
+					for _, it := range items[:visible] {
+						if it.name == x.Column {
+							e = it.e
+							break
+						}
+					}
+				}
+			}
+		}
+		if e == nil {
+			var err error
+			if e, err = b.bindExpr(g, exprCtx{clause: "GROUP BY"}); err != nil {
+				return nil, 0, nil, err
+			}
+		}
+		if hasAggOrWindow(e) {
+			return nil, 0, nil, bindErr(g.Position(), "aggregate and window functions are not allowed in GROUP BY")
+		}
+		groupBy = append(groupBy, e)
+	}
+	var having Expr
+	if core.Having != nil {
+		if having, err = b.bindExpr(core.Having, exprCtx{aggOK: true, clause: "HAVING"}); err != nil {
+			return nil, 0, nil, err
+		}
+		if having, err = b.coerceBool(having, core.Having.Position(), "HAVING"); err != nil {
+			return nil, 0, nil, err
+		}
+	}
+
+	needAgg := len(groupBy) > 0 || having != nil
+	for _, it := range items {
+		needAgg = needAgg || hasAgg(it.e)
+	}
+	if needAgg {
+		agg := &Aggregate{Input: node, GroupBy: groupBy}
+		keys := map[string]int{}
+		for i, g := range groupBy {
+			keys[exprKey(g)] = i
+			agg.Out = append(agg.Out, Column{Name: defaultExprName(g), Type: g.Type()})
+		}
+		aggIdx := map[string]int{}
+		var post func(e Expr) (Expr, error)
+		post = func(e Expr) (Expr, error) {
+			if i, ok := keys[exprKey(e)]; ok {
+				return &ColRef{Idx: i, Name: e.String(), T: e.Type()}, nil
+			}
+			switch x := e.(type) {
+			case *AggExpr:
+				k := exprKey(x)
+				i, ok := aggIdx[k]
+				if !ok {
+					i = len(agg.Aggs)
+					aggIdx[k] = i
+					agg.Aggs = append(agg.Aggs, x.Agg)
+					agg.Out = append(agg.Out, Column{Name: x.Agg.Func, Type: x.Agg.T})
+				}
+				return &ColRef{Idx: len(groupBy) + i, Name: x.String(), T: x.Agg.T}, nil
+			case *ColRef:
+				return nil, bindErr(parser.Pos{}, "column %q must appear in the GROUP BY clause or be used in an aggregate function", x.Name)
+			}
+			return MapChildren(e, post)
+		}
+		for i := range items {
+			if items[i].e, err = post(items[i].e); err != nil {
+				return nil, 0, nil, err
+			}
+		}
+		node = agg
+		if having != nil {
+			if having, err = post(having); err != nil {
+				return nil, 0, nil, err
+			}
+			node = &Filter{Input: node, Pred: having}
+		}
+	}
+
+	// Window functions run after grouping, before the projection.
+	var win *Window
+	for i := range items {
+		items[i].e, err = Rewrite(items[i].e, func(e Expr) (Expr, error) {
+			w, ok := e.(*WindowExpr)
+			if !ok {
+				return e, nil
+			}
+			if win == nil {
+				win = &Window{Input: node, Out: append([]Column(nil), node.Columns()...)}
+			}
+			idx := len(win.Out)
+			win.Funcs = append(win.Funcs, w.Win)
+			win.Out = append(win.Out, Column{Name: w.Win.Func, Type: w.Win.T})
+			return &ColRef{Idx: idx, Name: w.String(), T: w.Win.T}, nil
+		})
+		if err != nil {
+			return nil, 0, nil, err
+		}
+	}
+	if win != nil {
+		node = win
+	}
+
+	proj := &Project{Input: node}
+	for _, it := range items {
+		proj.Exprs = append(proj.Exprs, it.e)
+		proj.Out = append(proj.Out, Column{Name: it.name, Type: it.e.Type()})
+	}
+	for i, e := range proj.Exprs {
+		if e.Type().Family == types.Unknown {
+			proj.Exprs[i] = &Const{D: types.NullDatum(types.TypeText)}
+			proj.Out[i].Type = types.TypeText
+		}
+	}
+	node = proj
+	if core.Distinct {
+		if visible < len(items) {
+			node = projectFirst(node, visible)
+		}
+		node = &Distinct{Input: node}
+	}
+	var keys []SortKey
+	for i, idx := range keyItems {
+		c := node.Columns()[idx]
+		keys = append(keys, sortKey(&ColRef{Idx: idx, Name: c.Name, T: c.Type}, keySpecs[i]))
+	}
+	return node, visible, keys, nil
+}
+
+func hasAgg(e Expr) bool {
+	found := false
+	Walk(e, func(x Expr) bool {
+		if _, ok := x.(*AggExpr); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+func hasAggOrWindow(e Expr) bool {
+	found := false
+	Walk(e, func(x Expr) bool {
+		switch x.(type) {
+		case *AggExpr, *WindowExpr:
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// defaultName is the output name PostgreSQL gives an unaliased item.
+func defaultName(e parser.Expr) string {
+	switch e := e.(type) {
+	case *parser.ColumnRef:
+		return e.Column
+	case *parser.FuncCall:
+		return strings.ToLower(e.Name)
+	case *parser.CastExpr:
+		if n := defaultName(e.Expr); n != "?column?" {
+			return n
+		}
+		return strings.ToLower(e.Type.Kind.String())
+	case *parser.CaseExpr:
+		return "case"
+	case *parser.ExistsExpr:
+		return "exists"
+	case *parser.SubqueryExpr:
+		if core, ok := e.Query.Body.(*parser.SelectCore); ok && len(core.Items) == 1 && !core.Items[0].Star {
+			if core.Items[0].Alias != "" {
+				return core.Items[0].Alias
+			}
+			return defaultName(core.Items[0].Expr)
+		}
+	}
+	return "?column?"
+}
+
+func defaultExprName(e Expr) string {
+	if c, ok := e.(*ColRef); ok {
+		return c.Name
+	}
+	return e.String()
+}
+
+// hasOuterPlan reports whether any expression of the plan reads a column
+// of query level below the given one.
+func hasOuterPlan(n Node, level int) bool {
+	found := false
+	WalkPlanExprs(n, func(e Expr) {
+		Walk(e, func(x Expr) bool {
+			if o, ok := x.(*OuterRef); ok && o.Level >= level {
+				found = true
+			}
+			if s, ok := x.(*Subquery); ok && s.Plan != nil && hasOuterPlan(s.Plan, level) {
+				found = true
+			}
+			return !found
+		})
+	})
+	return found
+}
+
+// WalkPlanExprs calls fn on every expression held by the nodes of a plan.
+func WalkPlanExprs(n Node, fn func(Expr)) {
+	visit := func(es ...Expr) {
+		for _, e := range es {
+			if e != nil {
+				fn(e)
+			}
+		}
+	}
+	switch n := n.(type) {
+	case *Scan:
+		visit(n.Filter)
+	case *Values:
+		for _, r := range n.Rows {
+			visit(r...)
+		}
+	case *Filter:
+		visit(n.Pred)
+	case *Project:
+		visit(n.Exprs...)
+	case *Join:
+		visit(n.LeftKeys...)
+		visit(n.RightKeys...)
+		visit(n.Cond)
+	case *Aggregate:
+		visit(n.GroupBy...)
+		for _, a := range n.Aggs {
+			visit(a.Arg)
+		}
+	case *Window:
+		for _, w := range n.Funcs {
+			visit(w.Arg)
+			visit(w.PartitionBy...)
+			for _, k := range w.OrderBy {
+				visit(k.E)
+			}
+		}
+	case *Sort:
+		for _, k := range n.Keys {
+			visit(k.E)
+		}
+	case *Insert:
+		visit(n.Returning...)
+	case *Update:
+		visit(n.Returning...)
+	case *Delete:
+		visit(n.Returning...)
+	}
+	for _, in := range n.Inputs() {
+		WalkPlanExprs(in, fn)
+	}
+}
+
+func (b *Binder) tableFor(name string, pos parser.Pos) (*table.Desc, error) {
+	d, err := b.cat.Table(name)
+	if errors.Is(err, table.ErrNoSuchTable) {
+		return nil, bindErr(pos, "relation %q does not exist", name)
+	}
+	return d, err
+}
+
+// tableScope is the scope of a DML target: every column of the table.
+func tableScope(d *table.Desc, alias string) (*Scan, *scope) {
+	scan := &Scan{Table: d, Alias: alias}
+	sc := &scope{}
+	for i, c := range d.Columns {
+		scan.Cols = append(scan.Cols, i)
+		scan.Out = append(scan.Out, Column{Name: c.Name, Table: alias, Type: c.Type})
+		sc.cols = append(sc.cols, scopeCol{table: alias, name: c.Name, t: c.Type, hidden: c.Hidden})
+	}
+	return scan, sc
+}
+
+func (b *Binder) bindReturning(items []*parser.SelectItem, sc *scope) ([]Expr, []Column, error) {
+	if len(items) == 0 {
+		return nil, nil, nil
+	}
+	b.scopes = append(b.scopes, sc)
+	defer func() { b.scopes = b.scopes[:len(b.scopes)-1] }()
+	var exprs []Expr
+	var cols []Column
+	for _, it := range items {
+		if it.Star {
+			for i, c := range sc.cols {
+				if !c.hidden {
+					exprs = append(exprs, &ColRef{Idx: i, Name: c.name, T: c.t})
+					cols = append(cols, Column{Name: c.name, Type: c.t})
+				}
+			}
+			continue
+		}
+		e, err := b.bindExpr(it.Expr, exprCtx{clause: "RETURNING"})
+		if err != nil {
+			return nil, nil, err
+		}
+		name := it.Alias
+		if name == "" {
+			name = defaultName(it.Expr)
+		}
+		exprs = append(exprs, e)
+		cols = append(cols, Column{Name: name, Type: e.Type()})
+	}
+	return exprs, cols, nil
+}
+
+func (b *Binder) bindInsert(s *parser.InsertStmt) (Node, error) {
+	d, err := b.tableFor(s.Table.Name, s.Table.Pos)
+	if err != nil {
+		return nil, err
+	}
+	// target[i] is the table column the i-th value goes to.
+	var target []int
+	if s.Columns == nil {
+		target = d.VisibleColumns()
+	} else {
+		seen := map[int]bool{}
+		for _, name := range s.Columns {
+			i := d.ColumnIndex(name)
+			if i < 0 {
+				return nil, bindErr(s.Table.Pos, "column %q of relation %q does not exist", name, d.Name)
+			}
+			if seen[i] {
+				return nil, bindErr(s.Table.Pos, "column %q specified more than once", name)
+			}
+			seen[i] = true
+			target = append(target, i)
+		}
+	}
+	var src Node
+	if s.Query != nil {
+		if src, err = b.bindQuery(s.Query); err != nil {
+			return nil, err
+		}
+	} else {
+		b.scopes = append(b.scopes, &scope{})
+		vals := &Values{}
+		for _, row := range s.Rows {
+			if len(row) > len(target) {
+				b.scopes = b.scopes[:len(b.scopes)-1]
+				return nil, bindErr(row[len(target)].Position(), "INSERT has more expressions than target columns")
+			}
+			if len(row) < len(target) && s.Columns != nil {
+				b.scopes = b.scopes[:len(b.scopes)-1]
+				return nil, bindErr(s.Table.Pos, "INSERT has more target columns than expressions")
+			}
+			var out []Expr
+			for i, x := range row {
+				e, err := b.bindExpr(x, exprCtx{clause: "VALUES"})
+				if err == nil {
+					col := d.Columns[target[i]]
+					e, err = b.assign(e, col.Type, x.Position(), col.Name)
+				}
+				if err != nil {
+					b.scopes = b.scopes[:len(b.scopes)-1]
+					return nil, err
+				}
+				out = append(out, e)
+			}
+			vals.Rows = append(vals.Rows, out)
+		}
+		b.scopes = b.scopes[:len(b.scopes)-1]
+		n := len(target)
+		if len(s.Rows) > 0 {
+			n = len(s.Rows[0])
+		}
+		for _, r := range vals.Rows {
+			if len(r) != n {
+				return nil, bindErr(s.Table.Pos, "VALUES lists must all be the same length")
+			}
+		}
+		for i := 0; i < n; i++ {
+			vals.Out = append(vals.Out, Column{Name: d.Columns[target[i]].Name, Type: d.Columns[target[i]].Type})
+		}
+		src = vals
+	}
+	srcCols := src.Columns()
+	if len(srcCols) > len(target) {
+		return nil, bindErr(s.Table.Pos, "INSERT has more expressions than target columns")
+	}
+	if len(srcCols) < len(target) && s.Columns != nil {
+		return nil, bindErr(s.Table.Pos, "INSERT has more target columns than expressions")
+	}
+	target = target[:len(srcCols)]
+	given := map[int]int{}
+	for i, t := range target {
+		given[t] = i
+	}
+	proj := &Project{Input: src}
+	ins := &Insert{Table: d}
+	for ci, col := range d.Columns {
+		var e Expr
+		if si, ok := given[ci]; ok {
+			e, err = b.assign(&ColRef{Idx: si, Name: srcCols[si].Name, T: srcCols[si].Type}, col.Type, s.Table.Pos, col.Name)
+			if err != nil {
+				return nil, err
+			}
+			if col.Serial {
+				ins.Serial = append(ins.Serial, ci)
+			}
+		} else {
+			switch {
+			case col.Serial:
+				ins.Serial = append(ins.Serial, ci)
+				e = &Const{D: types.NullDatum(col.Type)}
+			case col.Default != "":
+				if e, err = b.defaultExpr(col); err != nil {
+					return nil, err
+				}
+			default:
+				e = &Const{D: types.NullDatum(col.Type)}
+			}
+		}
+		proj.Exprs = append(proj.Exprs, e)
+		proj.Out = append(proj.Out, Column{Name: col.Name, Type: col.Type})
+	}
+	ins.Input = proj
+	_, sc := tableScope(d, d.Name)
+	if ins.Returning, ins.Out, err = b.bindReturning(s.Returning, sc); err != nil {
+		return nil, err
+	}
+	return ins, nil
+}
+
+// defaultExpr parses and binds a column's DEFAULT text.
+func (b *Binder) defaultExpr(col table.Column) (Expr, error) {
+	stmt, err := parser.Parse("SELECT " + col.Default)
+	if err != nil {
+		return nil, fmt.Errorf("column %q: stored DEFAULT %q does not parse: %w", col.Name, col.Default, err)
+	}
+	sel, ok := stmt.(*parser.SelectStmt)
+	core, ok2 := sel.Body.(*parser.SelectCore)
+	if !ok || !ok2 || len(core.Items) != 1 || core.Items[0].Expr == nil {
+		return nil, fmt.Errorf("column %q: stored DEFAULT %q is not an expression", col.Name, col.Default)
+	}
+	e, err := b.BindExpr(core.Items[0].Expr)
+	if err != nil {
+		return nil, err
+	}
+	return b.assign(e, col.Type, parser.Pos{}, col.Name)
+}
+
+func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
+	d, err := b.tableFor(s.Table.Name, s.Table.Pos)
+	if err != nil {
+		return nil, err
+	}
+	alias := s.Table.Alias
+	if alias == "" {
+		alias = d.Name
+	}
+	scan, sc := tableScope(d, alias)
+	b.scopes = append(b.scopes, sc)
+	var node Node = scan
+	if s.Where != nil {
+		pred, err := b.bindExpr(s.Where, exprCtx{clause: "WHERE"})
+		if err == nil {
+			pred, err = b.coerceBool(pred, s.Where.Position(), "WHERE")
+		}
+		if err != nil {
+			b.scopes = b.scopes[:len(b.scopes)-1]
+			return nil, err
+		}
+		node = &Filter{Input: node, Pred: pred}
+	}
+	proj := &Project{Input: node}
+	for i, c := range d.Columns {
+		proj.Exprs = append(proj.Exprs, &ColRef{Idx: i, Name: c.Name, T: c.Type})
+		proj.Out = append(proj.Out, Column{Name: c.Name, Type: c.Type})
+	}
+	upd := &Update{Table: d, New: make([]int, len(d.Columns))}
+	for i := range upd.New {
+		upd.New[i] = i
+	}
+	for _, a := range s.Set {
+		ci := d.ColumnIndex(a.Column)
+		if ci < 0 {
+			b.scopes = b.scopes[:len(b.scopes)-1]
+			return nil, bindErr(a.Pos, "column %q of relation %q does not exist", a.Column, d.Name)
+		}
+		if upd.New[ci] != ci {
+			b.scopes = b.scopes[:len(b.scopes)-1]
+			return nil, bindErr(a.Pos, "multiple assignments to same column %q", a.Column)
+		}
+		e, err := b.bindExpr(a.Value, exprCtx{clause: "UPDATE SET"})
+		if err == nil {
+			e, err = b.assign(e, d.Columns[ci].Type, a.Pos, a.Column)
+		}
+		if err != nil {
+			b.scopes = b.scopes[:len(b.scopes)-1]
+			return nil, err
+		}
+		upd.New[ci] = len(proj.Exprs)
+		proj.Exprs = append(proj.Exprs, e)
+		proj.Out = append(proj.Out, Column{Name: a.Column, Type: d.Columns[ci].Type})
+	}
+	b.scopes = b.scopes[:len(b.scopes)-1]
+	upd.Input = proj
+	if upd.Returning, upd.Out, err = b.bindReturning(s.Returning, sc); err != nil {
+		return nil, err
+	}
+	return upd, nil
+}
+
+func (b *Binder) bindDelete(s *parser.DeleteStmt) (Node, error) {
+	d, err := b.tableFor(s.Table.Name, s.Table.Pos)
+	if err != nil {
+		return nil, err
+	}
+	alias := s.Table.Alias
+	if alias == "" {
+		alias = d.Name
+	}
+	scan, sc := tableScope(d, alias)
+	var node Node = scan
+	if s.Where != nil {
+		b.scopes = append(b.scopes, sc)
+		pred, err := b.bindExpr(s.Where, exprCtx{clause: "WHERE"})
+		if err == nil {
+			pred, err = b.coerceBool(pred, s.Where.Position(), "WHERE")
+		}
+		b.scopes = b.scopes[:len(b.scopes)-1]
+		if err != nil {
+			return nil, err
+		}
+		node = &Filter{Input: node, Pred: pred}
+	}
+	del := &Delete{Table: d, Input: node}
+	if del.Returning, del.Out, err = b.bindReturning(s.Returning, sc); err != nil {
+		return nil, err
+	}
+	return del, nil
+}

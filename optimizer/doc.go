@@ -1,0 +1,75 @@
+// Package optimizer turns a parsed AegisQL statement into a physical plan:
+// binder → logical plan → rewrite rules → access paths and join
+// algorithms chosen by estimated cost.
+//
+// Uses: parser (the AST), model/table (descriptors, statistics, key
+// encoding of index bounds), model/types (types and datums).
+// Used by: vexec (runs the plans), sql (the session).
+//
+// # Binding
+//
+// The Binder resolves every name against a stack of scopes, one per query
+// level (a subquery is one level down). A column found in an enclosing
+// level becomes an OuterRef and marks the subquery correlated. Types are
+// fixed here: comparison operands are coerced to a common type (integers
+// widen, decimals take the larger scale, an untyped string literal takes
+// the other side's type: `d = '2024-01-01'` compares dates), arithmetic
+// follows PostgreSQL (integer division truncates, a decimal divided gives
+// a double), and INSERT/UPDATE values get assignment casts to the column
+// types. Errors name the position and the problem (unknown column,
+// ambiguous reference, type mismatch, aggregate in WHERE, column not in
+// GROUP BY).
+//
+// A SELECT binds in the order SQL evaluates it: FROM (joins), WHERE,
+// GROUP BY and aggregates (select items are rewritten over the
+// Aggregate's output: a sub-expression equal to a GROUP BY key becomes
+// that key's column), HAVING, window functions, the projection, DISTINCT,
+// ORDER BY (an output name, a position, or an expression added as a
+// hidden column and projected away after the sort), LIMIT/OFFSET.
+//
+// # Plan
+//
+// Logical and physical plans share one set of nodes (plan.go): Scan,
+// Values, Filter, Project, Join, Aggregate, Window, Sort (a TopN when it
+// carries a limit), Limit, Distinct, SetOp, Insert, Update, Delete. Each
+// node's output is an ordered list of columns; expressions read input
+// columns by position (ColRef).
+//
+// # Rules
+//
+//   - Constant folding, including AND/OR with a constant side. A constant
+//     expression that fails (1/0) is left for run time, where it fails only
+//     if it is reached.
+//   - Predicate pushdown: WHERE conjuncts move into scans, through
+//     projections (by substitution) and into the inputs of joins; equality
+//     conjuncts between the two sides of a join become hash keys; a
+//     cross join with such a conjunct becomes an inner join.
+//   - Subquery decorrelation: `x IN (uncorrelated subquery)` becomes a
+//     semi join, and `[NOT] EXISTS (subquery correlated by equalities)`
+//     a semi (anti) join. Other subqueries run as expressions: once when
+//     uncorrelated, per row otherwise.
+//   - TopN: a Sort under a Limit keeps only the rows the limit needs.
+//
+// # Physical planning and costs
+//
+// Scans look for the cheapest index: equality conditions on a prefix of
+// an index's columns and one range after them give key bounds. Estimates
+// come from ANALYZE's statistics (row counts, distinct counts, equi-depth
+// histograms) when there are any and fixed guesses otherwise. A secondary
+// index costs three units per row (the index entry and a lookup of the
+// row), so it is chosen only when selective. Joins with equality keys are
+// hash joins, built on the smaller input; others are nested loops.
+// EXPLAIN prints the chosen plan with estimated rows and cost.
+//
+// # Simplifications
+//
+//   - Join order is the order of the FROM clause (the hash join's build
+//     side is chosen by size); there is no search over join orders yet.
+//   - No index nested-loop join and no merge join.
+//   - A correlated subquery in the select list of a grouped query reads
+//     the pre-aggregation scope and is not rejected; avoid it.
+//   - WITH RECURSIVE is refused (ErrUnsupported); DISTINCT inside window
+//     aggregates likewise.
+//   - DECIMAL is held in an int64 (at most 18 digits); a bare DECIMAL is
+//     DECIMAL(18,6).
+package optimizer

@@ -1,0 +1,30 @@
+// Package sql is the SQL front door: an Engine over one mvcc.DB and
+// Sessions that run statements.
+//
+// Uses: parser, optimizer, vexec, model/table (the catalog), mvcc.
+// Used by: server (POST /api/v1/query), cmd/aegis.
+//
+// A Session runs a script of statements. Outside BEGIN ... COMMIT each
+// statement is its own transaction (autocommit), retried a few times
+// when it loses a write-write race at commit, since it has had no
+// visible effect. Inside an explicit transaction a failed statement
+// aborts the block, as in PostgreSQL: later statements are refused until
+// ROLLBACK, and COMMIT rolls back. DDL is transactional (the catalog is
+// stored through MVCC).
+//
+// Statements: queries, INSERT/UPDATE/DELETE [RETURNING], EXPLAIN
+// [ANALYZE], CREATE/DROP TABLE, ALTER TABLE ADD/DROP/RENAME COLUMN
+// (existing rows take an added column's DEFAULT), CREATE/DROP INDEX,
+// SHOW TABLES, ANALYZE [table] (row counts, distinct counts, NULL counts
+// and 32-bucket equi-depth histograms from a 10,000-value reservoir
+// sample per column), BEGIN/COMMIT/ROLLBACK.
+//
+// Parameters $1..$n are Go values (nil, bool, integers, floats, strings,
+// json.Number, []byte); a string parameter is typed by its context, like
+// a literal. Value converts result datums for JSON: decimals stay exact
+// as json.Number.
+//
+// Simplifications: REFERENCES is recorded but not enforced; no
+// savepoints; ANALYZE counts distinct values exactly up to 2^20 per
+// column and stops counting there.
+package sql

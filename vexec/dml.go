@@ -1,0 +1,118 @@
+package vexec
+
+import (
+	"github.com/aegisdb/aegis/model/table"
+	"github.com/aegisdb/aegis/model/types"
+	"github.com/aegisdb/aegis/optimizer"
+)
+
+type dmlKind int
+
+const (
+	dmlInsert dmlKind = iota
+	dmlUpdate
+	dmlDelete
+)
+
+// dmlOp writes rows. It reads its whole input before writing, so an
+// UPDATE never meets rows it has already moved.
+type dmlOp struct {
+	in        Operator
+	kind      dmlKind
+	desc      *table.Desc
+	serial    []int
+	newCols   []int
+	returning []evaluator
+	out       []optimizer.Column
+	ctx       *Context
+	done      bool
+	queue     batchQueue
+}
+
+func (d *dmlOp) Open(ctx *Context) error {
+	d.ctx, d.done = ctx, false
+	d.queue.ts = columnTypes(d.out)
+	d.queue.ready, d.queue.cur = nil, nil
+	return d.in.Open(ctx)
+}
+
+func (d *dmlOp) Next() (*types.Batch, error) {
+	if d.done {
+		return d.queue.pop(), nil
+	}
+	d.done = true
+	var rows [][]types.Datum
+	for {
+		b, err := d.in.Next()
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			break
+		}
+		rows = appendRows(rows, b)
+	}
+	nc := len(d.desc.Columns)
+	written := newRowStore(d.desc.Types())
+	for _, row := range rows {
+		var target []types.Datum
+		switch d.kind {
+		case dmlInsert:
+			for _, p := range d.serial {
+				if row[p].Null {
+					v, err := d.ctx.Catalog.NextSerial(d.desc.ID)
+					if err != nil {
+						return nil, err
+					}
+					row[p] = types.Datum{Type: d.desc.Columns[p].Type, I: v}
+				}
+			}
+			if err := table.Insert(d.ctx.Txn, d.desc, row); err != nil {
+				return nil, err
+			}
+			target = row
+		case dmlUpdate:
+			old := row[:nc]
+			target = make([]types.Datum, nc)
+			for i, src := range d.newCols {
+				target[i] = row[src]
+				target[i].Type = d.desc.Columns[i].Type
+			}
+			if err := table.Update(d.ctx.Txn, d.desc, old, target); err != nil {
+				return nil, err
+			}
+		case dmlDelete:
+			target = row[:nc]
+			if err := table.Delete(d.ctx.Txn, d.desc, target); err != nil {
+				return nil, err
+			}
+		}
+		d.ctx.RowsAffected++
+		if len(d.returning) > 0 {
+			for c, v := range written.vecs {
+				v.Append(target[c])
+			}
+			written.n++
+		}
+	}
+	if len(d.returning) > 0 && written.n > 0 {
+		b := &types.Batch{Vecs: written.vecs, Len: written.n}
+		sel := fullSel(b, nil)
+		vecs := make([]*types.Vector, len(d.returning))
+		for i, e := range d.returning {
+			v, err := e.eval(d.ctx, b, sel)
+			if err != nil {
+				return nil, err
+			}
+			vecs[i] = cloneVector(v, sel)
+		}
+		for r := 0; r < b.Len; r++ {
+			out := d.queue.row()
+			appendFrom(out.Vecs, vecs, r)
+		}
+		d.queue.flush()
+	}
+	return d.queue.pop(), nil
+}
+
+func (d *dmlOp) Close() { d.in.Close() }

@@ -1,0 +1,46 @@
+// Package vexec runs physical plans with vectorized operators: each
+// operator's Next returns a batch of up to types.BatchSize rows held in
+// typed column vectors (int64, float64 or []byte per column) with an
+// optional selection vector naming the live rows.
+//
+// Uses: optimizer (the plan and expression nodes), model/table (scans,
+// row writes, key encoding for hashing), model/types, mvcc (the
+// transaction every operator reads and writes through).
+// Used by: sql.
+//
+// # Operators
+//
+// Scan (a table or an index range, decoded straight into vectors, filter
+// applied to the batch), Values, Filter (narrows the selection vector, no
+// copying), Project, hash and nested-loop Join (inner, left, right, full,
+// semi, anti; the build side is materialized in column vectors, the
+// probe side streams; a one-integer key uses a map[int64]), hash
+// Aggregate (one group index per row, then per-aggregate update loops
+// over the batch; count/sum/avg/min/max with DISTINCT), Sort and TopN (a
+// bounded heap), Limit, Distinct, Window (row_number, rank, dense_rank
+// and running or whole-partition aggregates), set operations (UNION,
+// INTERSECT, EXCEPT with and without ALL), and Insert/Update/Delete, which
+// read their whole input before writing so an UPDATE never sees its own
+// moved rows.
+//
+// # Expressions
+//
+// An evaluator computes an expression for the selected rows of a batch
+// into a vector it owns. Comparisons and integer/float arithmetic have
+// tight loops over whole vectors; everything else goes a datum at a time
+// through the optimizer's function table. AND, OR and CASE evaluate their
+// later parts only on the rows the earlier parts left undecided, so a
+// guarded division never divides by zero. Correlated subqueries publish
+// the current row of their enclosing level in the Context and re-run;
+// uncorrelated ones run once.
+//
+// EXPLAIN ANALYZE wraps every operator to count rows, batches and time.
+//
+// # Simplifications
+//
+//   - Everything that materializes (join build sides, sorts, windows,
+//     aggregation state) lives in memory; there is no spilling to disk.
+//   - Join output and materialized rows are copied a value at a time.
+//   - Window frames are the SQL default only (partition start to the
+//     current row's last peer with ORDER BY, the whole partition without).
+package vexec

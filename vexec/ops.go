@@ -1,0 +1,287 @@
+package vexec
+
+import (
+	"github.com/aegisdb/aegis/model/table"
+	"github.com/aegisdb/aegis/model/types"
+	"github.com/aegisdb/aegis/optimizer"
+)
+
+// scanOp reads a table (or an index range) straight into batches and
+// applies the scan's filter.
+type scanOp struct {
+	node   *optimizer.Scan
+	filter evaluator
+	ctx    *Context
+	sc     *table.Scanner
+	b      *types.Batch
+	more   bool
+	sel    []int
+	all    []int
+}
+
+func newScan(n *optimizer.Scan) *scanOp {
+	return &scanOp{node: n, filter: compile(n.Filter)}
+}
+
+func (s *scanOp) Open(ctx *Context) error {
+	s.ctx = ctx
+	s.sc = table.NewScanner(ctx.Txn, s.node.Table, table.ScanOptions{
+		Index: s.node.Index, Lower: s.node.Lower, Upper: s.node.Upper, Reverse: s.node.Reverse, Columns: s.node.Cols,
+	})
+	types := make([]types.Type, len(s.node.Out))
+	for i, c := range s.node.Out {
+		types[i] = c.Type
+	}
+	if s.b == nil {
+		s.b = newBatch(types)
+	}
+	s.more = true
+	return nil
+}
+
+func (s *scanOp) Next() (*types.Batch, error) {
+	for s.more {
+		more, err := s.sc.NextBatch(s.b)
+		if err != nil {
+			return nil, err
+		}
+		s.more = more
+		if s.b.Len == 0 {
+			continue
+		}
+		if s.filter == nil {
+			return s.b, nil
+		}
+		s.all = fullSel(s.b, s.all)
+		v, err := s.filter.eval(s.ctx, s.b, s.all)
+		if err != nil {
+			return nil, err
+		}
+		s.sel = selectTrue(v, s.all, s.sel[:0])
+		if len(s.sel) == 0 {
+			continue
+		}
+		s.b.Sel = s.sel
+		return s.b, nil
+	}
+	return nil, nil
+}
+
+func (s *scanOp) Close() {
+	if s.sc != nil {
+		s.sc.Close()
+		s.sc = nil
+	}
+}
+
+func newBatch(ts []types.Type) *types.Batch { return types.NewBatch(ts) }
+
+func columnTypes(cols []optimizer.Column) []types.Type {
+	out := make([]types.Type, len(cols))
+	for i, c := range cols {
+		out[i] = c.Type
+	}
+	return out
+}
+
+// valuesOp evaluates rows of expressions.
+type valuesOp struct {
+	node *optimizer.Values
+	rows [][]evaluator
+	ctx  *Context
+	done bool
+	out  *types.Batch
+	one  *types.Batch
+}
+
+func (v *valuesOp) Open(ctx *Context) error {
+	v.ctx, v.done = ctx, false
+	if v.rows == nil {
+		for _, r := range v.node.Rows {
+			v.rows = append(v.rows, compileAll(r))
+		}
+		v.out = newBatch(columnTypes(v.node.Out))
+		v.one = &types.Batch{Len: 1}
+	}
+	return nil
+}
+
+func (v *valuesOp) Next() (*types.Batch, error) {
+	if v.done {
+		return nil, nil
+	}
+	v.done = true
+	v.out.Reset()
+	sel := []int{0}
+	for _, r := range v.rows {
+		for c, e := range r {
+			x, err := e.eval(v.ctx, v.one, sel)
+			if err != nil {
+				return nil, err
+			}
+			d := x.Get(0)
+			if d.B != nil {
+				d.B = append([]byte(nil), d.B...)
+			}
+			if d.Type.Physical() != v.out.Vecs[c].Type.Physical() && !d.Null {
+				return nil, errorf("VALUES column %d has mixed types", c+1)
+			}
+			v.out.Vecs[c].Append(d)
+		}
+		v.out.Len++
+	}
+	return v.out, nil
+}
+
+func (v *valuesOp) Close() {}
+
+type filterOp struct {
+	in   Operator
+	pred evaluator
+	ctx  *Context
+	sel  []int
+	all  []int
+}
+
+func (f *filterOp) Open(ctx *Context) error { f.ctx = ctx; return f.in.Open(ctx) }
+
+func (f *filterOp) Next() (*types.Batch, error) {
+	for {
+		b, err := f.in.Next()
+		if b == nil || err != nil {
+			return nil, err
+		}
+		f.all = append(f.all[:0], fullSel(b, f.all[:0])...)
+		v, err := f.pred.eval(f.ctx, b, f.all)
+		if err != nil {
+			return nil, err
+		}
+		f.sel = selectTrue(v, f.all, f.sel[:0])
+		if len(f.sel) > 0 {
+			b.Sel = f.sel
+			return b, nil
+		}
+	}
+}
+
+func (f *filterOp) Close() { f.in.Close() }
+
+type projectOp struct {
+	in    Operator
+	exprs []evaluator
+	ctx   *Context
+	out   types.Batch
+	all   []int
+}
+
+func newProject(in Operator, n *optimizer.Project) *projectOp {
+	return &projectOp{in: in, exprs: compileAll(n.Exprs), out: types.Batch{Vecs: make([]*types.Vector, len(n.Exprs))}}
+}
+
+func (p *projectOp) Open(ctx *Context) error { p.ctx = ctx; return p.in.Open(ctx) }
+
+func (p *projectOp) Next() (*types.Batch, error) {
+	b, err := p.in.Next()
+	if b == nil || err != nil {
+		return nil, err
+	}
+	p.all = fullSel(b, p.all)
+	for i, e := range p.exprs {
+		v, err := e.eval(p.ctx, b, p.all)
+		if err != nil {
+			return nil, err
+		}
+		p.out.Vecs[i] = v
+	}
+	p.out.Len, p.out.Sel = b.Len, b.Sel
+	return &p.out, nil
+}
+
+func (p *projectOp) Close() { p.in.Close() }
+
+type limitOp struct {
+	in            Operator
+	count, offset int64
+	seen, emitted int64
+	sel           []int
+}
+
+func (l *limitOp) Open(ctx *Context) error {
+	l.seen, l.emitted = 0, 0
+	return l.in.Open(ctx)
+}
+
+func (l *limitOp) Next() (*types.Batch, error) {
+	for {
+		if l.count >= 0 && l.emitted >= l.count {
+			return nil, nil
+		}
+		b, err := l.in.Next()
+		if b == nil || err != nil {
+			return nil, err
+		}
+		l.sel = l.sel[:0]
+		n := b.Rows()
+		for i := 0; i < n; i++ {
+			l.seen++
+			if l.seen <= l.offset {
+				continue
+			}
+			if l.count >= 0 && l.emitted >= l.count {
+				break
+			}
+			l.sel = append(l.sel, b.Row(i))
+			l.emitted++
+		}
+		if len(l.sel) > 0 {
+			b.Sel = l.sel
+			return b, nil
+		}
+	}
+}
+
+func (l *limitOp) Close() { l.in.Close() }
+
+// rowKey encodes a whole row for hashing (DISTINCT, set operations).
+func rowKey(dst []byte, b *types.Batch, r int) []byte {
+	for _, v := range b.Vecs {
+		dst = hashKey(dst, v.Get(r))
+	}
+	return dst
+}
+
+type distinctOp struct {
+	in   Operator
+	seen map[string]bool
+	sel  []int
+	key  []byte
+}
+
+func (d *distinctOp) Open(ctx *Context) error {
+	d.seen = map[string]bool{}
+	return d.in.Open(ctx)
+}
+
+func (d *distinctOp) Next() (*types.Batch, error) {
+	for {
+		b, err := d.in.Next()
+		if b == nil || err != nil {
+			return nil, err
+		}
+		d.sel = d.sel[:0]
+		for i := 0; i < b.Rows(); i++ {
+			r := b.Row(i)
+			d.key = rowKey(d.key[:0], b, r)
+			if !d.seen[string(d.key)] {
+				d.seen[string(d.key)] = true
+				d.sel = append(d.sel, r)
+			}
+		}
+		if len(d.sel) > 0 {
+			b.Sel = d.sel
+			return b, nil
+		}
+	}
+}
+
+func (d *distinctOp) Close() { d.in.Close() }

@@ -1,0 +1,178 @@
+package vexec
+
+import (
+	"sort"
+
+	"github.com/aegisdb/aegis/model/types"
+	"github.com/aegisdb/aegis/optimizer"
+)
+
+// windowOp computes window functions: it materializes its input, sorts
+// row numbers by partition and order keys for each function, and appends
+// one column per function. Rows come out in input order.
+type windowOp struct {
+	node  *optimizer.Window
+	in    Operator
+	exprs []evaluator // per function: partition keys, order keys, argument
+	types []types.Type
+	ctx   *Context
+	out   batchQueue
+	done  bool
+}
+
+func newWindow(in Operator, n *optimizer.Window) *windowOp {
+	w := &windowOp{node: n, in: in}
+	for _, f := range n.Funcs {
+		for _, p := range f.PartitionBy {
+			w.exprs = append(w.exprs, compile(p))
+			w.types = append(w.types, p.Type())
+		}
+		for _, k := range f.OrderBy {
+			w.exprs = append(w.exprs, compile(k.E))
+			w.types = append(w.types, k.E.Type())
+		}
+		if f.Arg != nil {
+			w.exprs = append(w.exprs, compile(f.Arg))
+			w.types = append(w.types, f.Arg.Type())
+		}
+	}
+	for i, t := range w.types {
+		if t.Family == types.Unknown {
+			w.types[i] = types.TypeText
+		}
+	}
+	w.out.ts = columnTypes(n.Out)
+	return w
+}
+
+func (w *windowOp) Open(ctx *Context) error {
+	w.ctx, w.done = ctx, false
+	w.out.ready, w.out.cur = nil, nil
+	return w.in.Open(ctx)
+}
+
+func (w *windowOp) Next() (*types.Batch, error) {
+	if !w.done {
+		w.done = true
+		if err := w.compute(); err != nil {
+			return nil, err
+		}
+	}
+	return w.out.pop(), nil
+}
+
+func (w *windowOp) compute() error {
+	inTypes := columnTypes(w.node.Input.Columns())
+	store, cols, err := materialize(w.ctx, w.in, inTypes, w.exprs, w.types)
+	if err != nil {
+		return err
+	}
+	results := make([][]types.Datum, len(w.node.Funcs))
+	at := 0
+	for fi, f := range w.node.Funcs {
+		np, no := len(f.PartitionBy), len(f.OrderBy)
+		part := cols[at : at+np]
+		ord := cols[at+np : at+np+no]
+		var arg *types.Vector
+		if f.Arg != nil {
+			arg = cols[at+np+no]
+		}
+		at += np + no
+		if f.Arg != nil {
+			at++
+		}
+		var keys []optimizer.SortKey
+		for range part {
+			keys = append(keys, optimizer.SortKey{})
+		}
+		keys = append(keys, f.OrderBy...)
+		sk := &sortKeys{keys: keys, cols: append(append([]*types.Vector(nil), part...), ord...)}
+		perm := make([]int, store.n)
+		for i := range perm {
+			perm[i] = i
+		}
+		sort.SliceStable(perm, func(a, b int) bool { return sk.compare(perm[a], perm[b]) < 0 })
+		partSK := &sortKeys{keys: keys[:np], cols: part}
+		ordSK := &sortKeys{keys: f.OrderBy, cols: ord}
+		res := make([]types.Datum, store.n)
+		zeros := make([]int32, store.n)
+		for start := 0; start < len(perm); {
+			end := start + 1
+			for end < len(perm) && partSK.compare(perm[start], perm[end]) == 0 {
+				end++
+			}
+			rows := perm[start:end]
+			if err := computePartition(f, rows, ordSK, arg, res, zeros); err != nil {
+				return err
+			}
+			start = end
+		}
+		results[fi] = res
+	}
+	nin := len(inTypes)
+	for r := 0; r < store.n; r++ {
+		out := w.out.row()
+		appendFrom(out.Vecs[:nin], store.vecs, r)
+		for fi := range w.node.Funcs {
+			out.Vecs[nin+fi].Append(results[fi][r])
+		}
+	}
+	w.out.flush()
+	return nil
+}
+
+// computePartition fills res for the rows of one partition, in order.
+func computePartition(f optimizer.WindowCall, rows []int, ord *sortKeys, arg *types.Vector, res []types.Datum, zeros []int32) error {
+	switch f.Func {
+	case "row_number":
+		for i, r := range rows {
+			res[r] = types.IntDatum(int64(i + 1))
+		}
+		return nil
+	case "rank", "dense_rank":
+		rank, dense := int64(0), int64(0)
+		for i, r := range rows {
+			if i == 0 || ord.compare(rows[i-1], r) != 0 {
+				rank = int64(i + 1)
+				dense++
+			}
+			if f.Func == "rank" {
+				res[r] = types.IntDatum(rank)
+			} else {
+				res[r] = types.IntDatum(dense)
+			}
+		}
+		return nil
+	}
+	st := newAggState(optimizer.AggCall{Func: f.Func, Arg: f.Arg, T: f.T})
+	st.grow(1)
+	if len(f.OrderBy) == 0 {
+		if err := st.update(zeros, arg, rows); err != nil {
+			return err
+		}
+		d := st.result(0)
+		for _, r := range rows {
+			res[r] = d
+		}
+		return nil
+	}
+	// With ORDER BY the frame runs from the partition start to the last
+	// peer of the current row.
+	for start := 0; start < len(rows); {
+		end := start + 1
+		for end < len(rows) && ord.compare(rows[start], rows[end]) == 0 {
+			end++
+		}
+		if err := st.update(zeros, arg, rows[start:end]); err != nil {
+			return err
+		}
+		d := st.result(0)
+		for _, r := range rows[start:end] {
+			res[r] = d
+		}
+		start = end
+	}
+	return nil
+}
+
+func (w *windowOp) Close() { w.in.Close() }
