@@ -301,7 +301,7 @@ func (b *Binder) bindExpr(e parser.Expr, ctx exprCtx) (Expr, error) {
 		if x, err = b.coerce(x, t, e.Pos); err != nil {
 			return nil, err
 		}
-		if !cols[0].Type.Equal(t) {
+		if !sameRepresentation(cols[0].Type, t) {
 			plan = &Project{Input: plan, Exprs: []Expr{&Cast{E: &ColRef{Idx: 0, Name: cols[0].Name, T: cols[0].Type}, T: t}},
 				Out: []Column{{Name: cols[0].Name, Type: t}}}
 		}

@@ -33,7 +33,21 @@ func (o *optimizer) rewrite(n Node) Node {
 		if x.Where {
 			input, conj = o.decorrelate(input, conj)
 		}
-		return o.pushFilter(input, conj)
+		// A correlated subquery reads this level's columns by their place
+		// in the level's scope: it stays above the whole FROM.
+		var pinned, movable []Expr
+		for _, c := range conj {
+			if hasCorrelatedSubquery(c) {
+				pinned = append(pinned, c)
+			} else {
+				movable = append(movable, c)
+			}
+		}
+		out := o.pushFilter(input, movable)
+		if len(pinned) > 0 {
+			out = &Filter{Input: out, Pred: andAll(pinned), Where: x.Where}
+		}
+		return out
 	case *Join:
 		l, r := o.rewrite(x.Left), o.rewrite(x.Right)
 		conds := conjuncts(o.fold(x.Cond))
@@ -48,6 +62,18 @@ func (o *optimizer) rewrite(n Node) Node {
 		x.Input = o.rewrite(x.Input)
 		for i := range x.Exprs {
 			x.Exprs[i] = o.fold(x.Exprs[i])
+		}
+		// A projection of a projection is one projection.
+		if in, ok := x.Input.(*Project); ok {
+			merged := make([]Expr, len(x.Exprs))
+			for i, e := range x.Exprs {
+				m, ok := substitute(e, in.Exprs)
+				if !ok {
+					return x
+				}
+				merged[i] = m
+			}
+			return &Project{Input: in.Input, Exprs: merged, Out: x.Out}
 		}
 	case *Values:
 		for _, r := range x.Rows {
@@ -308,6 +334,17 @@ func (o *optimizer) planJoin(kind JoinKind, l, r Node, conds []Expr) Node {
 	return j
 }
 
+func hasCorrelatedSubquery(e Expr) bool {
+	found := false
+	Walk(e, func(x Expr) bool {
+		if s, ok := x.(*Subquery); ok && s.Correlated {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
 func hasSubquery(e Expr) bool {
 	found := false
 	Walk(e, func(x Expr) bool {
@@ -371,13 +408,24 @@ func (o *optimizer) existsJoin(input Node, s *Subquery, not bool) Node {
 		}
 		break
 	}
-	f, ok := plan.(*Filter)
-	if !ok || hasOuterPlan(f.Input, outerLevel) {
+	var inner Node
+	var pred Expr
+	switch x := plan.(type) {
+	case *Filter:
+		inner, pred = x.Input, x.Pred
+	case *Scan:
+		c := *x
+		c.Filter = nil
+		inner, pred = &c, x.Filter
+	default:
+		return nil
+	}
+	if pred == nil || hasOuterPlan(inner, outerLevel) {
 		return nil
 	}
 	nl := len(input.Columns())
 	var conds []Expr
-	for _, c := range conjuncts(f.Pred) {
+	for _, c := range conjuncts(pred) {
 		if !refersLevel(c, outerLevel) {
 			conds = append(conds, shiftCols(c, nl))
 			continue
@@ -398,8 +446,7 @@ func (o *optimizer) existsJoin(input Node, s *Subquery, not bool) Node {
 	if not {
 		kind = AntiJoin
 	}
-	inner := o.rewrite(f.Input)
-	return o.planJoin(kind, input, inner, conds)
+	return o.planJoin(kind, input, o.rewrite(inner), conds)
 }
 
 func refersLevel(e Expr, level int) bool {
@@ -705,11 +752,11 @@ func (o *optimizer) ndv(n Node, idx int) float64 {
 			return math.Min(float64(cs.Distinct), math.Max(x.Rows, 1))
 		}
 	case *Filter:
-		return math.Min(o.ndv(x.Input, idx), math.Max(x.Rows, 1))
+		return capNDV(o.ndv(x.Input, idx), x.Rows)
 	case *Sort:
 		return o.ndv(x.Input, idx)
 	case *Limit:
-		return math.Min(o.ndv(x.Input, idx), math.Max(x.Rows, 1))
+		return capNDV(o.ndv(x.Input, idx), x.Rows)
 	case *Project:
 		if c, ok := x.Exprs[idx].(*ColRef); ok {
 			return o.ndv(x.Input, c.Idx)
@@ -717,10 +764,10 @@ func (o *optimizer) ndv(n Node, idx int) float64 {
 	case *Join:
 		nl := len(x.Left.Columns())
 		if idx < nl {
-			return math.Min(o.ndv(x.Left, idx), math.Max(x.Rows, 1))
+			return capNDV(o.ndv(x.Left, idx), x.Rows)
 		}
 		if x.Kind != SemiJoin && x.Kind != AntiJoin {
-			return math.Min(o.ndv(x.Right, idx-nl), math.Max(x.Rows, 1))
+			return capNDV(o.ndv(x.Right, idx-nl), x.Rows)
 		}
 	case *Aggregate:
 		if idx < len(x.GroupBy) {
@@ -729,17 +776,30 @@ func (o *optimizer) ndv(n Node, idx int) float64 {
 			}
 		}
 	}
-	return math.Max(n.Est().Rows, 1)
+	return 0 // unknown
 }
 
+// capNDV bounds a distinct count by a row count; 0 stays unknown.
+func capNDV(d, rows float64) float64 {
+	if d == 0 {
+		return 0
+	}
+	return math.Min(d, math.Max(rows, 1))
+}
+
+// keyNDV estimates the distinct values of a key: known counts from
+// statistics, else the rows of the input (a key is assumed unique).
 func keyNDV(o *optimizer, n Node, keys []Expr) float64 {
 	d := 1.0
 	for _, k := range keys {
+		v := 0.0
 		if c, ok := k.(*ColRef); ok {
-			d *= o.ndv(n, c.Idx)
-		} else {
-			d *= math.Max(n.Est().Rows/2, 1)
+			v = o.ndv(n, c.Idx)
 		}
+		if v == 0 {
+			v = math.Max(n.Est().Rows, 1)
+		}
+		d *= v
 	}
 	return math.Min(d, math.Max(n.Est().Rows, 1))
 }
