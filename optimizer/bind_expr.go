@@ -65,6 +65,11 @@ func (b *Binder) resolve(ref *parser.ColumnRef) (Expr, error) {
 	if ref.Table != "" && !b.tableVisible(ref.Table) {
 		return nil, bindErr(ref.Pos, "missing FROM-clause entry for table %q", ref.Table)
 	}
+	if ref.Table == "" {
+		if c := b.clock(ref.Column); c != nil {
+			return c, nil
+		}
+	}
 	return nil, bindErr(ref.Pos, "column %q does not exist", refName(ref))
 }
 
@@ -308,6 +313,23 @@ func (b *Binder) bindExpr(e parser.Expr, ctx exprCtx) (Expr, error) {
 		return &Subquery{Kind: SubIn, Plan: plan, E: x, Not: e.Not, Correlated: corr, T: types.TypeBool, Level: level}, nil
 	}
 	return nil, bindErr(e.Position(), "unsupported expression %s", e.String())
+}
+
+// clock returns the statement's time for CURRENT_TIMESTAMP, NOW(),
+// CURRENT_DATE and CURRENT_TIME (UTC), or nil for another name. Every use
+// in one statement sees the same instant.
+func (b *Binder) clock(name string) *Const {
+	now := b.now.UTC()
+	micros := now.UnixMicro()
+	switch name {
+	case "current_timestamp", "now", "localtimestamp":
+		return &Const{D: types.Datum{Type: types.TypeTimestamp, I: micros}}
+	case "current_date":
+		return &Const{D: types.Datum{Type: types.TypeDate, I: floorDiv(micros, 86400e6)}}
+	case "current_time", "localtime":
+		return &Const{D: types.Datum{Type: types.TypeTime, I: micros - floorDiv(micros, 86400e6)*86400e6}}
+	}
+	return nil
 }
 
 func numericConst(e *parser.NumericLit) (Expr, error) {
@@ -805,6 +827,11 @@ func (b *Binder) bindFunc(e *parser.FuncCall, ctx exprCtx) (Expr, error) {
 	}
 	if e.Star || e.Distinct {
 		return nil, bindErr(e.Pos, "%s(%s...) is only valid for aggregate functions", name, map[bool]string{true: "*", false: "DISTINCT "}[e.Star])
+	}
+	if len(e.Args) == 0 {
+		if c := b.clock(name); c != nil {
+			return c, nil
+		}
 	}
 	fn, ok := scalarFuncs[name]
 	if !ok {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aegisdb/aegis/model/table"
 	"github.com/aegisdb/aegis/model/types"
@@ -28,11 +29,12 @@ type Binder struct {
 	scopes     []*scope
 	correlated map[int]bool
 	ctes       []map[string]*parser.CTE
+	now        time.Time // the statement's clock (CURRENT_TIMESTAMP)
 }
 
 // NewBinder returns a binder over cat with the statement's parameters.
 func NewBinder(cat Catalog, params []types.Datum) *Binder {
-	return &Binder{cat: cat, params: params, correlated: map[int]bool{}}
+	return &Binder{cat: cat, params: params, correlated: map[int]bool{}, now: time.Now()}
 }
 
 // Bind binds a query or DML statement.

@@ -17,6 +17,11 @@ func Optimize(n Node, cat Catalog) (Node, error) {
 	n = o.rewrite(n)
 	n = o.physical(n)
 	o.estimate(n)
+	need := make([]bool, len(n.Columns()))
+	for i := range need {
+		need[i] = true
+	}
+	prune(n, need)
 	return n, nil
 }
 

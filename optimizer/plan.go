@@ -51,6 +51,9 @@ type Scan struct {
 	Reverse      bool
 	// Range describes the bounds for EXPLAIN ("id = 5", "ts >= ...").
 	Range string
+	// Needed marks the output columns something reads; the others are
+	// not decoded and read as NULL. Nil means all.
+	Needed []bool
 }
 
 // Values produces rows of expressions (VALUES, or a SELECT without FROM).

@@ -13,7 +13,10 @@ type scanOp struct {
 	filter evaluator
 	ctx    *Context
 	sc     *table.Scanner
-	b      *types.Batch
+	raw    *types.Batch // the decoded columns only
+	b      *types.Batch // every output column; unread ones are NULL
+	slots  []int        // output position of each decoded column
+	nulls  []*types.Vector
 	more   bool
 	sel    []int
 	all    []int
@@ -25,27 +28,53 @@ func newScan(n *optimizer.Scan) *scanOp {
 
 func (s *scanOp) Open(ctx *Context) error {
 	s.ctx = ctx
+	if s.b == nil {
+		var cols []int
+		var ts []types.Type
+		s.b = &types.Batch{Vecs: make([]*types.Vector, len(s.node.Out))}
+		for i, c := range s.node.Out {
+			if s.node.Needed == nil || s.node.Needed[i] {
+				cols = append(cols, s.node.Cols[i])
+				ts = append(ts, c.Type)
+				s.slots = append(s.slots, i)
+				continue
+			}
+			v := &types.Vector{}
+			prepare(v, c.Type, types.BatchSize)
+			v.Nulls = make([]bool, types.BatchSize)
+			for k := range v.Nulls {
+				v.Nulls[k] = true
+			}
+			s.b.Vecs[i] = v
+		}
+		s.raw = newBatch(ts)
+		for k, i := range s.slots {
+			s.b.Vecs[i] = s.raw.Vecs[k]
+		}
+		s.node = withColumns(s.node, cols)
+	}
 	s.sc = table.NewScanner(ctx.Txn, s.node.Table, table.ScanOptions{
 		Index: s.node.Index, Lower: s.node.Lower, Upper: s.node.Upper, Reverse: s.node.Reverse, Columns: s.node.Cols,
 	})
-	types := make([]types.Type, len(s.node.Out))
-	for i, c := range s.node.Out {
-		types[i] = c.Type
-	}
-	if s.b == nil {
-		s.b = newBatch(types)
-	}
 	s.more = true
 	return nil
 }
 
+// withColumns returns a copy of the scan node reading only cols.
+func withColumns(n *optimizer.Scan, cols []int) *optimizer.Scan {
+	c := *n
+	c.Cols = cols
+	return &c
+}
+
 func (s *scanOp) Next() (*types.Batch, error) {
 	for s.more {
-		more, err := s.sc.NextBatch(s.b)
+		more, err := s.sc.NextBatch(s.raw)
 		if err != nil {
 			return nil, err
 		}
 		s.more = more
+		s.b.Len, s.b.Sel = s.raw.Len, nil
 		if s.b.Len == 0 {
 			continue
 		}
