@@ -83,7 +83,7 @@ func (s *Session) column(txn *mvcc.Txn, def *parser.ColumnDef) (table.Column, er
 	col := table.Column{Name: def.Name, Type: t, NotNull: def.NotNull || def.PrimaryKey, Serial: serial}
 	if def.Default != nil {
 		col.Default = def.Default.String()
-		b := optimizer.NewBinder(catalogView{cat: s.eng.cat, txn: txn}, nil)
+		b := optimizer.NewBinder(newCatalogView(s.eng.cat, txn), nil)
 		e, err := b.BindExpr(def.Default)
 		if err != nil {
 			return table.Column{}, fmt.Errorf("column %q: DEFAULT: %w", def.Name, err)

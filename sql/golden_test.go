@@ -124,7 +124,7 @@ func logicalPlan(t *testing.T, eng *Engine, text string) string {
 		t.Fatal(err)
 	}
 	defer txn.Rollback()
-	n, err := optimizer.NewBinder(catalogView{cat: eng.cat, txn: txn}, nil).Bind(st)
+	n, err := optimizer.NewBinder(newCatalogView(eng.cat, txn), nil).Bind(st)
 	if err != nil {
 		return "error: " + err.Error() + "\n"
 	}

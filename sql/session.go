@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aegisdb/aegis/model/table"
@@ -37,11 +38,57 @@ type Engine struct {
 	cat *table.Catalog
 	// Isolation of the transactions sessions start.
 	Isolation mvcc.Isolation
+
+	mu     sync.Mutex
+	parsed map[string]*parsedScript
+	tick   uint64
 }
 
 // Open returns an engine over db.
 func Open(db *mvcc.DB) *Engine {
-	return &Engine{db: db, cat: table.NewCatalog(db)}
+	return &Engine{db: db, cat: table.NewCatalog(db), parsed: map[string]*parsedScript{}}
+}
+
+// parsedScript is a cached parse, with a tick for eviction.
+type parsedScript struct {
+	stmts []parser.Statement
+	used  uint64
+}
+
+// parseCacheSize bounds the parsed scripts kept: statements repeat (a
+// client runs the same text with different parameters), and parsing is
+// much of the cost of a short statement.
+const parseCacheSize = 512
+
+// parse parses a script, through the cache. The binder never changes an
+// AST, so a cached one is shared.
+func (e *Engine) parse(text string) ([]parser.Statement, error) {
+	e.mu.Lock()
+	e.tick++
+	if p, ok := e.parsed[text]; ok {
+		p.used = e.tick
+		e.mu.Unlock()
+		return p.stmts, nil
+	}
+	e.mu.Unlock()
+	stmts, err := parser.ParseScript(text)
+	if err != nil || len(text) > 4096 {
+		return stmts, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.parsed) >= parseCacheSize {
+		var oldest string
+		var min uint64 = math.MaxUint64
+		for k, p := range e.parsed {
+			if p.used < min {
+				oldest, min = k, p.used
+			}
+		}
+		delete(e.parsed, oldest)
+	}
+	e.parsed[text] = &parsedScript{stmts: stmts, used: e.tick}
+	return stmts, nil
 }
 
 // Catalog returns the engine's catalog.
@@ -89,7 +136,7 @@ type Result struct {
 // params[0]) and returns one result per statement. It stops at the first
 // error, returning the results so far.
 func (s *Session) Exec(ctx context.Context, text string, params ...any) ([]*Result, error) {
-	stmts, err := parser.ParseScript(text)
+	stmts, err := s.eng.parse(text)
 	if err != nil {
 		return nil, err
 	}
@@ -234,25 +281,35 @@ func isReadOnly(st parser.Statement) bool {
 	return false
 }
 
-// catalogView is the optimizer's view of the catalog inside a transaction.
+// catalogView is the optimizer's view of the catalog inside a
+// transaction, for one statement: statistics are read once per table.
 type catalogView struct {
-	cat *table.Catalog
-	txn *mvcc.Txn
+	cat   *table.Catalog
+	txn   *mvcc.Txn
+	stats map[uint32]*table.Stats
 }
 
-func (v catalogView) Table(name string) (*table.Desc, error) { return v.cat.Table(v.txn, name) }
+func newCatalogView(cat *table.Catalog, txn *mvcc.Txn) *catalogView {
+	return &catalogView{cat: cat, txn: txn, stats: map[uint32]*table.Stats{}}
+}
 
-func (v catalogView) Stats(d *table.Desc) *table.Stats {
+func (v *catalogView) Table(name string) (*table.Desc, error) { return v.cat.Table(v.txn, name) }
+
+func (v *catalogView) Stats(d *table.Desc) *table.Stats {
+	if st, ok := v.stats[d.ID]; ok {
+		return st
+	}
 	st, err := v.cat.Stats(v.txn, d.ID)
 	if err != nil {
-		return nil
+		st = nil
 	}
+	v.stats[d.ID] = st
 	return st
 }
 
 // Plan binds and optimizes a query or DML statement.
 func (s *Session) plan(txn *mvcc.Txn, st parser.Statement, params []types.Datum) (optimizer.Node, error) {
-	view := catalogView{cat: s.eng.cat, txn: txn}
+	view := newCatalogView(s.eng.cat, txn)
 	n, err := optimizer.NewBinder(view, params).Bind(st)
 	if err != nil {
 		return nil, err

@@ -80,17 +80,17 @@ func prepare(v *types.Vector, t types.Type, n int) {
 	switch t.Physical() {
 	case types.PhysFloat:
 		if cap(v.Floats) < n {
-			v.Floats = make([]float64, n, max(n, types.BatchSize))
+			v.Floats = make([]float64, n)
 		}
 		v.Floats = v.Floats[:n]
 	case types.PhysBytes:
 		if cap(v.Bytes) < n {
-			v.Bytes = make([][]byte, n, max(n, types.BatchSize))
+			v.Bytes = make([][]byte, n)
 		}
 		v.Bytes = v.Bytes[:n]
 	default:
 		if cap(v.Ints) < n {
-			v.Ints = make([]int64, n, max(n, types.BatchSize))
+			v.Ints = make([]int64, n)
 		}
 		v.Ints = v.Ints[:n]
 	}

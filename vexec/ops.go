@@ -31,6 +31,12 @@ func (s *scanOp) Open(ctx *Context) error {
 	if s.b == nil {
 		var cols []int
 		var ts []types.Type
+		// A scan expected to return a few rows (a key lookup) starts with
+		// small vectors; they grow as rows come.
+		capacity := types.BatchSize
+		if est := s.node.Est().Rows; est > 0 && est < float64(capacity) {
+			capacity = max(int(est), 8)
+		}
 		s.b = &types.Batch{Vecs: make([]*types.Vector, len(s.node.Out))}
 		for i, c := range s.node.Out {
 			if s.node.Needed == nil || s.node.Needed[i] {
@@ -39,15 +45,13 @@ func (s *scanOp) Open(ctx *Context) error {
 				s.slots = append(s.slots, i)
 				continue
 			}
-			v := &types.Vector{}
-			prepare(v, c.Type, types.BatchSize)
-			v.Nulls = make([]bool, types.BatchSize)
-			for k := range v.Nulls {
-				v.Nulls[k] = true
-			}
-			s.b.Vecs[i] = v
+			s.b.Vecs[i] = &types.Vector{Type: c.Type}
+			s.nulls = append(s.nulls, s.b.Vecs[i])
 		}
-		s.raw = newBatch(ts)
+		s.raw = &types.Batch{Vecs: make([]*types.Vector, len(ts))}
+		for i, t := range ts {
+			s.raw.Vecs[i] = types.NewVector(t, capacity)
+		}
 		for k, i := range s.slots {
 			s.b.Vecs[i] = s.raw.Vecs[k]
 		}
@@ -77,6 +81,16 @@ func (s *scanOp) Next() (*types.Batch, error) {
 		s.b.Len, s.b.Sel = s.raw.Len, nil
 		if s.b.Len == 0 {
 			continue
+		}
+		for _, v := range s.nulls {
+			if len(v.Nulls) < s.b.Len {
+				// Columns nothing reads are all NULL.
+				prepare(v, v.Type, types.BatchSize)
+				v.Nulls = make([]bool, types.BatchSize)
+				for k := range v.Nulls {
+					v.Nulls[k] = true
+				}
+			}
 		}
 		if s.filter == nil {
 			return s.b, nil

@@ -29,6 +29,14 @@ type Catalog struct {
 	cacheNonce  string
 	cacheByName map[string]*Desc
 	seqs        map[uint32]*seqBlock
+	// stats caches decoded statistics by table, with the bytes they were
+	// decoded from: a read that finds the same bytes skips the decoding.
+	stats map[uint32]cachedStats
+}
+
+type cachedStats struct {
+	version string
+	st      *Stats
 }
 
 // seqBlock is a run of sequence values reserved for this process.
@@ -41,7 +49,7 @@ const seqBlockSize = 64
 
 // NewCatalog returns the catalog of the tables stored in db.
 func NewCatalog(db *mvcc.DB) *Catalog {
-	return &Catalog{db: db, seqs: map[uint32]*seqBlock{}}
+	return &Catalog{db: db, seqs: map[uint32]*seqBlock{}, stats: map[uint32]cachedStats{}}
 }
 
 // DB returns the mvcc database the catalog lives in.
@@ -230,7 +238,7 @@ func (c *Catalog) DropTable(txn *mvcc.Txn, name string) error {
 	if err := deleteRange(txn, lower, upper); err != nil {
 		return err
 	}
-	for _, k := range [][]byte{nameKey(name), descKey(d.ID), seqKey(d.ID), statsKey(d.ID)} {
+	for _, k := range [][]byte{nameKey(name), descKey(d.ID), seqKey(d.ID), statsKey(d.ID), statsVersionKey(d.ID)} {
 		if err := txn.Delete(k); err != nil {
 			return err
 		}
@@ -521,22 +529,43 @@ func (c *Catalog) SetStats(txn *mvcc.Txn, tableID uint32, s *Stats) error {
 	if err != nil {
 		return err
 	}
-	return txn.Put(statsKey(tableID), b)
+	if err := txn.Put(statsKey(tableID), b); err != nil {
+		return err
+	}
+	version := make([]byte, 16)
+	if _, err := rand.Read(version); err != nil {
+		return err
+	}
+	return txn.Put(statsVersionKey(tableID), version)
 }
 
-// Stats returns the statistics of a table, or nil when it was never analyzed.
+// Stats returns the statistics of a table, or nil when it was never
+// analyzed. The result is shared: do not change it.
 func (c *Catalog) Stats(txn *mvcc.Txn, tableID uint32) (*Stats, error) {
-	k := statsKey(tableID)
-	b, err := txn.Get(k)
+	version, err := txn.Get(statsVersionKey(tableID))
 	if errors.Is(err, mvcc.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	c.mu.Lock()
+	cached, ok := c.stats[tableID]
+	c.mu.Unlock()
+	if ok && cached.version == string(version) {
+		return cached.st, nil
+	}
+	k := statsKey(tableID)
+	b, err := txn.Get(k)
+	if err != nil {
+		return nil, &CorruptError{Key: k, Reason: fmt.Sprintf("statistics missing beside their version: %v", err)}
+	}
 	var s Stats
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, &CorruptError{Key: k, Reason: "statistics: " + err.Error()}
 	}
+	c.mu.Lock()
+	c.stats[tableID] = cachedStats{version: string(version), st: &s}
+	c.mu.Unlock()
 	return &s, nil
 }

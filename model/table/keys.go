@@ -28,6 +28,7 @@ const (
 	tagMeta  = 'm'
 	tagSeq   = 'q'
 	tagStats = 's'
+	tagStVer = 'v'
 	tagRow   = 'r'
 )
 
@@ -48,6 +49,10 @@ func idKey(tag byte, id uint32) []byte {
 func descKey(id uint32) []byte  { return idKey(tagDesc, id) }
 func seqKey(id uint32) []byte   { return idKey(tagSeq, id) }
 func statsKey(id uint32) []byte { return idKey(tagStats, id) }
+
+// statsVersionKey holds a random version of a table's statistics, so a
+// reader can tell its cached copy is current without reading them.
+func statsVersionKey(id uint32) []byte { return idKey(tagStVer, id) }
 
 func nameKey(name string) []byte {
 	k := append(append([]byte{}, prefix...), tagName)
