@@ -15,6 +15,7 @@ import (
 func Optimize(n Node, cat Catalog) (Node, error) {
 	o := &optimizer{cat: cat}
 	n = o.rewrite(n)
+	n = o.orderJoins(n)
 	n = o.physical(n)
 	o.estimate(n)
 	need := make([]bool, len(n.Columns()))
@@ -754,7 +755,7 @@ func (o *optimizer) ndv(n Node, idx int) float64 {
 	case *Scan:
 		st := o.tableStats(x.Table)
 		if cs := columnStats(st, x.Table.Columns[x.Cols[idx]].ID); cs != nil && cs.Distinct > 0 {
-			return math.Min(float64(cs.Distinct), math.Max(x.Rows, 1))
+			return float64(cs.Distinct)
 		}
 	case *Filter:
 		return capNDV(o.ndv(x.Input, idx), x.Rows)

@@ -361,6 +361,10 @@ var handQueries = []string{
 	"SELECT t1.id, t2.id FROM t1 LEFT JOIN t2 ON t1.id = t2.t1_id LEFT JOIN t3 ON t2.x = t3.v",
 	"SELECT t1.id FROM t1 JOIN t2 USING (id)",
 	"SELECT * FROM t1 JOIN t2 USING (id) WHERE t1.id < 10",
+	"SELECT count(*) FROM t1 a, t2 b, t3 c, t1 d WHERE a.id = b.t1_id AND b.x = c.v AND d.a = c.v AND d.id < 50",
+	"SELECT a.id, b.id, c.k, d.id FROM t3 c, t1 d, t2 b, t1 a WHERE a.id = b.t1_id AND b.x = c.v AND d.b = a.b AND c.grp = 'red'",
+	"SELECT c.grp, count(*) FROM t2 b JOIN t1 a ON a.id = b.t1_id JOIN t3 c ON c.v = a.a JOIN t1 e ON e.id = c.k GROUP BY c.grp",
+	"SELECT a.id, c.k FROM t1 a, t3 c, t2 b WHERE a.id = b.t1_id AND a.b < c.k AND c.k < 5 AND b.x > 40",
 	// subqueries
 	"SELECT id FROM t1 WHERE a IN (SELECT x FROM t2)",
 	"SELECT id FROM t1 WHERE a NOT IN (SELECT x FROM t2 WHERE x IS NOT NULL)",
