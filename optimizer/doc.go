@@ -59,12 +59,17 @@
 // index costs three units per row (the index entry and a lookup of the
 // row), so it is chosen only when selective. Joins with equality keys are
 // hash joins, built on the smaller input; others are nested loops.
+// A cluster of 3 to 8 inner-joined relations is reordered by dynamic
+// programming over subsets of relations (joinorder.go), joining halves a
+// predicate connects before considering cross products; a projection
+// above restores the written column order. Projection pruning then tells
+// every scan which columns anything above reads (prune.go).
 // EXPLAIN prints the chosen plan with estimated rows and cost.
 //
 // # Simplifications
 //
-//   - Join order is the order of the FROM clause (the hash join's build
-//     side is chosen by size); there is no search over join orders yet.
+//   - Outer joins keep their written order; only inner-join clusters are
+//     reordered, and a cluster holding a subquery keeps its order.
 //   - No index nested-loop join and no merge join.
 //   - A correlated subquery in the select list of a grouped query reads
 //     the pre-aggregation scope and is not rejected; avoid it.
