@@ -35,6 +35,9 @@ type Scanner struct {
 	err  error
 	// Rows counts the rows produced, for EXPLAIN ANALYZE.
 	Rows int64
+	// copyValues is set when a batch column holds bytes that would alias
+	// the iterator's value buffer, which the next step reuses.
+	copyValues bool
 }
 
 // NewScanner starts a scan of d in txn.
@@ -52,6 +55,11 @@ func NewScanner(txn *mvcc.Txn, d *Desc, opts ScanOptions) *Scanner {
 		upper = keyenc.PrefixEnd(p)
 	}
 	s := &Scanner{txn: txn, d: d, opts: opts, dec: newRowDecoder(d, opts.Columns)}
+	for _, pos := range opts.Columns {
+		if d.Columns[pos].Type.Physical() == types.PhysBytes {
+			s.copyValues = true // batch vectors will alias the value bytes
+		}
+	}
 	if opts.Reverse {
 		s.it = txn.ScanReverse(lower, upper)
 	} else {
@@ -85,7 +93,7 @@ func (s *Scanner) NextBatch(b *types.Batch) (more bool, err error) {
 			}
 			return false, nil
 		}
-		key, value, err := s.rowBytes()
+		key, value, err := s.rowBytes(s.copyValues)
 		if err != nil {
 			s.err = err
 			return false, err
@@ -105,9 +113,12 @@ func (s *Scanner) NextBatch(b *types.Batch) (more bool, err error) {
 // rowBytes returns the current row's key and a copy of its value,
 // following a secondary index entry to its row. A nil value means the
 // entry's row is gone, which only a corrupt index can cause.
-func (s *Scanner) rowBytes() (key, value []byte, err error) {
+func (s *Scanner) rowBytes(copyValue bool) (key, value []byte, err error) {
 	key, value = s.it.Key(), s.it.Value()
 	if s.opts.Index == nil {
+		if !copyValue {
+			return key, value, nil
+		}
 		return key, append([]byte(nil), value...), nil
 	}
 	rowKey, err := s.d.rowKeyFromEntry(key, value)
@@ -131,7 +142,7 @@ func (s *Scanner) NextRow() ([]types.Datum, bool, error) {
 		s.err = s.it.Err()
 		return nil, false, s.err
 	}
-	key, value, err := s.rowBytes()
+	key, value, err := s.rowBytes(true)
 	if err != nil {
 		s.err = err
 		return nil, false, err
