@@ -75,11 +75,12 @@ func TestCorruptRows(t *testing.T) {
 }
 
 // TestDecodeIntoBatchRollsBackOnError: a row that fails halfway leaves
-// the batch's vectors as they were.
+// the batch's vectors as they were. (Decoding stops after the last wanted
+// column, so the cut is placed in a wanted one.)
 func TestDecodeIntoBatchRollsBackOnError(t *testing.T) {
 	d := codecDesc(t)
-	rd := newRowDecoder(d, []int{0, 2})
-	b := types.NewBatch([]types.Type{types.TypeBigInt, types.TypeText})
+	rd := newRowDecoder(d, []int{0, 2, 3})
+	b := types.NewBatch([]types.Type{types.TypeBigInt, types.TypeText, types.TypeBool})
 	good := encodeRow(nil, d, []types.Datum{types.IntDatum(1), types.FloatDatum(2), types.TextDatum("abc"),
 		types.BoolDatum(false), types.NullDatum(d.Columns[4].Type), types.NullDatum(types.TypeJSON)})
 	if err := rd.decodeInto(nil, good, b); err != nil {
@@ -88,8 +89,8 @@ func TestDecodeIntoBatchRollsBackOnError(t *testing.T) {
 	if err := rd.decodeInto(nil, good[:len(good)-1], b); err == nil {
 		t.Fatal("a cut row decoded")
 	}
-	if b.Len != 1 || b.Vecs[0].Len() != 1 || b.Vecs[1].Len() != 1 {
-		t.Fatalf("batch after a failed row: len %d, vectors %d %d", b.Len, b.Vecs[0].Len(), b.Vecs[1].Len())
+	if b.Len != 1 || b.Vecs[0].Len() != 1 || b.Vecs[1].Len() != 1 || b.Vecs[2].Len() != 1 {
+		t.Fatalf("batch after a failed row: len %d, vectors %d %d %d", b.Len, b.Vecs[0].Len(), b.Vecs[1].Len(), b.Vecs[2].Len())
 	}
 }
 

@@ -69,8 +69,9 @@ func encodeRow(dst []byte, d *Desc, row []types.Datum) []byte {
 // batch. out[i] is the batch vector of column position i, or -1 when the
 // column is not wanted.
 type rowDecoder struct {
-	d   *Desc
-	out []int
+	d      *Desc
+	out    []int
+	wanted int // how many positions out maps to a vector
 }
 
 func newRowDecoder(d *Desc, columns []int) *rowDecoder {
@@ -81,18 +82,15 @@ func newRowDecoder(d *Desc, columns []int) *rowDecoder {
 	for vi, pos := range columns {
 		out[pos] = vi
 	}
-	return &rowDecoder{d: d, out: out}
+	return &rowDecoder{d: d, out: out, wanted: len(columns)}
 }
 
 // decodeInto appends one row, decoded from value, to the batch's vectors.
-// Byte values alias value, so the caller keeps value alive (it owns a copy).
+// Byte values alias value, so the caller keeps value alive. It is the scan
+// loop's inner loop: values go straight into the vectors, and decoding
+// stops once every wanted column has been seen.
 func (rd *rowDecoder) decodeInto(key, value []byte, b *types.Batch) error {
-	err := rd.walk(key, value, func(pos int, v types.Datum) {
-		if vi := rd.out[pos]; vi >= 0 {
-			b.Vecs[vi].Append(v)
-		}
-	})
-	if err != nil {
+	if err := rd.decodeFast(key, value, b); err != nil {
 		// Leave the batch's vectors the same length: roll back this row.
 		for _, vec := range b.Vecs {
 			truncate(vec, b.Len)
@@ -100,6 +98,95 @@ func (rd *rowDecoder) decodeInto(key, value []byte, b *types.Batch) error {
 		return err
 	}
 	b.Len++
+	return nil
+}
+
+func (rd *rowDecoder) decodeFast(key, value []byte, b *types.Batch) error {
+	cols := rd.d.Columns
+	if len(value) == 0 || value[0] != rowVersion {
+		return &CorruptError{Key: key, Reason: "row value has no version byte 1"}
+	}
+	off, pos, remaining := 1, 0, rd.wanted
+	var id uint32
+	for off < len(value) && remaining > 0 {
+		var h uint64
+		if c := value[off]; c < 0x80 {
+			h = uint64(c)
+			off++
+		} else {
+			x, n := binary.Uvarint(value[off:])
+			if n <= 0 {
+				return &CorruptError{Key: key, Reason: fmt.Sprintf("bad column header at byte %d", off)}
+			}
+			h = x
+			off += n
+		}
+		if h>>2 == 0 || h>>2 > math.MaxUint32-uint64(id) {
+			return &CorruptError{Key: key, Reason: fmt.Sprintf("bad column header at byte %d", off)}
+		}
+		id += uint32(h >> 2)
+		wire := h & 3
+		for pos < len(cols) && cols[pos].ID < id {
+			if vi := rd.out[pos]; vi >= 0 {
+				b.Vecs[vi].AppendNull()
+				remaining--
+			}
+			pos++
+		}
+		vi := -1
+		if pos < len(cols) && cols[pos].ID == id {
+			if wire != wireOf(cols[pos].Type.Physical()) {
+				return &CorruptError{Key: key, Reason: fmt.Sprintf("column %q stored as wire type %d", cols[pos].Name, wire)}
+			}
+			vi = rd.out[pos]
+			pos++
+		}
+		var vec *types.Vector
+		if vi >= 0 {
+			vec = b.Vecs[vi]
+			remaining--
+			if vec.Nulls != nil {
+				vec.Nulls = append(vec.Nulls, false)
+			}
+		}
+		switch wire {
+		case wireVarint:
+			x, n := binary.Varint(value[off:])
+			if n <= 0 {
+				return &CorruptError{Key: key, Reason: fmt.Sprintf("bad varint at byte %d", off)}
+			}
+			off += n
+			if vec != nil {
+				vec.Ints = append(vec.Ints, x)
+			}
+		case wireFixed:
+			if len(value)-off < 8 {
+				return &CorruptError{Key: key, Reason: fmt.Sprintf("float cut short at byte %d", off)}
+			}
+			if vec != nil {
+				vec.Floats = append(vec.Floats, math.Float64frombits(binary.LittleEndian.Uint64(value[off:])))
+			}
+			off += 8
+		case wireBytes:
+			l, n := binary.Uvarint(value[off:])
+			if n <= 0 || l > uint64(len(value)-off-n) {
+				return &CorruptError{Key: key, Reason: fmt.Sprintf("bad length at byte %d", off)}
+			}
+			off += n
+			if vec != nil {
+				vec.Bytes = append(vec.Bytes, value[off:off+int(l):off+int(l)])
+			}
+			off += int(l)
+		default:
+			return &CorruptError{Key: key, Reason: fmt.Sprintf("unknown wire type %d at byte %d", wire, off)}
+		}
+	}
+	for ; pos < len(cols) && remaining > 0; pos++ {
+		if vi := rd.out[pos]; vi >= 0 {
+			b.Vecs[vi].AppendNull()
+			remaining--
+		}
+	}
 	return nil
 }
 
