@@ -13,12 +13,12 @@ import (
 // run after a seek is short, because most seeks (a point read through an
 // mvcc version lookup, say) use one or two items; each further run in the
 // same direction doubles, up to maxChunk, so long scans pay a descent per
-// 64 items.
+// 1024 items.
 // google/btree has callbacks, not cursors, so the iterator reads a run of
 // items at a time and descends again from the last one when it runs out.
 const (
 	firstChunk = 4
-	maxChunk   = 64
+	maxChunk   = 1024
 )
 
 // iterator walks a private clone of the tree, so it needs no lock and sees
