@@ -98,7 +98,7 @@ func TestClientCommands(t *testing.T) {
 		{[]string{"cluster"}, 0, "node-1"},
 		{[]string{"user", "create", "--username", "alice", "--password", "alice-pass", "--role", "viewer"}, 0, `"role": "viewer"`},
 		{[]string{"user", "create", "--username", "alice", "--password", "alice-pass"}, 1, "already exists"},
-		{[]string{"query", "SELECT 1"}, 2, "SQL engine"},
+		{[]string{"query", "SELECT 1"}, 0, "1 row(s) returned"},
 		{[]string{"nosuch"}, 2, "unknown command"},
 	}
 	for _, s := range steps {
