@@ -15,9 +15,9 @@ import (
 	"github.com/aegisdb/aegis/server/config"
 )
 
-// sqlServer starts a real server on a loopback port and returns its URL
+// testServer starts a real server on a loopback port and returns its URL
 // and an admin token.
-func sqlServer(t *testing.T) (string, string) {
+func testServer(t *testing.T) (string, string) {
 	t.Helper()
 	t.Setenv("AEGIS_TOKEN", "")
 	t.Setenv("AEGIS_ADMIN_USERNAME", "")
@@ -45,7 +45,7 @@ func sqlServer(t *testing.T) (string, string) {
 }
 
 func TestQueryAndTablesCommands(t *testing.T) {
-	url, tok := sqlServer(t)
+	url, tok := testServer(t)
 	cli := func(args ...string) (int, string, string) {
 		return runCLI(append([]string{"-s", url, "--token", tok}, args...)...)
 	}
@@ -119,7 +119,7 @@ func withStdin(t *testing.T, text string, fn func()) {
 }
 
 func TestShellFromStdin(t *testing.T) {
-	url, tok := sqlServer(t)
+	url, tok := testServer(t)
 	script := `\h
 CREATE TABLE users (
     id INT PRIMARY KEY,
@@ -175,7 +175,7 @@ func TestSQLCommandsOfTheBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	url, tok := sqlServer(t)
+	url, tok := testServer(t)
 	bin := filepath.Join(t.TempDir(), "aegis")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
