@@ -445,6 +445,9 @@ func runShell(c *client, in lineReader, interactive bool, stdout, stderr io.Writ
 		prompt := "aegis> "
 		if buf.Len() > 0 {
 			prompt = "   ...> "
+			if openTxn(buf.String()) {
+				prompt = "aegis*> "
+			}
 		}
 		line, err := in.readLine(prompt)
 		if errors.Is(err, errInterrupted) {
@@ -481,11 +484,29 @@ func runShell(c *client, in lineReader, interactive bool, stdout, stderr io.Writ
 		}
 		buf.WriteString(line)
 		buf.WriteString("\n")
-		if strings.HasSuffix(trimmed, ";") {
+		if strings.HasSuffix(trimmed, ";") && !openTxn(buf.String()) {
 			run(buf.String())
 			buf.Reset()
 		}
 	}
+}
+
+// openTxn reports whether text opens a transaction block it has not
+// ended: the shell then keeps reading, so BEGIN ... COMMIT typed over
+// several lines goes to the server as one request (one session).
+func openTxn(text string) bool {
+	up := strings.ToUpper(strings.TrimSpace(text))
+	if !strings.HasPrefix(up, "BEGIN") && !strings.HasPrefix(up, "START TRANSACTION") {
+		return false
+	}
+	up = strings.TrimSpace(strings.TrimRight(up, "; \t\n"))
+	last := strings.TrimSpace(up[strings.LastIndex(up, ";")+1:])
+	for _, end := range []string{"COMMIT", "ROLLBACK", "END", "ABORT"} {
+		if last == end || strings.HasPrefix(last, end+" ") {
+			return false
+		}
+	}
+	return true
 }
 
 var errNotCommand = errors.New("not a shell command")

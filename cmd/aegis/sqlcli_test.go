@@ -135,6 +135,12 @@ SELECT * FROM users
  LIMIT 5;
 SELECT nosuch FROM users;
 \x
+BEGIN;
+INSERT INTO users VALUES (3, 'Carol');
+ROLLBACK;
+BEGIN;
+INSERT INTO users VALUES (4, 'Dan');
+COMMIT;
 SELECT count(*) FROM users;
 \q
 SELECT 'not reached';
@@ -149,7 +155,7 @@ SELECT 'not reached';
 		"| users | 2       | NULL                |",
 		"| name   | TEXT |          |         |             |",
 		"+----+-------+\n| id | name  |\n+====+=======+\n| 1  | Alice |\n| 2  | Bob   |\n+----+-------+\n\n2 row(s) returned in ",
-		"| count |\n+=======+\n| 2     |",
+		"| count |\n+=======+\n| 3     |",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("shell output lacks %q:\n%s", want, out)
