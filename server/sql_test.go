@@ -384,3 +384,15 @@ func TestQueryConcurrentWriters(t *testing.T) {
 		t.Fatalf("got %s, want %s", r.data(t), want)
 	}
 }
+
+// A DECIMAL parameter sent as a string is typed by its column and exact
+// (the documented way around TestLeadDecimalParamsExact).
+func TestDecimalStringParamExact(t *testing.T) {
+	ts := start(t, nil)
+	admin := ts.login("root", adminPass)
+	ts.sqlq(admin, 200, "CREATE TABLE d (id INT PRIMARY KEY, x DECIMAL(18,9))")
+	ts.sqlq(admin, 200, "INSERT INTO d VALUES (1, $1)", "123456789.123456789")
+	if r := ts.sqlq(admin, 200, "SELECT x FROM d WHERE x = $1", "123456789.123456789"); !strings.Contains(string(r.body), `"rows":[[123456789.123456789]]`) {
+		t.Fatalf("DECIMAL string param: %s", r.body)
+	}
+}
