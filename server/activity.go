@@ -14,7 +14,7 @@ import (
 // Activity is one event of the activity log (GET /api/v1/admin/activities).
 type Activity struct {
 	ID        uint64    `json:"id"`
-	Type      string    `json:"type"` // auth, user, kv, admin
+	Type      string    `json:"type"` // auth, user, kv, admin, ddl
 	Action    string    `json:"action"`
 	User      string    `json:"user,omitempty"`
 	Target    string    `json:"target,omitempty"`
@@ -25,7 +25,7 @@ type Activity struct {
 }
 
 // Activity types.
-var activityTypes = []string{"auth", "user", "kv", "admin"}
+var activityTypes = []string{"auth", "user", "kv", "admin", "ddl"}
 
 // auditPrefix is the keyspace of the persistent audit log:
 //
@@ -51,7 +51,7 @@ func newActivities(db *mvcc.DB, log *slog.Logger) *activities {
 	return &activities{db: db, log: log, ring: make([]Activity, activityRing)}
 }
 
-// record adds an event; auth and user events are also audited durably.
+// record adds an event; auth, user and ddl events are also audited durably.
 func (a *activities) record(ev Activity) {
 	a.mu.Lock()
 	a.seq++
@@ -63,7 +63,7 @@ func (a *activities) record(ev Activity) {
 		a.full = true
 	}
 	a.mu.Unlock()
-	if ev.Type != "auth" && ev.Type != "user" {
+	if ev.Type != "auth" && ev.Type != "user" && ev.Type != "ddl" {
 		return
 	}
 	a.log.Info("audit", "action", ev.Action, "user", ev.User, "target", ev.Target, "ip", ev.ClientIP, "success", ev.Success, "detail", ev.Detail)

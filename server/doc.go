@@ -3,7 +3,8 @@
 // authentication, roles, rate limits, an audit log and Prometheus metrics.
 //
 // Uses: engine (and engine/backends through server/config), mvcc, model/kv,
-// server/config. Used by: cmd/aegis.
+// sql (and its error sentinels from parser, optimizer, vexec, model/table,
+// model/types), server/config. Used by: cmd/aegis.
 //
 //	server.New(cfg, opts)  opens engine -> mvcc.DB -> kv.Store, loads users,
 //	                       creates the first admin on the very first start
@@ -45,8 +46,18 @@
 //   - Rate limits (ratelimit.go): a token bucket per client IP and class:
 //     login and MFA verify share one (30/min), every other route another
 //     (1000/min); [rate_limit] sets both or turns them off.
+//   - SQL (sql_handlers.go): POST /api/v1/query needs SELECT; every
+//     statement of the script is checked first for its own permission
+//     (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER), so a refused script
+//     runs nothing. Each request is one sql.Session over the shared
+//     sql.Engine: statements autocommit unless the script has BEGIN ...
+//     COMMIT, and a transaction left open is rolled back at the end of the
+//     request. SQL errors answer {"success": false, "error"}: 400 for
+//     syntax, names (an unknown table too), types and values, 409 for
+//     duplicate keys, NOT NULL and existing names (sqlStatus).
 //   - Audit: logins (and failures), MFA and user changes go to the log and
-//     to mvcc; GET /api/v1/admin/audit reads them back. All events (kv
+//     to mvcc, and so does DDL (type "ddl", refused DDL too); GET
+//     /api/v1/admin/audit reads them back. All events (kv
 //     writes too) feed the in-memory activity ring of /admin/activities.
 //
 // # Storage layout (keyspaces of the one mvcc DB)
@@ -63,16 +74,18 @@
 // /metrics is served from a registry the server owns: aegis_requests_total
 // {route,method,code,status}, aegis_request_duration_seconds,
 // aegis_queries_total and aegis_query_duration_seconds {model,op} (KV
-// operations today), aegis_connections_active, aegis_storage_bytes,
+// operations, and one per SQL statement with model="sql"), aegis_connections_active, aegis_storage_bytes,
 // aegis_cache_hits_total, then every engine counter (aegis_engine_*, with
 // each backend's Details), MVCC commits/aborts/GC, KV expiry and the Go
 // runtime and process collectors.
 //
 // # Simplifications
 //
-//   - The query and tables routes (POST /api/v1/query, GET /api/v1/tables,
-//     /api/v1/tables/:name) are not here: they arrive with the SQL engine.
-//     Documents, time series, streaming, graph and compliance routes too.
+//   - Documents, time series, streaming, graph and compliance routes are
+//     not here yet.
+//   - A SQL transaction cannot span requests (no server-side sessions for
+//     SQL); the statement is not bounded by a timeout, only canceled when
+//     the client goes away.
 //   - One node: /admin/cluster and /admin/nodes describe this process; the
 //     node operations (restart, drain, remove, logs) and
 //     aegis_replication_lag_seconds arrive with replication.

@@ -55,5 +55,8 @@ func statusOf(err error) int {
 	case errors.Is(err, ErrUnavailable), errors.Is(err, mvcc.ErrClosed), errors.Is(err, mvcc.ErrFailed):
 		return http.StatusServiceUnavailable
 	}
+	if code := sqlStatus(err); code != 0 {
+		return code
+	}
 	return http.StatusInternalServerError
 }

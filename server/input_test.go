@@ -39,6 +39,7 @@ func TestBadBodiesOnEveryBodyRoute(t *testing.T) {
 		"POST /api/v1/kv/keys":                {`{"key": 1, "value": 1}`, `{"key": "k", "value": 1, "ttl": "10"}`, `{"key": "k", "value": 1, "ttl": 1.5}`, `{"key": "k", "value": 1, "ttl": -1}`, `{"key": "k"}`, `{"value": 1}`, `{"key": "k", "value": null}`, `{"key": "", "value": 1}`},
 		"POST /api/v1/admin/users":            {`{"username": 1, "password": "password-1"}`, `{"username": "n", "password": "short"}`, `{"username": "bad name!", "password": "password-1"}`, `{"username": "n2", "password": "password-1", "role": "root"}`, `{"username": "n3", "password": "password-1", "role": 3}`},
 		"PUT /api/v1/admin/users/target/role": {`{"role": 1}`, `{"role": "superuser"}`, `{}`},
+		"POST /api/v1/query":                  {`{"sql": 1}`, `{"sql": "SELECT 1", "params": 1}`, `{"sql": "SELECT 1", "params": {"a": 1}}`, `{}`, `{"sql": ""}`, `{"sql": ";"}`, `{"sql": "SELEC 1"}`},
 	}
 	for route, bodies := range wrongTypes {
 		method, path, _ := strings.Cut(route, " ")
@@ -101,7 +102,8 @@ func TestLimitsAndUnknownNames(t *testing.T) {
 		{"GET", "/api/v1/admin/activities?type=query", nil, 400},
 		{"GET", "/api/v1/admin/audit?limit=x", nil, 400},
 		{"GET", "/api/v1/nosuch", nil, 404},
-		{"GET", "/api/v1/query", nil, 404},
+		{"GET", "/api/v1/query", nil, 405},
+		{"GET", "/api/v1/tables/nosuch", nil, 404},
 		{"PATCH", "/api/v1/kv/keys", nil, 405},
 		{"POST", "/api/v1/admin/users", map[string]string{"username": "root", "password": "password-1", "role": "viewer"}, 409},
 		{"DELETE", "/api/v1/admin/users/root", nil, 409},

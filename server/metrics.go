@@ -31,7 +31,7 @@ func newMetrics(s *Server) *metrics {
 		Name: "aegis_request_duration_seconds", Help: "HTTP request latency.", Buckets: prometheus.ExponentialBuckets(0.0001, 4, 10),
 	}, []string{"route"})
 	m.queries = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "aegis_queries_total", Help: "Total data operations executed, by model and operation (kv get/set/delete/list; SQL arrives with the SQL engine).",
+		Name: "aegis_queries_total", Help: "Total data operations executed, by model and operation (kv get/set/delete/list; sql select/insert/update/delete/create_table/...).",
 	}, []string{"model", "op"})
 	m.queryDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "aegis_query_duration_seconds", Help: "Data operation latency, by model and operation.", Buckets: prometheus.ExponentialBuckets(0.00005, 4, 10),

@@ -8,8 +8,12 @@ type Permission string
 
 const (
 	PermSelect      Permission = "SELECT"       // read data (kv get, list)
-	PermInsert      Permission = "INSERT"       // write data (kv set)
-	PermDelete      Permission = "DELETE"       // delete data (kv delete)
+	PermInsert      Permission = "INSERT"       // write data (kv set, SQL INSERT)
+	PermDelete      Permission = "DELETE"       // delete data (kv delete, SQL DELETE)
+	PermUpdate      Permission = "UPDATE"       // SQL UPDATE
+	PermCreate      Permission = "CREATE"       // CREATE TABLE, CREATE INDEX
+	PermDrop        Permission = "DROP"         // DROP TABLE, DROP INDEX
+	PermAlter       Permission = "ALTER"        // ALTER TABLE, ANALYZE
 	PermMetricsView Permission = "METRICS_VIEW" // /metrics, admin figures
 	PermLogsView    Permission = "LOGS_VIEW"    // activities, audit log
 	PermUserCreate  Permission = "USER_CREATE"  // create and list users
@@ -30,13 +34,16 @@ const (
 )
 
 // rolePerms is the role table of the user guide: admin everything;
-// operator CRUD and metrics; analyst reads, metrics and logs; viewer reads.
+// operator CRUD, table DDL and metrics ("database operations": it may
+// already delete every row, and user management stays the admin's);
+// analyst reads, metrics and logs; viewer reads.
 var rolePerms = map[string][]Permission{
-	RoleAdmin: {permAuthenticated, PermSelect, PermInsert, PermDelete, PermMetricsView, PermLogsView,
-		PermUserCreate, PermUserDelete, PermRoleAssign, PermConfigView},
-	RoleOperator: {permAuthenticated, PermSelect, PermInsert, PermDelete, PermMetricsView, PermLogsView},
-	RoleAnalyst:  {permAuthenticated, PermSelect, PermMetricsView, PermLogsView},
-	RoleViewer:   {permAuthenticated, PermSelect},
+	RoleAdmin: {permAuthenticated, PermSelect, PermInsert, PermUpdate, PermDelete, PermCreate, PermDrop, PermAlter,
+		PermMetricsView, PermLogsView, PermUserCreate, PermUserDelete, PermRoleAssign, PermConfigView},
+	RoleOperator: {permAuthenticated, PermSelect, PermInsert, PermUpdate, PermDelete, PermCreate, PermDrop, PermAlter,
+		PermMetricsView, PermLogsView},
+	RoleAnalyst: {permAuthenticated, PermSelect, PermMetricsView, PermLogsView},
+	RoleViewer:  {permAuthenticated, PermSelect},
 }
 
 // validRole reports whether role is one of the four.

@@ -64,6 +64,12 @@ func (s *Server) table() []route {
 		{"GET", "/api/v1/kv/keys/*key", PermSelect, false, s.kvGet},
 		{"DELETE", "/api/v1/kv/keys/*key", PermDelete, false, s.kvDelete},
 
+		// SQL: the route needs SELECT; each statement's own permission
+		// (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER) is checked in query.
+		{"POST", "/api/v1/query", PermSelect, false, s.query},
+		{"GET", "/api/v1/tables", PermSelect, false, s.tablesList},
+		{"GET", "/api/v1/tables/:name", PermSelect, false, s.tableGet},
+
 		{"GET", "/api/v1/admin/users", PermUserCreate, false, s.userList},
 		{"POST", "/api/v1/admin/users", PermUserCreate, false, s.userCreate},
 		{"DELETE", "/api/v1/admin/users/:username", PermUserDelete, false, s.userDelete},

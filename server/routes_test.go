@@ -11,6 +11,7 @@ import (
 // concrete fills a route pattern's parameters.
 func concrete(path string) string {
 	path = strings.ReplaceAll(path, ":username", "nobody")
+	path = strings.ReplaceAll(path, ":name", "nosuch")
 	path = strings.ReplaceAll(path, "*key", "some-key")
 	path = strings.ReplaceAll(path, "*item", "heap")
 	return path
@@ -23,6 +24,8 @@ func bodyFor(method, path string) any {
 		return map[string]any{"key": "k", "value": 1}
 	case path == "/api/v1/admin/users" && method == "POST":
 		return map[string]any{"username": "x1", "password": "password-x1", "role": "viewer"}
+	case path == "/api/v1/query":
+		return map[string]any{"sql": "SELECT 1"}
 	case strings.HasSuffix(path, "/role"):
 		return map[string]any{"role": "viewer"}
 	case strings.HasPrefix(path, "/api/v1/auth/mfa/"):

@@ -17,6 +17,7 @@ import (
 	"github.com/aegisdb/aegis/model/kv"
 	"github.com/aegisdb/aegis/mvcc"
 	"github.com/aegisdb/aegis/server/config"
+	"github.com/aegisdb/aegis/sql"
 )
 
 // Version is reported by /health and the admin routes.
@@ -30,6 +31,7 @@ type Server struct {
 	eng     engine.Engine
 	db      *mvcc.DB
 	kv      *kv.Store
+	sqlEng  *sql.Engine
 	dataDir string // the engine's directory, "" for memory
 
 	users      *users
@@ -94,6 +96,7 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("server: opening mvcc: %w", err)
 	}
 	s.kv = kv.New(s.db, kv.Options{MaxKeySize: int(cfg.KV.MaxKeySize), MaxValueSize: int(cfg.KV.MaxValueSize)})
+	s.sqlEng = sql.Open(s.db)
 	if s.users, err = loadUsers(s.db); err != nil {
 		s.closeStorage()
 		return nil, err

@@ -1,9 +1,11 @@
 // Command aegis is AegisDB's single binary: the server (serve, and
 // start/stop/restart/logs in the background) and the client of the REST
-// API (login, status, metrics, cluster, kv, user create).
+// API (login, status, metrics, cluster, kv, user create, query, tables,
+// shell).
 //
-// Uses: server, server/config, engine/backends. Used by: people, scripts,
-// and its own kill -9 test.
+// Uses: server, server/config, engine/backends, github.com/peterh/liner
+// (the shell's line editing). Used by: people, scripts, and its own kill -9
+// test.
 //
 //	aegis serve [--port 9090] [--backend lsm] [--data-dir D] [-c aegis.toml] [--set k=v]
 //	aegis start|stop|restart|logs [same flags]   pid and log: <data_directory>/aegis.{pid,log}
@@ -20,8 +22,9 @@
 //
 // # Tests
 //
-// TestClientCommands drives every client command against a real server on
-// a loopback port. TestKill9 builds this binary into a temporary
+// TestClientCommands, TestQueryAndTablesCommands and TestShellFromStdin
+// drive every client command against a real server on a loopback port;
+// TestSQLCommandsOfTheBinary runs the built binary's shell through a pipe. TestKill9 builds this binary into a temporary
 // directory and, on every persistent backend in engine.Backends(), writes
 // through the API with sync_on_commit from four clients, kills the server
 // with SIGKILL at a random moment, restarts it on the same data directory
@@ -33,8 +36,11 @@
 //
 // # Simplifications
 //
-//   - No query, shell or tables commands yet (they need the SQL engine),
-//     no backup/import/export, no progress bars.
+//   - No backup/import/export, no progress bars.
+//   - The shell sends each statement as its own request (a BEGIN ... COMMIT
+//     block typed over lines is gathered and sent as one); it finds the end
+//     of a statement by a ';' at the end of a line, so a string literal
+//     ending a line with ';' ends the statement early.
 //   - status is the server's health over HTTP; it does not read the pid
 //     file of a background server.
 //   - login does not prompt for an MFA code: a user with MFA logs in

@@ -29,6 +29,11 @@ Client (talks to the server at -s, default http://localhost:9090):
   status                  server health (and the background pid, if any)
   metrics                 server metrics
   cluster                 cluster information
+  query "SQL" [--format table|json|csv] [--params JSON-ARRAY]
+                          run SQL (a script of statements answers with the last);
+                          -f is --format; --params binds $1, $2, ...
+  tables [NAME]           list tables, or describe one
+  shell                   interactive SQL shell (\d, \d NAME, \h, \q; statements end with ';')
   kv get KEY              print a key's value
   kv set KEY VALUE [--ttl SECONDS]   VALUE is sent as JSON if it parses as JSON, else as a string
   kv delete KEY
@@ -49,7 +54,7 @@ Client options:
 Server flags (serve, start, stop, restart, logs):
 ` + "%s" + `
 Every config key also has an AEGIS_* variable (AEGIS_SERVER_PORT, AEGIS_STORAGE_BACKEND, ...);
-see docs/api.md. The SQL commands (query, shell, tables) arrive with the SQL engine.
+see docs/api.md.
 `
 
 const version = "0.1.0-dev"
@@ -121,8 +126,12 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 		return cl.kv(rest, stdout)
 	case "user":
 		return cl.user(rest, stdout)
-	case "query", "shell", "tables":
-		return fmt.Errorf("%w: %q arrives with the SQL engine, which is not built yet", errUsage, cmd)
+	case "query":
+		return cl.query(rest, stdout)
+	case "tables":
+		return cl.tables(rest, stdout)
+	case "shell":
+		return cl.shell(rest, stdin, stdout, stderr)
 	}
 	return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
 }

@@ -2,15 +2,8 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"io"
-	"log/slog"
-	"net"
 	"strings"
 	"testing"
-
-	"github.com/aegisdb/aegis/server"
-	"github.com/aegisdb/aegis/server/config"
 )
 
 func TestDatabaseURL(t *testing.T) {
@@ -55,24 +48,7 @@ func runCLI(args ...string) (int, string, string) {
 }
 
 func TestClientCommands(t *testing.T) {
-	t.Setenv("AEGIS_TOKEN", "")
-	t.Setenv("AEGIS_ADMIN_USERNAME", "")
-	t.Setenv("AEGIS_ADMIN_PASSWORD", "")
-	c := config.Default()
-	c.Storage.Backend = "memory"
-	c.RateLimit.Enabled = false
-	env := map[string]string{"AEGIS_ADMIN_USERNAME": "root", "AEGIS_ADMIN_PASSWORD": "cli-test-pass"}
-	srv, err := server.New(&c, server.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Env: func(k string) string { return env[k] }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l)
-	defer srv.Shutdown(context.Background())
-	url := "http://" + l.Addr().String()
+	url, _ := testServer(t)
 
 	code, tok, stderr := runCLI("-s", url, "login", "-u", "root", "-p", "cli-test-pass")
 	if code != 0 || len(strings.TrimSpace(tok)) != 64 {
@@ -98,7 +74,7 @@ func TestClientCommands(t *testing.T) {
 		{[]string{"cluster"}, 0, "node-1"},
 		{[]string{"user", "create", "--username", "alice", "--password", "alice-pass", "--role", "viewer"}, 0, `"role": "viewer"`},
 		{[]string{"user", "create", "--username", "alice", "--password", "alice-pass"}, 1, "already exists"},
-		{[]string{"query", "SELECT 1"}, 2, "SQL engine"},
+		{[]string{"query", "SELECT 1"}, 0, "1 row(s) returned"},
 		{[]string{"nosuch"}, 2, "unknown command"},
 	}
 	for _, s := range steps {
