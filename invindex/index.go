@@ -77,26 +77,12 @@ func (x *Index) Delete(ids ...string) error {
 }
 
 func (x *Index) retry(fn func(*mvcc.Txn) error) error {
-	for range writeRetries {
-		txn, err := x.db.Begin(mvcc.TxnOptions{})
-		if err != nil {
-			return fmt.Errorf("invindex %s: %w", x.name, err)
-		}
-		if err := fn(txn); err != nil {
-			txn.Rollback()
-			return err
-		}
-		err = txn.Commit()
-		if errors.Is(err, mvcc.ErrConflict) {
-			x.conflicts.Add(1)
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("invindex %s: commit: %w", x.name, err)
-		}
-		return nil
+	conflicts, err := x.db.Update(writeRetries, fn)
+	x.conflicts.Add(uint64(conflicts))
+	if errors.Is(err, mvcc.ErrConflict) {
+		return fmt.Errorf("invindex %s: %w (%w)", x.name, ErrBusy, err)
 	}
-	return ErrBusy
+	return err
 }
 
 // meta is the index-wide state: the next document number and the set of
