@@ -64,6 +64,18 @@ func (s *Server) table() []route {
 		{"GET", "/api/v1/kv/keys/*key", PermSelect, false, s.kvGet},
 		{"DELETE", "/api/v1/kv/keys/*key", PermDelete, false, s.kvDelete},
 
+		{"GET", "/api/v1/documents/collections", PermSelect, false, s.docCollections},
+		{"POST", "/api/v1/documents/collections", PermInsert, false, s.docCreateCollection},
+		{"GET", "/api/v1/documents/collections/:name", PermSelect, false, s.docList},
+		{"DELETE", "/api/v1/documents/collections/:name", PermDelete, false, s.docDropCollection},
+		{"POST", "/api/v1/documents/collections/:name/documents", PermInsert, false, s.docInsert},
+		{"GET", "/api/v1/documents/collections/:name/documents/:id", PermSelect, false, s.docGet},
+		{"PUT", "/api/v1/documents/collections/:name/documents/:id", PermInsert, false, s.docReplace},
+		{"DELETE", "/api/v1/documents/collections/:name/documents/:id", PermDelete, false, s.docDelete},
+		{"POST", "/api/v1/documents/collections/:name/query", PermSelect, false, s.docQuery},
+		{"POST", "/api/v1/documents/collections/:name/search", PermSelect, false, s.docSearch},
+		{"POST", "/api/v1/documents/collections/:name/indexes", PermInsert, false, s.docCreateIndex},
+
 		{"GET", "/api/v1/admin/users", PermUserCreate, false, s.userList},
 		{"POST", "/api/v1/admin/users", PermUserCreate, false, s.userCreate},
 		{"DELETE", "/api/v1/admin/users/:username", PermUserDelete, false, s.userDelete},

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aegisdb/aegis/engine"
+	"github.com/aegisdb/aegis/model/document"
 	"github.com/aegisdb/aegis/model/kv"
 	"github.com/aegisdb/aegis/mvcc"
 	"github.com/aegisdb/aegis/server/config"
@@ -30,6 +31,7 @@ type Server struct {
 	eng     engine.Engine
 	db      *mvcc.DB
 	kv      *kv.Store
+	docs    *document.Store
 	dataDir string // the engine's directory, "" for memory
 
 	users      *users
@@ -94,6 +96,7 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("server: opening mvcc: %w", err)
 	}
 	s.kv = kv.New(s.db, kv.Options{MaxKeySize: int(cfg.KV.MaxKeySize), MaxValueSize: int(cfg.KV.MaxValueSize)})
+	s.docs = document.New(s.db, document.Options{Now: s.now})
 	if s.users, err = loadUsers(s.db); err != nil {
 		s.closeStorage()
 		return nil, err
