@@ -198,11 +198,15 @@ func (c *container) add(v uint16) bool {
 		c.card++
 		return true
 	}
-	i, ok := slices.BinarySearch(c.arr, v)
-	if ok {
-		return false
+	if n := len(c.arr); n == 0 || c.arr[n-1] < v { // appending in order: no search
+		c.arr = append(c.arr, v)
+	} else {
+		i, ok := slices.BinarySearch(c.arr, v)
+		if ok {
+			return false
+		}
+		c.arr = slices.Insert(c.arr, i, v)
 	}
-	c.arr = slices.Insert(c.arr, i, v)
 	c.card++
 	if c.card > arrayMax {
 		*c = *fromArray(c.arr)

@@ -22,7 +22,7 @@
 //	P 'd' id                       -> num:4 | fields:uv | fields × (name:str | length:uv | terms:uv | terms × str)
 //	P 'n' docnum:4 BE              -> id
 //	P 's' field                    -> docs with the field:uv | tokens in the field:uv
-//	P 't' field 0x00 term          -> document frequency:uv
+//	P 't' field 0x00 term          -> base of the term's last block:4 BE
 //	P 'p' field 0x00 term 0x00 base:4 BE -> posting block (below)
 //
 //	block: | count:uv | count × ( doc-prev:uv | length:uv | tf:uv | tf × pos-prev:uv ) |
@@ -41,8 +41,10 @@
 //     so searches see whole batches or nothing. Replacing a document deletes
 //     its postings (found through its 'd' record) and indexes it under a new
 //     number.
-//   - The 't' frequency of a term equals the number of postings in its
-//     blocks; the 's' counts equal the sums over live documents; the 'm'
+//   - A term has a 't' entry exactly when it has blocks, and the entry
+//     holds the base of its last block (appends read it instead of
+//     scanning); document frequency is counted from the blocks at query
+//     time. The 's' counts equal the sums over live documents; the 'm'
 //     bitmap holds exactly the numbers with an 'n' key. Deleting every
 //     document leaves only the 'm' key (tested).
 //   - Query semantics: And and Or ignore clauses that analyze to nothing

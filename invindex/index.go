@@ -250,64 +250,62 @@ func (x *Index) AddTxn(txn *mvcc.Txn, docs []Doc) error {
 }
 
 // appendPostings adds ps (all above every stored doc of the term) to the
-// term's last block while it has room, then in new blocks.
+// term's last block while it has room, then in new blocks. The term's
+// dictionary entry points at its last block, so this costs two point
+// reads, not a scan.
 func (x *Index) appendPostings(txn *mvcc.Txn, field, term string, ps []posting) error {
 	prefix := x.keys.post(field, term)
-	added := int64(len(ps))
-	it := txn.ScanReverse(prefix, prefixEnd(prefix))
-	var lastKey []byte
-	var last []posting
-	if it.Next() {
-		lastKey = bytes.Clone(it.Key())
-		var err error
-		if last, err = decodeBlockAt(lastKey, it.Value()); err != nil {
-			it.Close()
+	dk := x.keys.dict(field, term)
+	lastBase, found, err := x.lastBlock(txn, dk)
+	if err != nil {
+		return err
+	}
+	if found {
+		bk := binary.BigEndian.AppendUint32(bytes.Clone(prefix), lastBase)
+		v, err := txn.Get(bk)
+		if err != nil {
+			return fmt.Errorf("invindex %s: last block of %q: %w", x.name, term, err)
+		}
+		last, err := decodeBlockAt(bk, v)
+		if err != nil {
 			return err
 		}
-	}
-	if err := it.Err(); err != nil {
-		it.Close()
-		return fmt.Errorf("invindex %s: postings of %q: %w", x.name, term, err)
-	}
-	it.Close()
-	if lastKey != nil && len(last) < maxBlock {
-		n := min(maxBlock-len(last), len(ps))
-		last = append(last, ps[:n]...)
-		ps = ps[n:]
-		base := binary.BigEndian.Uint32(lastKey[len(lastKey)-4:])
-		if err := txn.Put(lastKey, encodeBlock(base, last)); err != nil {
-			return err
+		if len(last) < maxBlock {
+			n := min(maxBlock-len(last), len(ps))
+			if err := txn.Put(bk, encodeBlock(lastBase, append(last, ps[:n]...))); err != nil {
+				return err
+			}
+			ps = ps[n:]
 		}
+	}
+	if len(ps) == 0 {
+		return nil
 	}
 	for len(ps) > 0 {
 		n := min(maxBlock, len(ps))
-		base := ps[0].doc
-		if err := txn.Put(binary.BigEndian.AppendUint32(bytes.Clone(prefix), base), encodeBlock(base, ps[:n])); err != nil {
+		lastBase = ps[0].doc
+		if err := txn.Put(binary.BigEndian.AppendUint32(bytes.Clone(prefix), lastBase), encodeBlock(lastBase, ps[:n])); err != nil {
 			return err
 		}
 		ps = ps[n:]
 	}
-	return x.addDF(txn, field, term, added)
+	return txn.Put(dk, binary.BigEndian.AppendUint32(nil, lastBase))
 }
 
-// addDF adjusts the stored document frequency of (field, term) by delta.
-func (x *Index) addDF(txn *mvcc.Txn, field, term string, delta int64) error {
-	k := x.keys.dict(field, term)
-	var df uint64
-	v, err := txn.Get(k)
-	if err != nil && !errors.Is(err, mvcc.ErrNotFound) {
-		return fmt.Errorf("invindex %s: df of %q: %w", x.name, term, err)
+// lastBlock reads the base of a term's last block from its dictionary
+// entry; found is false for a term with no postings.
+func (x *Index) lastBlock(txn *mvcc.Txn, dk []byte) (base uint32, found bool, err error) {
+	v, err := txn.Get(dk)
+	if errors.Is(err, mvcc.ErrNotFound) {
+		return 0, false, nil
 	}
-	if err == nil {
-		if df, err = decodeDF(k, v); err != nil {
-			return err
-		}
+	if err != nil {
+		return 0, false, fmt.Errorf("invindex %s: dictionary: %w", x.name, err)
 	}
-	df = uint64(int64(df) + delta)
-	if df == 0 {
-		return txn.Delete(k)
+	if len(v) != 4 {
+		return 0, false, &CorruptionError{Key: dk, Reason: fmt.Sprintf("dictionary entry of %d bytes, want 4", len(v))}
 	}
-	return txn.Put(k, binary.AppendUvarint(nil, df))
+	return binary.BigEndian.Uint32(v), true, nil
 }
 
 // decodeBlockAt decodes a whole block with positions.
@@ -408,15 +406,29 @@ func (x *Index) removePosting(txn *mvcc.Txn, field, term string, doc uint32) err
 		return &CorruptionError{Key: key, Reason: fmt.Sprintf("block does not hold document %d", doc)}
 	}
 	ps = slices.Delete(ps, i, i+1)
-	if len(ps) == 0 {
-		err = txn.Delete(key)
-	} else {
-		err = txn.Put(key, encodeBlock(binary.BigEndian.Uint32(key[len(key)-4:]), ps))
+	base := binary.BigEndian.Uint32(key[len(key)-4:])
+	if len(ps) > 0 {
+		return txn.Put(key, encodeBlock(base, ps))
 	}
-	if err != nil {
+	if err := txn.Delete(key); err != nil {
 		return err
 	}
-	return x.addDF(txn, field, term, -1)
+	// the last block went: point the dictionary at the new last one
+	dk := x.keys.dict(field, term)
+	lastBase, _, err := x.lastBlock(txn, dk)
+	if err != nil || lastBase != base {
+		return err
+	}
+	rit := txn.ScanReverse(prefix, prefixEnd(prefix)) // sees the Delete above
+	defer rit.Close()
+	if rit.Next() {
+		k := rit.Key()
+		return txn.Put(dk, bytes.Clone(k[len(k)-4:]))
+	}
+	if err := rit.Err(); err != nil {
+		return err
+	}
+	return txn.Delete(dk)
 }
 
 // DropTxn deletes every key of the index inside txn.

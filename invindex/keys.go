@@ -14,7 +14,7 @@ const (
 	kindDoc   = 'd' // d id                   -> doc record
 	kindNum   = 'n' // n docnum:4             -> id
 	kindPost  = 'p' // p field 0 term 0 base:4 -> posting block
-	kindDict  = 't' // t field 0 term         -> df:uvarint
+	kindDict  = 't' // t field 0 term         -> base of the term's last block:4 BE
 	kindField = 's' // s field                -> docs:uvarint tokens:uvarint
 	kindMeta  = 'm' // m                      -> next docnum:4 | live docs bitmap
 )
@@ -193,10 +193,4 @@ func decodeFieldStats(key, data []byte) (docs, tokens uint64, err error) {
 	d := decoder{data: data}
 	docs, tokens = d.uvarint(), d.uvarint()
 	return docs, tokens, d.finish(key)
-}
-
-func decodeDF(key, data []byte) (uint64, error) {
-	d := decoder{data: data}
-	v := d.uvarint()
-	return v, d.finish(key)
 }

@@ -326,7 +326,7 @@ func (e *evaluator) boost(field string) float64 {
 }
 
 // scanPostings calls fn for every posting of (field, term) in document
-// order, and returns the term's document frequency.
+// order.
 func (e *evaluator) scanPostings(field, term string, wantPos bool, fn func(*posting)) error {
 	prefix := e.x.keys.post(field, term)
 	it := e.txn.Scan(prefix, prefixEnd(prefix))
@@ -348,19 +348,6 @@ func (e *evaluator) scanPostings(field, term string, wantPos bool, fn func(*post
 	return it.Err()
 }
 
-func (e *evaluator) df(field, term string) (float64, error) {
-	k := e.x.keys.dict(field, term)
-	v, err := e.txn.Get(k)
-	if errors.Is(err, mvcc.ErrNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	df, err := decodeDF(k, v)
-	return float64(df), err
-}
-
 // bm25 scores one posting.
 func bm25(idf, tf, length, avg float64) float64 {
 	return idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*length/avg))
@@ -369,25 +356,31 @@ func bm25(idf, tf, length, avg float64) float64 {
 func idf(n, df float64) float64 { return math.Log(1 + (n-df+0.5)/(df+0.5)) }
 
 // term scores the documents holding term in field. When positions is
-// non-nil it also collects each document's positions.
+// non-nil it also collects each document's positions. The document
+// frequency is the number of postings, so scoring waits for the scan.
 func (e *evaluator) term(field, term string, positions map[uint32][]uint32) ([]scored, bool, error) {
 	n, avg, err := e.fieldStats(field)
 	if err != nil {
 		return nil, false, err
 	}
-	df, err := e.df(field, term)
-	if err != nil || df == 0 {
-		return nil, false, err
-	}
-	w, boost := idf(n, df), e.boost(field)
-	out := make([]scored, 0, int(df))
+	type occ struct{ tf, length uint32 }
+	var occs []occ
+	var out []scored
 	err = e.scanPostings(field, term, positions != nil, func(p *posting) {
-		out = append(out, scored{p.doc, boost * bm25(w, float64(p.tf), float64(p.length), avg)})
+		out = append(out, scored{doc: p.doc})
+		occs = append(occs, occ{p.tf, p.length})
 		if positions != nil {
 			positions[p.doc] = slices.Clone(p.pos)
 		}
 	})
-	return out, false, err
+	if err != nil || len(out) == 0 {
+		return nil, false, err
+	}
+	w, boost := idf(n, float64(len(out))), e.boost(field)
+	for i, o := range occs {
+		out[i].score = boost * bm25(w, float64(o.tf), float64(o.length), avg)
+	}
+	return out, false, nil
 }
 
 // phrase matches documents where the analyzed terms of text appear at

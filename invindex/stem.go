@@ -1,7 +1,5 @@
 package invindex
 
-import "strings"
-
 // Stem reduces an English word to its stem with the Porter algorithm
 // (M. F. Porter, "An algorithm for suffix stripping", Program 14(3),
 // 1980; steps 1a to 5b below follow the paper's numbering). Words of one
@@ -86,7 +84,9 @@ func (s *stemmer) cvc(n int) bool {
 	return c != 'w' && c != 'x' && c != 'y'
 }
 
-func (s *stemmer) ends(suf string) bool { return strings.HasSuffix(string(s.b), suf) }
+func (s *stemmer) ends(suf string) bool {
+	return len(s.b) >= len(suf) && string(s.b[len(s.b)-len(suf):]) == suf // no allocation
+}
 
 // stem returns the length of the word without suffix suf.
 func (s *stemmer) stem(suf string) int { return len(s.b) - len(suf) }
