@@ -5,6 +5,7 @@ go 1.26.0
 replace github.com/aegisdb/aegis => ../
 
 require (
+	github.com/RoaringBitmap/roaring/v2 v2.30.0
 	github.com/aegisdb/aegis v0.0.0-00010101000000-000000000000
 	github.com/blevesearch/bleve/v2 v2.5.7
 	github.com/cockroachdb/pebble/v2 v2.1.7
@@ -17,7 +18,6 @@ require (
 	github.com/DataDog/zstd v1.5.7 // indirect
 	github.com/RaduBerinde/axisds v0.1.0 // indirect
 	github.com/RaduBerinde/btreemap v0.0.0-20250419174037-3d62b7205d54 // indirect
-	github.com/RoaringBitmap/roaring/v2 v2.30.0 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/bits-and-blooms/bitset v1.24.4 // indirect
 	github.com/blevesearch/bleve_index_api v1.2.11 // indirect
