@@ -46,21 +46,31 @@ func (b *Bitmap) Add(v uint32) bool {
 	return b.cons[i].add(lo)
 }
 
-// AddMany inserts every value of vals.
+// AddMany inserts every value of vals. Sorted input is fastest: a run
+// of increasing values landing in an empty chunk becomes its container
+// in one step.
 func (b *Bitmap) AddMany(vals []uint32) {
-	// consecutive values usually share a chunk: keep its index
-	idx, cur := -1, uint16(0)
-	for _, v := range vals {
-		hi, lo := split(v)
-		if idx < 0 || cur != hi {
-			i, ok := b.find(hi)
-			if !ok {
-				b.keys = slices.Insert(b.keys, i, hi)
-				b.cons = slices.Insert(b.cons, i, newArray(make([]uint16, 0, 8)))
-			}
-			idx, cur = i, hi
+	for len(vals) > 0 {
+		hi := uint16(vals[0] >> 16)
+		n := 1 // values[:n] share chunk hi and strictly increase
+		for n < len(vals) && uint16(vals[n]>>16) == hi && vals[n] > vals[n-1] {
+			n++
 		}
-		b.cons[idx].add(lo)
+		i, ok := b.find(hi)
+		if !ok {
+			lows := make([]uint16, n)
+			for k, v := range vals[:n] {
+				lows[k] = uint16(v)
+			}
+			b.keys = slices.Insert(b.keys, i, hi)
+			b.cons = slices.Insert(b.cons, i, fromArray(lows))
+		} else {
+			c := b.cons[i]
+			for _, v := range vals[:n] {
+				c.add(uint16(v))
+			}
+		}
+		vals = vals[n:]
 	}
 }
 

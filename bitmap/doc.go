@@ -2,8 +2,9 @@
 // the 32-bit space is cut into 2^16 chunks by the high 16 bits, and each
 // non-empty chunk keeps its low 16 bits in whichever container suits it.
 //
-// Uses: nothing but the standard library. Used by: invindex (posting
-// sets), model/document (index candidate sets), and the SQL bitmap index.
+// Uses: nothing but the standard library. Used by: invindex (its set of
+// live documents, for NOT queries), and meant for the SQL bitmap index
+// (CREATE INDEX ... USING bitmap), which is not built yet.
 //
 //	b := bitmap.Of(1, 2, 70000)
 //	b.Add(5); b.Remove(2); b.Contains(5)          // true

@@ -22,7 +22,7 @@
 //	P 'd' id                       -> num:4 | fields:uv | fields × (name:str | length:uv | terms:uv | terms × str)
 //	P 'n' docnum:4 BE              -> id
 //	P 's' field                    -> docs with the field:uv | tokens in the field:uv
-//	P 't' field 0x00 term          -> base of the term's last block:4 BE
+//	P 't' field 0x00 term          -> last block: base:4 BE | last doc:4 BE | count:2 BE
 //	P 'p' field 0x00 term 0x00 base:4 BE -> posting block (below)
 //
 //	block: | count:uv | count × ( doc-prev:uv | length:uv | tf:uv | tf × pos-prev:uv ) |
@@ -42,8 +42,8 @@
 //     its postings (found through its 'd' record) and indexes it under a new
 //     number.
 //   - A term has a 't' entry exactly when it has blocks, and the entry
-//     holds the base of its last block (appends read it instead of
-//     scanning); document frequency is counted from the blocks at query
+//     describes its last block (appends extend that block's bytes without
+//     decoding it); document frequency is counted from the blocks at query
 //     time. The 's' counts equal the sums over live documents; the 'm'
 //     bitmap holds exactly the numbers with an 'n' key. Deleting every
 //     document leaves only the 'm' key (tested).
@@ -81,6 +81,10 @@
 //   - Phrase queries load the positions of every candidate of each term
 //     into memory; no skip lists inside blocks, no early termination
 //     (WAND/MaxScore): a query scores every matching document.
+//   - Posting lists are delta-encoded blocks merged as sorted lists; they
+//     are not bitmaps (bitmap holds only the set of live documents), so
+//     AND/OR of very common terms costs O(postings) rather than word-wide
+//     bitmap operations.
 //   - The stemmer is English only; other languages are lowercased and
 //     split but not stemmed.
 //

@@ -251,61 +251,77 @@ func (x *Index) AddTxn(txn *mvcc.Txn, docs []Doc) error {
 
 // appendPostings adds ps (all above every stored doc of the term) to the
 // term's last block while it has room, then in new blocks. The term's
-// dictionary entry points at its last block, so this costs two point
-// reads, not a scan.
+// dictionary entry says where its last block is, what its last document
+// is and how many postings it holds, so appending reads two keys and
+// decodes nothing.
 func (x *Index) appendPostings(txn *mvcc.Txn, field, term string, ps []posting) error {
 	prefix := x.keys.post(field, term)
 	dk := x.keys.dict(field, term)
-	lastBase, found, err := x.lastBlock(txn, dk)
+	last, found, err := x.lastBlock(txn, dk)
 	if err != nil {
 		return err
 	}
-	if found {
-		bk := binary.BigEndian.AppendUint32(bytes.Clone(prefix), lastBase)
+	if found && last.count < maxBlock {
+		bk := binary.BigEndian.AppendUint32(bytes.Clone(prefix), last.base)
 		v, err := txn.Get(bk)
 		if err != nil {
 			return fmt.Errorf("invindex %s: last block of %q: %w", x.name, term, err)
 		}
-		last, err := decodeBlockAt(bk, v)
+		n := min(maxBlock-last.count, len(ps))
+		block, err := extendBlock(v, last.doc, ps[:n])
 		if err != nil {
+			return &CorruptionError{Key: bk, Reason: err.Error()}
+		}
+		if err := txn.Put(bk, block); err != nil {
 			return err
 		}
-		if len(last) < maxBlock {
-			n := min(maxBlock-len(last), len(ps))
-			if err := txn.Put(bk, encodeBlock(lastBase, append(last, ps[:n]...))); err != nil {
-				return err
-			}
-			ps = ps[n:]
-		}
-	}
-	if len(ps) == 0 {
-		return nil
+		last.doc, last.count = ps[n-1].doc, last.count+n
+		ps = ps[n:]
 	}
 	for len(ps) > 0 {
 		n := min(maxBlock, len(ps))
-		lastBase = ps[0].doc
-		if err := txn.Put(binary.BigEndian.AppendUint32(bytes.Clone(prefix), lastBase), encodeBlock(lastBase, ps[:n])); err != nil {
+		last = lastInfo{base: ps[0].doc, doc: ps[n-1].doc, count: n}
+		if err := txn.Put(binary.BigEndian.AppendUint32(bytes.Clone(prefix), last.base), encodeBlock(last.base, ps[:n])); err != nil {
 			return err
 		}
 		ps = ps[n:]
 	}
-	return txn.Put(dk, binary.BigEndian.AppendUint32(nil, lastBase))
+	return txn.Put(dk, last.encode())
 }
 
-// lastBlock reads the base of a term's last block from its dictionary
-// entry; found is false for a term with no postings.
-func (x *Index) lastBlock(txn *mvcc.Txn, dk []byte) (base uint32, found bool, err error) {
+// lastInfo is a term's dictionary entry: where its last block starts,
+// the last document in it and how many postings it holds.
+//
+//	| base:4 BE | last doc:4 BE | count:2 BE |
+type lastInfo struct {
+	base, doc uint32
+	count     int
+}
+
+func (l lastInfo) encode() []byte {
+	out := binary.BigEndian.AppendUint32(nil, l.base)
+	out = binary.BigEndian.AppendUint32(out, l.doc)
+	return binary.BigEndian.AppendUint16(out, uint16(l.count))
+}
+
+// lastBlock reads a term's dictionary entry; found is false for a term
+// with no postings.
+func (x *Index) lastBlock(txn *mvcc.Txn, dk []byte) (l lastInfo, found bool, err error) {
 	v, err := txn.Get(dk)
 	if errors.Is(err, mvcc.ErrNotFound) {
-		return 0, false, nil
+		return l, false, nil
 	}
 	if err != nil {
-		return 0, false, fmt.Errorf("invindex %s: dictionary: %w", x.name, err)
+		return l, false, fmt.Errorf("invindex %s: dictionary: %w", x.name, err)
 	}
-	if len(v) != 4 {
-		return 0, false, &CorruptionError{Key: dk, Reason: fmt.Sprintf("dictionary entry of %d bytes, want 4", len(v))}
+	if len(v) != 10 {
+		return l, false, &CorruptionError{Key: dk, Reason: fmt.Sprintf("dictionary entry of %d bytes, want 10", len(v))}
 	}
-	return binary.BigEndian.Uint32(v), true, nil
+	l = lastInfo{base: binary.BigEndian.Uint32(v), doc: binary.BigEndian.Uint32(v[4:]), count: int(binary.BigEndian.Uint16(v[8:]))}
+	if l.count == 0 || l.count > maxBlock || l.doc < l.base {
+		return l, false, &CorruptionError{Key: dk, Reason: fmt.Sprintf("dictionary entry %+v is impossible", l)}
+	}
+	return l, true, nil
 }
 
 // decodeBlockAt decodes a whole block with positions.
@@ -314,7 +330,7 @@ func decodeBlockAt(key, val []byte) ([]posting, error) {
 		return nil, &CorruptionError{Key: key, Reason: "block key too short"}
 	}
 	r := newBlockReader(binary.BigEndian.Uint32(key[len(key)-4:]), val)
-	var out []posting
+	out := make([]posting, 0, min(r.left, maxBlock))
 	for {
 		var p posting
 		if !r.next(&p, true) {
@@ -407,23 +423,35 @@ func (x *Index) removePosting(txn *mvcc.Txn, field, term string, doc uint32) err
 	}
 	ps = slices.Delete(ps, i, i+1)
 	base := binary.BigEndian.Uint32(key[len(key)-4:])
-	if len(ps) > 0 {
-		return txn.Put(key, encodeBlock(base, ps))
+	dk := x.keys.dict(field, term)
+	last, _, err := x.lastBlock(txn, dk)
+	if err != nil {
+		return err
 	}
-	if err := txn.Delete(key); err != nil {
+	isLast := last.base == base
+	if len(ps) > 0 {
+		if err := txn.Put(key, encodeBlock(base, ps)); err != nil {
+			return err
+		}
+		if !isLast {
+			return nil
+		}
+		return txn.Put(dk, lastInfo{base: base, doc: ps[len(ps)-1].doc, count: len(ps)}.encode())
+	}
+	if err := txn.Delete(key); err != nil || !isLast {
 		return err
 	}
 	// the last block went: point the dictionary at the new last one
-	dk := x.keys.dict(field, term)
-	lastBase, _, err := x.lastBlock(txn, dk)
-	if err != nil || lastBase != base {
-		return err
-	}
 	rit := txn.ScanReverse(prefix, prefixEnd(prefix)) // sees the Delete above
 	defer rit.Close()
 	if rit.Next() {
-		k := rit.Key()
-		return txn.Put(dk, bytes.Clone(k[len(k)-4:]))
+		k := bytes.Clone(rit.Key())
+		prev, err := decodeBlockAt(k, rit.Value())
+		if err != nil {
+			return err
+		}
+		l := lastInfo{base: binary.BigEndian.Uint32(k[len(k)-4:]), doc: prev[len(prev)-1].doc, count: len(prev)}
+		return txn.Put(dk, l.encode())
 	}
 	if err := rit.Err(); err != nil {
 		return err

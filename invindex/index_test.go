@@ -178,6 +178,25 @@ func TestUpdateDeleteAndBlocks(t *testing.T) {
 	if n := count("common"); n != 297 {
 		t.Fatalf("after delete: %d", n)
 	}
+	// appending after the last block lost its last document
+	var more []Doc
+	for i := range 50 {
+		more = append(more, Doc{ID: fmt.Sprint("m", i), Fields: map[string]string{"f": "common extra"}})
+	}
+	if err := x.Add(more...); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("common"); n != 347 {
+		t.Fatalf("after appending: %d", n)
+	}
+	if n := count(`"common extra"`); n != 50 {
+		t.Fatalf("phrase after appending: %d", n)
+	}
+	for i := range 50 {
+		if err := x.Delete(fmt.Sprint("m", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := x.Add(Doc{ID: "1", Fields: map[string]string{"f": "replaced"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ const (
 	kindDoc   = 'd' // d id                   -> doc record
 	kindNum   = 'n' // n docnum:4             -> id
 	kindPost  = 'p' // p field 0 term 0 base:4 -> posting block
-	kindDict  = 't' // t field 0 term         -> base of the term's last block:4 BE
+	kindDict  = 't' // t field 0 term         -> last block: base:4 | last doc:4 | count:2
 	kindField = 's' // s field                -> docs:uvarint tokens:uvarint
 	kindMeta  = 'm' // m                      -> next docnum:4 | live docs bitmap
 )

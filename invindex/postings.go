@@ -26,7 +26,11 @@ const maxBlock = 128
 func encodeBlock(base uint32, ps []posting) []byte {
 	out := make([]byte, 0, 8+len(ps)*6)
 	out = binary.AppendUvarint(out, uint64(len(ps)))
-	prev := base
+	return appendEncoded(out, base, ps)
+}
+
+// appendEncoded appends the entries of ps, deltas starting from prev.
+func appendEncoded(out []byte, prev uint32, ps []posting) []byte {
 	for _, p := range ps {
 		out = binary.AppendUvarint(out, uint64(p.doc-prev))
 		prev = p.doc
@@ -39,6 +43,19 @@ func encodeBlock(base uint32, ps []posting) []byte {
 		}
 	}
 	return out
+}
+
+// extendBlock appends ps to an encoded block whose last document is
+// lastDoc, without decoding it: only the count in front changes.
+func extendBlock(block []byte, lastDoc uint32, ps []posting) ([]byte, error) {
+	n, h := binary.Uvarint(block)
+	if h <= 0 {
+		return nil, fmt.Errorf("block count is not a varint")
+	}
+	out := make([]byte, 0, len(block)+8+len(ps)*6)
+	out = binary.AppendUvarint(out, n+uint64(len(ps)))
+	out = append(out, block[h:]...)
+	return appendEncoded(out, lastDoc, ps), nil
 }
 
 // blockReader decodes a block lazily: positions are skipped unless asked.

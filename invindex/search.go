@@ -181,7 +181,7 @@ func (e *evaluator) eval(q Query) (hits []scored, neutral bool, err error) {
 			if t == "" {
 				return nil, true, nil
 			}
-			return e.term(f, t, nil)
+			return e.term(f, t)
 		})
 	case Phrase:
 		return e.perField(q.Field, func(f string) ([]scored, bool, error) { return e.phrase(f, q.Text) })
@@ -326,8 +326,8 @@ func (e *evaluator) boost(field string) float64 {
 }
 
 // scanPostings calls fn for every posting of (field, term) in document
-// order.
-func (e *evaluator) scanPostings(field, term string, wantPos bool, fn func(*posting)) error {
+// order; grow, when not nil, first hears each block's posting count.
+func (e *evaluator) scanPostings(field, term string, wantPos bool, grow func(int), fn func(*posting)) error {
 	prefix := e.x.keys.post(field, term)
 	it := e.txn.Scan(prefix, prefixEnd(prefix))
 	defer it.Close()
@@ -338,6 +338,9 @@ func (e *evaluator) scanPostings(field, term string, wantPos bool, fn func(*post
 			return &CorruptionError{Key: bytes.Clone(key), Reason: "block key has no 4-byte base"}
 		}
 		r := newBlockReader(binary.BigEndian.Uint32(key[len(prefix):]), it.Value())
+		if grow != nil && r.err == nil {
+			grow(r.left)
+		}
 		for r.next(&p, wantPos) {
 			fn(&p)
 		}
@@ -355,10 +358,9 @@ func bm25(idf, tf, length, avg float64) float64 {
 
 func idf(n, df float64) float64 { return math.Log(1 + (n-df+0.5)/(df+0.5)) }
 
-// term scores the documents holding term in field. When positions is
-// non-nil it also collects each document's positions. The document
+// term scores the documents holding term in field. The document
 // frequency is the number of postings, so scoring waits for the scan.
-func (e *evaluator) term(field, term string, positions map[uint32][]uint32) ([]scored, bool, error) {
+func (e *evaluator) term(field, term string) ([]scored, bool, error) {
 	n, avg, err := e.fieldStats(field)
 	if err != nil {
 		return nil, false, err
@@ -366,12 +368,10 @@ func (e *evaluator) term(field, term string, positions map[uint32][]uint32) ([]s
 	type occ struct{ tf, length uint32 }
 	var occs []occ
 	var out []scored
-	err = e.scanPostings(field, term, positions != nil, func(p *posting) {
+	grow := func(n int) { out, occs = slices.Grow(out, n), slices.Grow(occs, n) }
+	err = e.scanPostings(field, term, false, grow, func(p *posting) {
 		out = append(out, scored{doc: p.doc})
 		occs = append(occs, occ{p.tf, p.length})
-		if positions != nil {
-			positions[p.doc] = slices.Clone(p.pos)
-		}
 	})
 	if err != nil || len(out) == 0 {
 		return nil, false, err
@@ -384,21 +384,20 @@ func (e *evaluator) term(field, term string, positions map[uint32][]uint32) ([]s
 }
 
 // phrase matches documents where the analyzed terms of text appear at
-// the same relative positions; the score is the sum of the terms'.
+// the same relative positions; the score is the sum of the terms'. It
+// first intersects the terms' documents, then reads positions only for
+// the documents left.
 func (e *evaluator) phrase(field, text string) ([]scored, bool, error) {
 	toks := e.x.an.Analyze(text)
 	if len(toks) == 0 {
 		return nil, true, nil
 	}
 	var acc []scored
-	var pos []map[uint32][]uint32
 	for i, t := range toks {
-		p := map[uint32][]uint32{}
-		hits, _, err := e.term(field, t.Term, p)
+		hits, _, err := e.term(field, t.Term)
 		if err != nil {
 			return nil, false, err
 		}
-		pos = append(pos, p)
 		if i == 0 {
 			acc = hits
 		} else {
@@ -408,23 +407,42 @@ func (e *evaluator) phrase(field, text string) ([]scored, bool, error) {
 			return nil, false, nil
 		}
 	}
+	if len(toks) == 1 {
+		return acc, false, nil
+	}
+	pos := make([][][]uint32, len(toks)) // pos[token][candidate] = positions
+	for i, t := range toks {
+		pos[i] = make([][]uint32, len(acc))
+		j := 0
+		err := e.scanPostings(field, t.Term, true, nil, func(p *posting) {
+			for j < len(acc) && acc[j].doc < p.doc {
+				j++
+			}
+			if j < len(acc) && acc[j].doc == p.doc {
+				pos[i][j] = slices.Clone(p.pos)
+			}
+		})
+		if err != nil {
+			return nil, false, err
+		}
+	}
 	out := acc[:0]
-	for _, s := range acc {
-		if phraseAt(s.doc, toks, pos) {
+	for c, s := range acc {
+		if phraseAt(c, toks, pos) {
 			out = append(out, s)
 		}
 	}
 	return out, false, nil
 }
 
-// phraseAt reports whether doc has token i at start+offset(i) for some
-// start, for every token of the phrase.
-func phraseAt(doc uint32, toks []Token, pos []map[uint32][]uint32) bool {
-	for _, start := range pos[0][doc] {
+// phraseAt reports whether candidate c has token i at start+offset(i)
+// for some start, for every token of the phrase.
+func phraseAt(c int, toks []Token, pos [][][]uint32) bool {
+	for _, start := range pos[0][c] {
 		ok := true
 		for i := 1; i < len(toks) && ok; i++ {
 			want := start + toks[i].Pos - toks[0].Pos
-			_, ok = slices.BinarySearch(pos[i][doc], want)
+			_, ok = slices.BinarySearch(pos[i][c], want)
 		}
 		if ok {
 			return true
@@ -461,7 +479,7 @@ func (e *evaluator) fuzzy(field, word string, dist int) ([]scored, bool, error) 
 	}
 	var out []scored
 	for _, m := range matches {
-		hits, _, err := e.term(field, m.term, nil)
+		hits, _, err := e.term(field, m.term)
 		if err != nil {
 			return nil, false, err
 		}
