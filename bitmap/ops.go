@@ -1,5 +1,7 @@
 package bitmap
 
+import "math/bits"
+
 // Set operations between two containers of the same chunk. Each returns a
 // fresh canonical container (or nil when empty) and never aliases its
 // inputs. Runs are first expanded: the fast paths are array/array,
@@ -95,6 +97,9 @@ func apply(o op, a, b *container) *container {
 			}
 			return fromBits(w, n)
 		}
+	}
+	if o == opAnd && a.kind == kindBitset && b.kind == kindBitset {
+		return andBitsets(a.bits, b.bits)
 	}
 	aw, bw := a.bits, b.bits
 	if a.kind != kindBitset {
@@ -222,4 +227,28 @@ func unionArrays(a, b []uint16) []uint16 {
 	}
 	out = append(out, a[i:]...)
 	return append(out, b[j:]...)
+}
+
+// andBitsets intersects two bitsets, counting first so that a small
+// result is built as an array without allocating a bitset (as Roaring
+// does).
+func andBitsets(a, b []uint64) *container {
+	a, b = a[:bitsetWords], b[:bitsetWords]
+	n := 0
+	for i := range a {
+		n += popcnt(a[i] & b[i])
+	}
+	switch {
+	case n == 0:
+		return nil
+	case n > arrayMax:
+		return fromBits(opAnd.words(a, b))
+	}
+	out := make([]uint16, 0, n)
+	for i := range a {
+		for w := a[i] & b[i]; w != 0; w &= w - 1 {
+			out = append(out, uint16(i*64+bits.TrailingZeros64(w)))
+		}
+	}
+	return newArray(out)
 }

@@ -147,6 +147,18 @@ func TestBM25Score(t *testing.T) {
 	if math.Abs(r.Hits[0].Score-want) > 1e-9 {
 		t.Fatalf("score %v, want %v", r.Hits[0].Score, want)
 	}
+	// an AND scores the sum of its terms, whichever path evaluates it
+	pear, _ := x.Search(Term{Field: "f", Word: "pear"}, SearchOptions{})
+	var pearA float64
+	for _, h := range pear.Hits {
+		if h.ID == "a" {
+			pearA = h.Score
+		}
+	}
+	both, err := x.Search(And{[]Query{Term{Field: "f", Word: "apple"}, Term{Field: "f", Word: "pear"}}}, SearchOptions{})
+	if err != nil || len(both.Hits) != 1 || math.Abs(both.Hits[0].Score-(want+pearA)) > 1e-9 {
+		t.Fatalf("AND: %+v %v, want one hit scoring %v", both, err, want+pearA)
+	}
 }
 
 func TestUpdateDeleteAndBlocks(t *testing.T) {
@@ -336,6 +348,12 @@ func TestModel(t *testing.T) {
 			w1 + " OR " + w2:  func(f map[string]string) bool { return has(f, w1) || has(f, w2) },
 			w1 + " -" + w2:    func(f map[string]string) bool { return has(f, w1) && !has(f, w2) },
 			"NOT " + w1:       func(f map[string]string) bool { return !has(f, w1) },
+			"a:" + w1 + " AND a:" + w2: func(f map[string]string) bool {
+				return has(map[string]string{"a": f["a"]}, w1) && has(map[string]string{"a": f["a"]}, w2)
+			},
+			`a:"` + w1 + " " + w2 + `" AND b:` + w2: func(f map[string]string) bool {
+				return strings.Contains(" "+f["a"]+" ", " "+w1+" "+w2+" ") && has(map[string]string{"b": f["b"]}, w2)
+			},
 			`"` + w1 + " " + w2 + `"`: func(f map[string]string) bool {
 				return strings.Contains(" "+f["a"]+" ", " "+w1+" "+w2+" ") || strings.Contains(" "+f["b"]+" ", " "+w1+" "+w2+" ")
 			},

@@ -241,6 +241,26 @@ func (e *evaluator) combine(clauses []Query, and bool) ([]scored, bool, error) {
 		if isOpt {
 			target = opt.Query
 		}
+		if and && positives > 0 && !isNot && !isOpt {
+			// a term after the first positive clause only filters and
+			// adds to what is left: no list of its own
+			if t, ok := target.(Term); ok && (t.Field != "" || len(e.fields) == 1) {
+				word := e.x.an.Term(t.Word)
+				if word == "" {
+					continue // a stop word: neutral
+				}
+				field := t.Field
+				if field == "" {
+					field = e.fields[0]
+				}
+				var err error
+				if acc, err = e.termWithin(field, word, acc); err != nil {
+					return nil, false, err
+				}
+				positives++
+				continue
+			}
+		}
 		hits, neutral, err := e.eval(target)
 		if err != nil {
 			return nil, false, err
@@ -383,6 +403,40 @@ func (e *evaluator) term(field, term string) ([]scored, bool, error) {
 	return out, false, nil
 }
 
+// termWithin keeps the documents of acc that hold term in field, adding
+// the term's score to theirs. It reads every posting (the document
+// frequency needs them all) but builds nothing for documents not in acc.
+func (e *evaluator) termWithin(field, term string, acc []scored) ([]scored, error) {
+	n, avg, err := e.fieldStats(field)
+	if err != nil {
+		return nil, err
+	}
+	type match struct {
+		i          int
+		tf, length uint32
+	}
+	var ms []match
+	df, j := 0, 0
+	err = e.scanPostings(field, term, false, nil, func(p *posting) {
+		df++
+		for j < len(acc) && acc[j].doc < p.doc {
+			j++
+		}
+		if j < len(acc) && acc[j].doc == p.doc {
+			ms = append(ms, match{j, p.tf, p.length})
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	w, boost := idf(n, float64(df)), e.boost(field)
+	out := make([]scored, len(ms))
+	for k, m := range ms {
+		out[k] = scored{acc[m.i].doc, acc[m.i].score + boost*bm25(w, float64(m.tf), float64(m.length), avg)}
+	}
+	return out, nil
+}
+
 // phrase matches documents where the analyzed terms of text appear at
 // the same relative positions; the score is the sum of the terms'. It
 // first intersects the terms' documents, then reads positions only for
@@ -392,20 +446,15 @@ func (e *evaluator) phrase(field, text string) ([]scored, bool, error) {
 	if len(toks) == 0 {
 		return nil, true, nil
 	}
-	var acc []scored
-	for i, t := range toks {
-		hits, _, err := e.term(field, t.Term)
-		if err != nil {
-			return nil, false, err
+	acc, _, err := e.term(field, toks[0].Term)
+	for _, t := range toks[1:] {
+		if err != nil || len(acc) == 0 {
+			break
 		}
-		if i == 0 {
-			acc = hits
-		} else {
-			acc = intersect(acc, hits)
-		}
-		if len(acc) == 0 {
-			return nil, false, nil
-		}
+		acc, err = e.termWithin(field, t.Term, acc)
+	}
+	if err != nil || len(acc) == 0 {
+		return nil, false, err
 	}
 	if len(toks) == 1 {
 		return acc, false, nil
