@@ -4,7 +4,7 @@
 //
 // Uses: engine (and engine/backends through server/config), mvcc, model/kv,
 // sql (and its error sentinels from parser, optimizer, vexec, model/table,
-// model/types), server/config. Used by: cmd/aegis.
+// model/types), model/document, server/config. Used by: cmd/aegis.
 //
 //	server.New(cfg, opts)  opens engine -> mvcc.DB -> kv.Store, loads users,
 //	                       creates the first admin on the very first start
@@ -63,6 +63,7 @@
 // # Storage layout (keyspaces of the one mvcc DB)
 //
 //	"kv" 0x00 <key>                          model/kv records
+//	"doc" 0x00 ..., "fts" 0x00 "doc." ...    model/document collections, documents, indexes
 //	"sys" 0x00 "user" 0x00 <username>        JSON user (hashes only)
 //	"sys" 0x00 "audit" 0x00 <ns:8 BE><id:8>  JSON audit event
 //

@@ -40,6 +40,13 @@ func TestBadBodiesOnEveryBodyRoute(t *testing.T) {
 		"POST /api/v1/admin/users":            {`{"username": 1, "password": "password-1"}`, `{"username": "n", "password": "short"}`, `{"username": "bad name!", "password": "password-1"}`, `{"username": "n2", "password": "password-1", "role": "root"}`, `{"username": "n3", "password": "password-1", "role": 3}`},
 		"PUT /api/v1/admin/users/target/role": {`{"role": 1}`, `{"role": "superuser"}`, `{}`},
 		"POST /api/v1/query":                  {`{"sql": 1}`, `{"sql": "SELECT 1", "params": 1}`, `{"sql": "SELECT 1", "params": {"a": 1}}`, `{}`, `{"sql": ""}`, `{"sql": ";"}`, `{"sql": "SELEC 1"}`},
+		// document routes: the body is checked before the collection (":name" here) is looked up
+		"POST /api/v1/documents/collections":                    {`{"name": 1}`, `{}`, `{"name": "a b"}`, `{"name": "c", "indexes": "x"}`, `{"name": "c", "schema": {"type": "thing"}}`, `{"name": "c", "text_fields": [1]}`},
+		"POST /api/v1/documents/collections/:name/documents":    {`{"document": [1]}`, `{"document": "x"}`, `{}`, `{"document": {}, "id": 5}`, `{"document": {}, "id": ""}`},
+		"PUT /api/v1/documents/collections/:name/documents/:id": {`{"document": 1}`, `{}`},
+		"POST /api/v1/documents/collections/:name/query":        {`{"filter": []}`, `{"filter": {"a": {"$bad": 1}}}`, `{"limit": "5"}`, `{"limit": 0}`, `{"skip": -1}`, `{"sort": "a"}`, `{"projection": ["a..b"]}`},
+		"POST /api/v1/documents/collections/:name/search":       {`{"query": 1}`, `{}`, `{"query": ""}`, `{"query": "a AND"}`, `{"query": "a", "boosts": {"f": "x"}}`, `{"query": "a", "limit": -1}`, `{"query": "a", "filter": {"$x": 1}}`},
+		"POST /api/v1/documents/collections/:name/indexes":      {`{"field": 1}`, `{}`, `{"field": "a", "text_fields": ["b"]}`, `{"text_fields": "b"}`},
 	}
 	for route, bodies := range wrongTypes {
 		method, path, _ := strings.Cut(route, " ")

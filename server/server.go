@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aegisdb/aegis/engine"
+	"github.com/aegisdb/aegis/model/document"
 	"github.com/aegisdb/aegis/model/kv"
 	"github.com/aegisdb/aegis/mvcc"
 	"github.com/aegisdb/aegis/server/config"
@@ -32,6 +33,7 @@ type Server struct {
 	db      *mvcc.DB
 	kv      *kv.Store
 	sqlEng  *sql.Engine
+	docs    *document.Store
 	dataDir string // the engine's directory, "" for memory
 
 	users      *users
@@ -97,6 +99,7 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 	}
 	s.kv = kv.New(s.db, kv.Options{MaxKeySize: int(cfg.KV.MaxKeySize), MaxValueSize: int(cfg.KV.MaxValueSize)})
 	s.sqlEng = sql.Open(s.db)
+	s.docs = document.New(s.db, document.Options{Now: s.now})
 	if s.users, err = loadUsers(s.db); err != nil {
 		s.closeStorage()
 		return nil, err

@@ -4,12 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"strconv"
 	"testing"
-	"time"
 
 	"github.com/aegisdb/aegis/engine"
+	"github.com/aegisdb/aegis/internal/testseed"
 )
 
 // Harness tells Run how to open the backend under test.
@@ -111,21 +109,9 @@ func (h Harness) reopen(t testing.TB, hd *handle) {
 	hd.Engine = e
 }
 
-// seed returns the random seed for a test: AEGIS_SEED if set, else the
-// clock. It logs the seed so a failure can be replayed.
-func seed(t testing.TB) uint64 {
-	t.Helper()
-	s := uint64(time.Now().UnixNano())
-	if env := os.Getenv("AEGIS_SEED"); env != "" {
-		v, err := strconv.ParseUint(env, 10, 64)
-		if err != nil {
-			t.Fatalf("AEGIS_SEED=%q: %v", env, err)
-		}
-		s = v
-	}
-	t.Logf("seed %d (replay with AEGIS_SEED=%d)", s, s)
-	return s
-}
+// seed returns the random seed for a test (AEGIS_SEED if set), logged so
+// a failure can be replayed.
+func seed(t testing.TB) uint64 { t.Helper(); return testseed.Seed(t) }
 
 func newRand(s uint64) *rand.Rand { return rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15)) }
 

@@ -1,0 +1,93 @@
+package invindex
+
+import (
+	"encoding/binary"
+	"errors"
+	"slices"
+	"testing"
+)
+
+func TestBlockRoundTrip(t *testing.T) {
+	ps := []posting{{doc: 10, length: 5, tf: 2, pos: []uint32{0, 3}}, {doc: 11, length: 1, tf: 1, pos: []uint32{0}}, {doc: 900, length: 70, tf: 3, pos: []uint32{5, 6, 69}}}
+	key := binary.BigEndian.AppendUint32([]byte("k"), 10)
+	got, err := decodeBlockAt(key, encodeBlock(10, ps))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(ps) {
+		t.Fatalf("got %d postings", len(got))
+	}
+	for i := range ps {
+		if got[i].doc != ps[i].doc || got[i].length != ps[i].length || got[i].tf != ps[i].tf || !slices.Equal(got[i].pos, ps[i].pos) {
+			t.Fatalf("posting %d: %+v, want %+v", i, got[i], ps[i])
+		}
+	}
+}
+
+func TestDecodeRejects(t *testing.T) {
+	key := binary.BigEndian.AppendUint32([]byte("k"), 0)
+	blocks := map[string][]byte{
+		"empty":         nil,
+		"count too big": {200},
+		"truncated":     {1, 0, 3},
+		"zero tf":       {1, 0, 3, 0},
+		"same doc":      {2, 0, 1, 1, 0, 0, 1, 1, 0},
+		"trailing":      {1, 0, 1, 1, 0, 9},
+	}
+	for name, b := range blocks {
+		if _, err := decodeBlockAt(key, b); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("block %s: %v, want ErrCorrupt", name, err)
+		}
+	}
+	docs := map[string][]byte{
+		"empty":     nil,
+		"short num": {0, 0, 1},
+		"overrun":   {0, 0, 0, 1, 1, 9, 'a'},
+		"trailing":  {0, 0, 0, 1, 0, 7},
+	}
+	for name, b := range docs {
+		if _, err := decodeDoc(key, b); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("doc %s: %v, want ErrCorrupt", name, err)
+		}
+	}
+}
+
+func FuzzDecodeBlock(f *testing.F) {
+	f.Add(uint32(10), encodeBlock(10, []posting{{doc: 10, length: 5, tf: 2, pos: []uint32{0, 3}}, {doc: 12, length: 1, tf: 1, pos: []uint32{0}}}))
+	f.Add(uint32(0), []byte{1, 0, 3, 0})
+	f.Fuzz(func(t *testing.T, base uint32, data []byte) {
+		key := binary.BigEndian.AppendUint32([]byte("k"), base)
+		ps, err := decodeBlockAt(key, data)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("error %v is not ErrCorrupt", err)
+			}
+			return
+		}
+		again, err := decodeBlockAt(key, encodeBlock(base, ps))
+		if err != nil || len(again) != len(ps) {
+			t.Fatalf("re-decode: %v", err)
+		}
+		for i := range ps {
+			if again[i].doc != ps[i].doc || !slices.Equal(again[i].pos, ps[i].pos) {
+				t.Fatalf("posting %d changed", i)
+			}
+		}
+	})
+}
+
+func FuzzDecodeDoc(f *testing.F) {
+	f.Add(encodeDoc(docRecord{num: 3, fields: []fieldTerms{{field: "title", length: 4, terms: []string{"a", "b"}}}}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := decodeDoc([]byte("k"), data)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("error %v is not ErrCorrupt", err)
+			}
+			return
+		}
+		if string(encodeDoc(r)) != string(data) {
+			t.Fatalf("re-encode differs")
+		}
+	})
+}
