@@ -1,7 +1,9 @@
 package gorilla
 
-// bitWriter appends bits, most significant first. Whole bytes go to b;
-// the last n < 64 bits wait in the low bits of acc.
+import "encoding/binary"
+
+// bitWriter appends bits, most significant first. Whole 64-bit words go
+// to b; the last n < 64 bits wait, left-aligned, in acc.
 type bitWriter struct {
 	b   []byte
 	acc uint64
@@ -10,34 +12,36 @@ type bitWriter struct {
 
 // writeBit appends one bit.
 func (w *bitWriter) writeBit(bit bool) {
-	if w.n == 64 {
-		w.flush()
-	}
-	w.acc <<= 1
 	if bit {
-		w.acc |= 1
+		w.acc |= 1 << (63 - w.n)
 	}
-	w.n++
+	if w.n++; w.n == 64 {
+		w.b = binary.BigEndian.AppendUint64(w.b, w.acc)
+		w.acc, w.n = 0, 0
+	}
 }
 
 // writeBits appends the low k bits of v (k <= 64), high bit first.
 func (w *bitWriter) writeBits(v uint64, k uint8) {
-	if k > 32 {
-		w.writeBits(v>>32, k-32)
-		k = 32
+	if k == 0 {
+		return
 	}
-	if w.n+k > 64 {
-		w.flush()
+	if k < 64 {
+		v &= 1<<k - 1
 	}
-	w.acc = w.acc<<k | v&(1<<k-1)
-	w.n += k
-}
-
-// flush moves the whole bytes of acc to b, leaving fewer than 8 bits.
-func (w *bitWriter) flush() {
-	for w.n >= 8 {
-		w.b = append(w.b, byte(w.acc>>(w.n-8)))
-		w.n -= 8
+	free := 64 - w.n
+	if k < free {
+		w.acc |= v << (free - k)
+		w.n += k
+		return
+	}
+	w.acc |= v >> (k - free)
+	w.b = binary.BigEndian.AppendUint64(w.b, w.acc)
+	w.n = k - free
+	if w.n == 0 {
+		w.acc = 0
+	} else {
+		w.acc = v << (64 - w.n)
 	}
 }
 
@@ -48,13 +52,8 @@ func (w *bitWriter) bitLen() int { return len(w.b)*8 + int(w.n) }
 // with zero bits. The writer is not changed, so it can go on.
 func (w *bitWriter) appendTo(dst []byte) []byte {
 	dst = append(dst, w.b...)
-	acc, n := w.acc, w.n
-	for n >= 8 {
-		dst = append(dst, byte(acc>>(n-8)))
-		n -= 8
-	}
-	if n > 0 {
-		dst = append(dst, byte(acc<<(8-n)))
+	for i := uint8(0); i < w.n; i += 8 {
+		dst = append(dst, byte(w.acc>>(56-i)))
 	}
 	return dst
 }
@@ -72,7 +71,17 @@ type bitReader struct {
 
 func newBitReader(b []byte) bitReader { return bitReader{b: b} }
 
+// refill tops buf up. Past the valid bits, buf may hold further bits of
+// the stream (a whole word is loaded at once); they are the true bits, so
+// OR-ing them again later changes nothing.
 func (r *bitReader) refill() {
+	if r.i+8 <= len(r.b) {
+		take := (64 - r.n) >> 3
+		r.buf |= binary.BigEndian.Uint64(r.b[r.i:]) >> r.n
+		r.i += int(take)
+		r.n += take * 8
+		return
+	}
 	for r.n <= 56 && r.i < len(r.b) {
 		r.buf |= uint64(r.b[r.i]) << (56 - r.n)
 		r.n += 8
@@ -83,23 +92,39 @@ func (r *bitReader) refill() {
 // readBit returns the next bit.
 func (r *bitReader) readBit() bool {
 	if r.n == 0 {
-		r.refill()
-		if r.n == 0 {
-			r.eof = true
-			return false
-		}
+		return r.readBitSlow()
 	}
-	bit := r.buf>>63 == 1
+	bit := int64(r.buf) < 0
 	r.buf <<= 1
 	r.n--
 	return bit
 }
 
-// readBits returns the next k bits (k <= 64) as the low bits of a uint64.
-func (r *bitReader) readBits(k uint8) uint64 {
-	if k == 0 {
-		return 0
+// readBitSlow is readBit after a refill; false (and eof) at the end.
+func (r *bitReader) readBitSlow() bool {
+	r.refill()
+	if r.n == 0 {
+		r.eof = true
+		return false
 	}
+	return r.readBit()
+}
+
+// readBits returns the next k bits (1 <= k <= 64) as the low bits of a
+// uint64.
+func (r *bitReader) readBits(k uint8) uint64 {
+	if k >= r.n {
+		return r.readBitsSlow(k)
+	}
+	v := r.buf >> ((64 - k) & 63)
+	r.buf <<= k & 63
+	r.n -= k
+	return v
+}
+
+// readBitsSlow is readBits across a refill, kept apart so readBits inlines.
+func (r *bitReader) readBitsSlow(k uint8) uint64 {
+	r.refill()
 	if k <= r.n {
 		v := r.buf >> (64 - k)
 		r.buf <<= k

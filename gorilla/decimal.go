@@ -155,7 +155,10 @@ func (d *decimalReader) next(i int) (float64, error) {
 		}
 		d.left = blockSize
 	}
-	delta := int64(d.r.readBits(d.width)) + d.lo
+	delta := d.lo
+	if d.width > 0 {
+		delta += int64(d.r.readBits(d.width))
+	}
 	if d.r.eof {
 		return 0, corrupt(i, "decimal stream: truncated delta")
 	}

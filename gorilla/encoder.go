@@ -17,18 +17,68 @@ const (
 )
 
 // Delta-of-delta buckets for timestamps (paper section 4.1.1, widened for
-// millisecond timestamps): control bits, then a signed value of that many
-// bits. dodBits[i] is the width after i leading one bits and a zero.
+// millisecond timestamps): dodBits[i] is the width of the signed value
+// after i+1 one bits and a zero.
 var dodBits = [...]uint8{9, 14, 20}
 
-// Encoder appends points to a chunk being built: timestamps as
-// delta-of-deltas in one bit stream, values XORed in another. It is
-// streaming: Bytes returns a valid chunk of the points so far at any time.
-// An Encoder is not safe for concurrent use.
+// tsEncoder writes timestamps: t0 as a zigzag varint, the first delta as
+// a sign bit and a varint, then delta-of-deltas in buckets.
+type tsEncoder struct {
+	n        int
+	t, delta int64
+}
+
+func (e *tsEncoder) append(w *bitWriter, t int64) {
+	switch e.n {
+	case 0:
+		w.writeUvarint(zigzag(t))
+	case 1:
+		e.delta = t - e.t
+		w.writeBit(e.delta < 0)
+		if e.delta < 0 {
+			w.writeUvarint(uint64(-e.delta)) // wraps right for MinInt64
+		} else {
+			w.writeUvarint(uint64(e.delta))
+		}
+	default:
+		d := t - e.t
+		appendDod(w, d-e.delta)
+		e.delta = d
+	}
+	e.t = t
+	e.n++
+}
+
+func appendDod(w *bitWriter, dod int64) {
+	// Control bits and value go out in one writeBits where they fit.
+	switch {
+	case dod == 0:
+		w.writeBit(false)
+	case fitsSigned(dod, dodBits[0]):
+		w.writeBits(0b10<<dodBits[0]|uint64(dod)&(1<<dodBits[0]-1), 2+dodBits[0])
+	case fitsSigned(dod, dodBits[1]):
+		w.writeBits(0b110<<dodBits[1]|uint64(dod)&(1<<dodBits[1]-1), 3+dodBits[1])
+	case fitsSigned(dod, dodBits[2]):
+		w.writeBits(0b1110<<dodBits[2]|uint64(dod)&(1<<dodBits[2]-1), 4+dodBits[2])
+	default:
+		w.writeBits(0b1111, 4)
+		w.writeBits(uint64(dod), 64)
+	}
+}
+
+// fitsSigned reports whether v is representable in n-bit two's complement.
+func fitsSigned(v int64, n uint8) bool {
+	lim := int64(1) << (n - 1)
+	return v >= -lim && v < lim
+}
+
+// Encoder appends points to a chunk being built, timestamp then value,
+// interleaved in one bit stream as Gorilla does. It is streaming: Bytes
+// returns a valid chunk of the points so far at any time. An Encoder is
+// not safe for concurrent use.
 type Encoder struct {
-	ts, vals   bitWriter
-	n          int
-	t, delta   int64
+	w          bitWriter
+	ts         tsEncoder
 	v          uint64 // bits of the last value
 	lead, sig  uint8  // current XOR window; sig == 0: none yet
 	decimalOff bool   // Seal never tries the decimal codec
@@ -38,57 +88,25 @@ type Encoder struct {
 func NewEncoder() *Encoder { return &Encoder{} }
 
 // Len returns the number of points appended.
-func (e *Encoder) Len() int { return e.n }
+func (e *Encoder) Len() int { return e.ts.n }
 
 // Last returns the last timestamp and value appended (false when empty).
 func (e *Encoder) Last() (int64, float64, bool) {
-	return e.t, math.Float64frombits(e.v), e.n > 0
+	return e.ts.t, math.Float64frombits(e.v), e.ts.n > 0
 }
 
 // Append adds a point. Timestamps may be any int64 sequence: differences
 // are computed with wrapping arithmetic, so even out-of-order or
 // overflowing steps round-trip (they just cost 68 bits).
 func (e *Encoder) Append(t int64, v float64) {
-	switch e.n {
-	case 0:
-		e.ts.writeUvarint(zigzag(t))
-		e.vals.writeBits(math.Float64bits(v), 64)
+	first := e.ts.n == 0
+	e.ts.append(&e.w, t)
+	if first {
 		e.v = math.Float64bits(v)
-	case 1:
-		e.delta = t - e.t
-		e.ts.writeUvarint(zigzag(e.delta))
-		e.appendValue(v)
-	default:
-		d := t - e.t
-		e.appendDod(d - e.delta)
-		e.delta = d
-		e.appendValue(v)
-	}
-	e.t = t
-	e.n++
-}
-
-func (e *Encoder) appendDod(dod int64) {
-	if dod == 0 {
-		e.ts.writeBit(false)
+		e.w.writeBits(e.v, 64)
 		return
 	}
-	for i, nb := range dodBits {
-		if fitsSigned(dod, nb) {
-			// i+1 one bits then a zero: 0b10, 0b110, 0b1110.
-			e.ts.writeBits(1<<(i+2)-2, uint8(i)+2)
-			e.ts.writeBits(uint64(dod), nb)
-			return
-		}
-	}
-	e.ts.writeBits(0b1111, 4)
-	e.ts.writeBits(uint64(dod), 64)
-}
-
-// fitsSigned reports whether v is representable in n-bit two's complement.
-func fitsSigned(v int64, n uint8) bool {
-	lim := int64(1) << (n - 1)
-	return v >= -lim && v < lim
+	e.appendValue(v)
 }
 
 // appendValue writes v XORed with the previous value: '0' when equal,
@@ -102,7 +120,7 @@ func (e *Encoder) appendValue(v float64) {
 	x := b ^ e.v
 	e.v = b
 	if x == 0 {
-		e.vals.writeBit(false)
+		e.w.writeBit(false)
 		return
 	}
 	lead := uint8(bits.LeadingZeros64(x))
@@ -113,70 +131,66 @@ func (e *Encoder) appendValue(v float64) {
 	sig := 64 - lead - trail
 	if e.sig != 0 && lead >= e.lead && trail >= 64-e.lead-e.sig &&
 		int(e.sig) <= int(sig)+11 {
-		e.vals.writeBits(0b10, 2)
-		e.vals.writeBits(x>>(64-e.lead-e.sig), e.sig)
+		e.w.writeBits(0b10, 2)
+		e.w.writeBits(x>>(64-e.lead-e.sig), e.sig)
 		return
 	}
 	e.lead, e.sig = lead, sig
-	e.vals.writeBits(0b11, 2)
-	e.vals.writeBits(uint64(lead), 5)
-	e.vals.writeBits(uint64(sig&63), 6) // 64 is stored as 0
-	e.vals.writeBits(x>>trail, sig)
+	// '11', 5 bits of leading zeros, 6 bits of length (64 stored as 0).
+	e.w.writeBits(0b11<<11|uint64(lead)<<6|uint64(sig&63), 13)
+	e.w.writeBits(x>>trail, sig)
 }
 
-// Bytes returns a chunk with the points so far, values XOR-encoded.
+// Bytes returns a chunk with the points so far, values XOR-encoded:
+//
+//	| version<<4|CodecXOR :1 | count: uvarint | t0 v0 t1 v1 ... (bits) |
 func (e *Encoder) Bytes() ([]byte, error) {
-	if e.n == 0 {
+	if e.ts.n == 0 {
 		return nil, ErrEmpty
 	}
-	return e.assemble(CodecXOR, &e.vals), nil
+	out := make([]byte, 0, 1+binary.MaxVarintLen32+(e.w.bitLen()+7)/8)
+	out = append(out, version<<4|CodecXOR)
+	out = binary.AppendUvarint(out, uint64(e.ts.n))
+	return e.w.appendTo(out), nil
 }
 
 // Seal returns the smaller of the XOR chunk and the decimal chunk (when
-// every value is a short decimal, see decimal.go). The encoder may go on
-// after Seal, but the model seals a chunk only when it is full.
+// every value is a short decimal, see decimal.go):
+//
+//	| version<<4|CodecDecimal :1 | count: uvarint | tsLen: uvarint |
+//	| timestamp stream: tsLen bytes | decimal value stream |
 func (e *Encoder) Seal() ([]byte, error) {
 	xor, err := e.Bytes()
 	if err != nil || e.decimalOff {
 		return xor, err
 	}
-	vals := make([]float64, 0, e.n)
-	it, err := Decode(xor)
+	ts, vals, err := DecodeAll(xor)
 	if err != nil {
 		return nil, err
 	}
-	for it.Next() {
-		_, v := it.At()
-		vals = append(vals, v)
-	}
-	if it.Err() != nil {
-		return nil, it.Err()
-	}
-	dw, ok := encodeDecimal(vals, e.vals.bitLen())
+	dw, ok := encodeDecimal(vals, e.w.bitLen())
 	if !ok {
 		return xor, nil
 	}
-	if dec := e.assemble(CodecDecimal, dw); len(dec) < len(xor) {
-		return dec, nil
+	var tw bitWriter
+	var te tsEncoder
+	for _, t := range ts {
+		te.append(&tw, t)
+	}
+	tsLen := (tw.bitLen() + 7) / 8
+	out := make([]byte, 0, 1+2*binary.MaxVarintLen32+tsLen+(dw.bitLen()+7)/8)
+	out = append(out, version<<4|CodecDecimal)
+	out = binary.AppendUvarint(out, uint64(len(ts)))
+	out = binary.AppendUvarint(out, uint64(tsLen))
+	out = tw.appendTo(out)
+	if out = dw.appendTo(out); len(out) < len(xor) {
+		return out, nil
 	}
 	return xor, nil
 }
 
 // DisableDecimal makes Seal return plain Gorilla chunks.
 func (e *Encoder) DisableDecimal() { e.decimalOff = true }
-
-// assemble lays a chunk out:
-//
-//	| version<<4|codec :1 | count: uvarint | tsLen: uvarint | ts stream: tsLen bytes | value stream |
-func (e *Encoder) assemble(codec byte, vals *bitWriter) []byte {
-	tsLen := (e.ts.bitLen() + 7) / 8
-	out := make([]byte, 0, 1+2*binary.MaxVarintLen32+tsLen+(vals.bitLen()+7)/8)
-	out = append(out, version<<4|codec)
-	out = binary.AppendUvarint(out, uint64(e.n))
-	out = binary.AppendUvarint(out, uint64(tsLen))
-	out = e.ts.appendTo(out)
-	return vals.appendTo(out)
-}
 
 // Resume returns an encoder holding the points of chunk, ready for more
 // (how a head chunk is reopened after a restart).

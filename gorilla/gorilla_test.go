@@ -234,7 +234,7 @@ func TestCorruptChunks(t *testing.T) {
 		{"ts length past end", []byte{0x10, 2, 0x7f, 0}},
 		{"truncated", good[:len(good)/2]},
 		{"truncated header", good[:2]},
-		{"reuse before window", []byte{0x10, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80}},
+		{"reuse before window", []byte{0x10, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x40}},
 		{"decimal bad scale", []byte{0x11, 1, 1, 0, 0xff}},
 		{"decimal truncated", []byte{0x11, 3, 1, 0, 0x02}},
 	}

@@ -9,8 +9,7 @@ import (
 // Iterator decodes a chunk lazily, one point per Next. It never panics on
 // corrupt bytes: Next returns false and Err says what was wrong.
 type Iterator struct {
-	ts        bitReader
-	vals      bitReader
+	r         bitReader // XOR: the whole stream; decimal: the timestamps
 	dec       decimalReader
 	codec     byte
 	count, i  int
@@ -48,23 +47,22 @@ func (it *Iterator) Reset(chunk []byte) error {
 		return corrupt(-1, "bad point count")
 	}
 	rest = rest[n:]
-	tsLen, n := binary.Uvarint(rest)
-	if n <= 0 || tsLen > uint64(len(rest)-n) {
-		return corrupt(-1, "bad timestamp stream length")
+	tsStream := rest
+	if it.codec == CodecDecimal {
+		tsLen, n := binary.Uvarint(rest)
+		if n <= 0 || tsLen > uint64(len(rest)-n) {
+			return corrupt(-1, "bad timestamp stream length")
+		}
+		tsStream = rest[n : n+int(tsLen)]
+		it.dec.r = newBitReader(rest[n+int(tsLen):])
 	}
-	rest = rest[n:]
 	// Every point after the first two costs at least one timestamp bit,
 	// which bounds what a corrupt count can make a caller allocate.
-	if count > 2+8*tsLen {
-		return corrupt(-1, "%d points cannot fit %d timestamp bytes", count, tsLen)
+	if count > 2+8*uint64(len(tsStream)) {
+		return corrupt(-1, "%d points cannot fit %d bytes of timestamps", count, len(tsStream))
 	}
 	it.count = int(count)
-	it.ts = newBitReader(rest[:tsLen])
-	if it.codec == CodecDecimal {
-		it.dec.r = newBitReader(rest[tsLen:])
-	} else {
-		it.vals = newBitReader(rest[tsLen:])
-	}
+	it.r = newBitReader(tsStream)
 	return nil
 }
 
@@ -94,32 +92,36 @@ func (it *Iterator) Next() bool {
 func (it *Iterator) nextTime() error {
 	switch it.i {
 	case 0:
-		u, ok := it.ts.readUvarint()
+		u, ok := it.r.readUvarint()
 		if !ok {
 			return corrupt(it.i, "bad first timestamp")
 		}
 		it.t = unzigzag(u)
 		return nil
 	case 1:
-		u, ok := it.ts.readUvarint()
+		neg := it.r.readBit()
+		u, ok := it.r.readUvarint()
 		if !ok {
 			return corrupt(it.i, "bad first delta")
 		}
-		it.delta = unzigzag(u)
+		it.delta = int64(u)
+		if neg {
+			it.delta = -it.delta
+		}
 	default:
 		var dod int64
 		ones := 0
-		for ones < 4 && it.ts.readBit() {
+		for ones < 4 && it.r.readBit() {
 			ones++
 		}
 		if ones == 4 {
-			dod = int64(it.ts.readBits(64))
+			dod = int64(it.r.readBits(64))
 		} else if ones > 0 {
 			nb := dodBits[ones-1]
-			u := it.ts.readBits(nb)
+			u := it.r.readBits(nb)
 			dod = int64(u<<(64-nb)) >> (64 - nb) // sign-extend
 		}
-		if it.ts.eof {
+		if it.r.eof {
 			return corrupt(it.i, "timestamp stream truncated")
 		}
 		it.delta += dod
@@ -134,7 +136,7 @@ func (it *Iterator) nextValue() error {
 		it.v = math.Float64bits(v)
 		return err
 	}
-	r := &it.vals
+	r := &it.r
 	if it.i == 0 {
 		it.v = r.readBits(64)
 		if r.eof {
@@ -149,8 +151,8 @@ func (it *Iterator) nextValue() error {
 		return nil
 	}
 	if r.readBit() {
-		lead := uint8(r.readBits(5))
-		sig := uint8(r.readBits(6))
+		w := r.readBits(11)
+		lead, sig := uint8(w>>6), uint8(w&63)
 		if sig == 0 {
 			sig = 64
 		}
