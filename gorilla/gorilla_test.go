@@ -4,25 +4,11 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"testing"
-	"time"
-)
 
-// seed returns AEGIS_SEED or a fresh seed, logged so a failure replays.
-func seed(t testing.TB) uint64 {
-	if s := os.Getenv("AEGIS_SEED"); s != "" {
-		v, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("AEGIS_SEED: %v", err)
-		}
-		return v
-	}
-	v := uint64(time.Now().UnixNano())
-	t.Logf("seed %d (replay with AEGIS_SEED=%d)", v, v)
-	return v
-}
+	"github.com/aegisdb/aegis/internal/testutil"
+)
 
 func checkRoundTrip(t *testing.T, name string, ts []int64, vs []float64) (xorLen, sealLen int) {
 	t.Helper()
@@ -126,9 +112,9 @@ func TestRoundTripTable(t *testing.T) {
 // TestRoundTripRandom is the property test: random series of every shape
 // decode to exactly what was appended, through both codecs.
 func TestRoundTripRandom(t *testing.T) {
-	rng := rand.New(rand.NewPCG(seed(t), 1))
+	rng := rand.New(rand.NewPCG(testutil.Seed(t), 1))
 	iters := 400
-	if os.Getenv("AEGIS_LONG") != "" {
+	if testutil.Long() {
 		iters = 40_000
 	}
 	for it := 0; it < iters; it++ {
@@ -187,7 +173,7 @@ func TestRoundTripRandom(t *testing.T) {
 // TestStreaming checks that Bytes is valid after every Append and that
 // Resume continues a chunk exactly.
 func TestStreaming(t *testing.T) {
-	rng := rand.New(rand.NewPCG(seed(t), 2))
+	rng := rand.New(rand.NewPCG(testutil.Seed(t), 2))
 	e := NewEncoder()
 	var ts []int64
 	var vs []float64
