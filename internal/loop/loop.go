@@ -12,6 +12,7 @@ package loop
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -50,5 +51,19 @@ func (l *Loop) Stop() {
 	l.once.Do(func() {
 		close(l.stop)
 		<-l.done
+	})
+}
+
+// Maintain starts fn every interval, counting its errors in errs; it
+// returns nil (a Loop whose Stop does nothing) when interval is not
+// positive, which is how the models turn background work off.
+func Maintain(interval time.Duration, fn func() error, errs *atomic.Uint64) *Loop {
+	if interval <= 0 {
+		return nil
+	}
+	return Start(interval, func() {
+		if err := fn(); err != nil {
+			errs.Add(1)
+		}
 	})
 }

@@ -103,13 +103,7 @@ func New(db *mvcc.DB, opts Options) *Store {
 		opts.Now = time.Now
 	}
 	s := &Store{db: db, opts: opts, waiters: map[string]chan struct{}{}, done: make(chan struct{})}
-	if opts.MaintenanceInterval > 0 {
-		s.loop = loop.Start(opts.MaintenanceInterval, func() {
-			if err := s.Maintain(); err != nil {
-				s.maintErrors.Add(1)
-			}
-		})
-	}
+	s.loop = loop.Maintain(opts.MaintenanceInterval, s.Maintain, &s.maintErrors)
 	return s
 }
 

@@ -107,13 +107,7 @@ func New(db *mvcc.DB, opts Options) *Store {
 		db: db, opts: opts, partMs: opts.PartitionDuration.Milliseconds(),
 		series: map[string]uint64{}, heads: map[uint64]*head{}, metrics: map[string]Metric{},
 	}
-	if opts.MaintenanceInterval > 0 {
-		s.loop = loop.Start(opts.MaintenanceInterval, func() {
-			if err := s.Maintain(); err != nil {
-				s.maintErrors.Add(1)
-			}
-		})
-	}
+	s.loop = loop.Maintain(opts.MaintenanceInterval, s.Maintain, &s.maintErrors)
 	return s
 }
 

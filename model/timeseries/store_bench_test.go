@@ -7,8 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aegisdb/aegis/engine"
-	"github.com/aegisdb/aegis/mvcc"
+	"github.com/aegisdb/aegis/model/modeltest"
 )
 
 // Ingest and query benchmarks of the model, on the lsm backend in a
@@ -19,28 +18,11 @@ import (
 // Ingest: each Write is one scrape of 100 series (one point each, 10 s
 // apart per series); each writer owns its own 1,000 series.
 
-func benchDB(b *testing.B, backend string, sync bool) *mvcc.DB {
-	b.Helper()
-	e, err := engine.Open(backend, engine.Options{Dir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	db, err := mvcc.Open(e, mvcc.Options{SyncOnCommit: sync, GCInterval: -1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		db.Close()
-		e.Close()
-	})
-	return db
-}
-
 func BenchmarkIngest(b *testing.B) {
 	for _, syncOn := range []bool{false, true} {
 		for _, writers := range []int{1, 8} {
 			b.Run(fmt.Sprintf("backend=lsm/sync=%v/writers=%d/batch=100", syncOn, writers), func(b *testing.B) {
-				s := openStore(b, benchDB(b, "lsm", syncOn), Options{})
+				s := openStore(b, modeltest.OpenDB(b, "lsm", syncOn), Options{})
 				mustRegister(b, s, "cpu")
 				b.ReportAllocs()
 				b.ResetTimer()
@@ -78,7 +60,7 @@ func BenchmarkIngest(b *testing.B) {
 // BenchmarkQuery aggregates one day of 10 s data of 1,000 series hourly
 // (8.64 million points): avg over all series, and avg grouped by host.
 func BenchmarkQuery(b *testing.B) {
-	s := openStore(b, benchDB(b, "memory", false), Options{})
+	s := openStore(b, modeltest.OpenDB(b, "memory", false), Options{})
 	mustRegister(b, s, "cpu")
 	rng := rand.New(rand.NewPCG(1, 1))
 	const series, points = 1000, 8640

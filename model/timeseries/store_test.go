@@ -11,28 +11,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aegisdb/aegis/engine"
-	_ "github.com/aegisdb/aegis/engine/backends"
 	"github.com/aegisdb/aegis/internal/testutil"
+	"github.com/aegisdb/aegis/model/modeltest"
 	"github.com/aegisdb/aegis/mvcc"
 )
 
-func openDB(t testing.TB) *mvcc.DB {
-	t.Helper()
-	e, err := engine.Open("memory", engine.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := mvcc.Open(e, mvcc.Options{GCInterval: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		db.Close()
-		e.Close()
-	})
-	return db
-}
+func openDB(t testing.TB) *mvcc.DB { return modeltest.OpenDB(t, "memory", false) }
 
 func openStore(t testing.TB, db *mvcc.DB, opts Options) *Store {
 	t.Helper()
