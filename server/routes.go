@@ -64,6 +64,16 @@ func (s *Server) table() []route {
 		{"GET", "/api/v1/kv/keys/*key", PermSelect, false, s.kvGet},
 		{"DELETE", "/api/v1/kv/keys/*key", PermDelete, false, s.kvDelete},
 
+		{"GET", "/api/v1/timeseries/metrics", PermSelect, false, s.tsListMetrics},
+		{"POST", "/api/v1/timeseries/metrics", PermInsert, false, s.tsRegister},
+		{"POST", "/api/v1/timeseries/write", PermInsert, false, s.tsWrite},
+		{"POST", "/api/v1/timeseries/query", PermSelect, false, s.tsQuery},
+		{"GET", "/api/v1/streaming/channels", PermSelect, false, s.streamListChannels},
+		{"POST", "/api/v1/streaming/channels", PermInsert, false, s.streamCreateChannel},
+		{"POST", "/api/v1/streaming/publish", PermInsert, false, s.streamPublish},
+		{"GET", "/api/v1/streaming/channels/:channel/history", PermSelect, false, s.streamHistory},
+		{"GET", "/api/v1/streaming/channels/:channel/subscribe", PermSelect, false, s.streamSubscribe},
+
 		{"GET", "/api/v1/admin/users", PermUserCreate, false, s.userList},
 		{"POST", "/api/v1/admin/users", PermUserCreate, false, s.userCreate},
 		{"DELETE", "/api/v1/admin/users/:username", PermUserDelete, false, s.userDelete},

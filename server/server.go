@@ -30,6 +30,7 @@ type Server struct {
 	eng     engine.Engine
 	db      *mvcc.DB
 	kv      *kv.Store
+	tss     *tsStreams
 	dataDir string // the engine's directory, "" for memory
 
 	users      *users
@@ -94,6 +95,7 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("server: opening mvcc: %w", err)
 	}
 	s.kv = kv.New(s.db, kv.Options{MaxKeySize: int(cfg.KV.MaxKeySize), MaxValueSize: int(cfg.KV.MaxValueSize)})
+	s.tss = newTSStreams(s.db)
 	if s.users, err = loadUsers(s.db); err != nil {
 		s.closeStorage()
 		return nil, err
@@ -176,6 +178,7 @@ func (s *Server) Serve(l net.Listener) error {
 // ends), then flushes and closes storage.
 func (s *Server) Shutdown(ctx context.Context) error {
 	var err error
+	s.tss.stopLive() // live subscriptions would keep Shutdown waiting
 	if s.http != nil {
 		err = s.http.Shutdown(ctx)
 	}
@@ -190,6 +193,7 @@ func (s *Server) closeStorage() error {
 	if s.kv != nil {
 		errs = append(errs, s.kv.Close())
 	}
+	errs = append(errs, s.tss.close())
 	if s.db != nil {
 		errs = append(errs, s.db.Close())
 	}

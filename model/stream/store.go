@@ -206,6 +206,9 @@ func (s *Store) CreateChannel(c Channel) (Channel, error) {
 
 // channelIn reads a channel's configuration and log state in txn.
 func channelIn(txn *mvcc.Txn, name string) (ChannelInfo, meta, error) {
+	if err := checkName("channel", name); err != nil {
+		return ChannelInfo{}, meta{}, err
+	}
 	k := channelKey(name)
 	b, err := txn.Get(k)
 	if errors.Is(err, mvcc.ErrNotFound) {
