@@ -3,6 +3,7 @@
 // authentication, roles, rate limits, an audit log and Prometheus metrics.
 //
 // Uses: engine (and engine/backends through server/config), mvcc, model/kv,
+// model/timeseries, model/stream,
 // server/config. Used by: cmd/aegis.
 //
 //	server.New(cfg, opts)  opens engine -> mvcc.DB -> kv.Store, loads users,
@@ -54,6 +55,8 @@
 //	"kv" 0x00 <key>                          model/kv records
 //	"sys" 0x00 "user" 0x00 <username>        JSON user (hashes only)
 //	"sys" 0x00 "audit" 0x00 <ns:8 BE><id:8>  JSON audit event
+//	"ts" 0x00 ...                            model/timeseries (see its doc.go)
+//	"st" 0x00 ...                            model/stream (see its doc.go)
 //
 // The engine's files live in <data_directory>/<backend>, so switching the
 // backend in aegis.toml never opens one backend's files with another.
