@@ -109,19 +109,50 @@ func (it *Iterator) nextTime() error {
 			it.delta = -it.delta
 		}
 	default:
+		r := &it.r
+		if r.n < 24 {
+			r.refill()
+		}
 		var dod int64
-		ones := 0
-		for ones < 4 && it.r.readBit() {
-			ones++
+		if r.n >= 24 {
+			// Fast path: control bits and value are in buf; decode them in
+			// place (int64(x) >> k sign-extends the top 64-k bits).
+			top := r.buf
+			switch {
+			case top>>63 == 0:
+				r.buf <<= 1
+				r.n--
+			case top>>62 == 0b10:
+				dod = int64(top<<2) >> (64 - 9)
+				r.buf <<= 2 + 9
+				r.n -= 2 + 9
+			case top>>61 == 0b110:
+				dod = int64(top<<3) >> (64 - 14)
+				r.buf <<= 3 + 14
+				r.n -= 3 + 14
+			case top>>60 == 0b1110:
+				dod = int64(top<<4) >> (64 - 20)
+				r.buf <<= 4 + 20
+				r.n -= 4 + 20
+			default:
+				r.buf <<= 4
+				r.n -= 4
+				dod = int64(r.readBits(64))
+			}
+		} else {
+			ones := 0
+			for ones < 4 && r.readBit() {
+				ones++
+			}
+			if ones == 4 {
+				dod = int64(r.readBits(64))
+			} else if ones > 0 {
+				nb := dodBits[ones-1]
+				u := r.readBits(nb)
+				dod = int64(u<<(64-nb)) >> (64 - nb) // sign-extend
+			}
 		}
-		if ones == 4 {
-			dod = int64(it.r.readBits(64))
-		} else if ones > 0 {
-			nb := dodBits[ones-1]
-			u := it.r.readBits(nb)
-			dod = int64(u<<(64-nb)) >> (64 - nb) // sign-extend
-		}
-		if it.r.eof {
+		if r.eof {
 			return corrupt(it.i, "timestamp stream truncated")
 		}
 		it.delta += dod
@@ -144,14 +175,46 @@ func (it *Iterator) nextValue() error {
 		}
 		return nil
 	}
-	if !r.readBit() {
-		if r.eof {
-			return corrupt(it.i, "value stream truncated")
-		}
-		return nil
+	if r.n < 13 {
+		r.refill()
 	}
-	if r.readBit() {
-		w := r.readBits(11)
+	var newWindow bool
+	if r.n >= 13 { // fast path: the control bits and window header are in buf
+		top := r.buf
+		if top>>63 == 0 {
+			r.buf <<= 1
+			r.n--
+			return nil
+		}
+		newWindow = top>>62 == 0b11
+		if !newWindow {
+			r.buf <<= 2
+			r.n -= 2
+		}
+	} else {
+		if !r.readBit() {
+			if r.eof {
+				return corrupt(it.i, "value stream truncated")
+			}
+			return nil
+		}
+		newWindow = r.readBit()
+		if newWindow {
+			// Put the two control bits back in front of the header so
+			// both paths read '11' + 11 bits below.
+			w := r.readBits(11)
+			if r.eof {
+				return corrupt(it.i, "value stream truncated")
+			}
+			r.buf = r.buf>>13 | (0b11<<11|w)<<51
+			r.n += 13
+			r.buf &^= 1<<(64-r.n) - 1 // nothing but valid bits (refill ORs after them)
+		}
+	}
+	if newWindow {
+		w := r.buf >> 51 & 0x7ff
+		r.buf <<= 13
+		r.n -= 13
 		lead, sig := uint8(w>>6), uint8(w&63)
 		if sig == 0 {
 			sig = 64
