@@ -100,6 +100,9 @@ func (e *Encoder) Last() (int64, float64, bool) {
 // overflowing steps round-trip (they just cost 68 bits).
 func (e *Encoder) Append(t int64, v float64) {
 	first := e.ts.n == 0
+	if first && e.w.b == nil {
+		e.w.b = make([]byte, 0, 256) // a 120-point chunk rarely needs more
+	}
 	e.ts.append(&e.w, t)
 	if first {
 		e.v = math.Float64bits(v)
