@@ -4,14 +4,9 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/aegisdb/aegis/engine"
 )
 
 // TestKill9Streams publishes events through the API with sync_on_commit
@@ -21,29 +16,10 @@ import (
 // with its data, and that offsets stay dense. 2 kills per persistent
 // backend by default; AEGIS_LONG=1 makes it 10. AEGIS_SEED replays.
 func TestKill9Streams(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
-	var backends []string
-	for _, b := range engine.Backends() {
-		if b != "memory" {
-			backends = append(backends, b)
-		}
-	}
-	if len(backends) == 0 {
-		t.Skip("no persistent backend registered")
-	}
-	bin := filepath.Join(t.TempDir(), "aegis")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin, backends, seed := killSetup(t)
 	kills := 2
 	if os.Getenv("AEGIS_LONG") == "1" {
 		kills = 10
-	}
-	seed := uint64(time.Now().UnixNano())
-	if v := os.Getenv("AEGIS_SEED"); v != "" {
-		seed, _ = strconv.ParseUint(v, 10, 64)
 	}
 	for _, backend := range backends {
 		t.Run(backend, func(t *testing.T) {
