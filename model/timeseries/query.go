@@ -127,6 +127,10 @@ func (s *Store) Query(q Query) (Result, error) {
 			return Result{}, err
 		}
 	}
+	q.Start, q.End = max(q.Start, MinTime), min(q.End, MaxTime) // nothing is stored outside
+	if q.End < q.Start {
+		return Result{Series: nil}, nil
+	}
 	s.queries.Add(1)
 	txn, err := s.db.Begin(mvcc.TxnOptions{ReadOnly: true})
 	if err != nil {

@@ -42,6 +42,13 @@ type Options struct {
 	Now func() time.Time
 }
 
+// MinTime and MaxTime bound timestamps (about ±146 million years in ms),
+// so partition arithmetic never overflows.
+const (
+	MinTime = -1 << 62
+	MaxTime = 1 << 62
+)
+
 // Sample is one point of one series of a metric: T is in milliseconds
 // since the Unix epoch.
 type Sample struct {
@@ -268,6 +275,10 @@ func (s *Store) Write(metric string, samples []Sample) error {
 // transaction.
 func (s *Store) write(metric string, samples []Sample, extra func(txn *mvcc.Txn) error) error {
 	for i := range samples {
+		if t := samples[i].T; t < MinTime || t > MaxTime {
+			return fmt.Errorf("timeseries: write %q, point %d: timestamp %d outside [%d, %d]: %w",
+				metric, i, t, MinTime, MaxTime, ErrInvalid)
+		}
 		if err := validateTags(samples[i].Tags); err != nil {
 			return fmt.Errorf("timeseries: write %q, point %d: %w", metric, i, err)
 		}

@@ -337,6 +337,13 @@ func TestQueryErrors(t *testing.T) {
 	if _, err := s.Query(Query{Metric: "m", End: 100, Agg: &Aggregation{Function: "max", Interval: time.Second}}); err != nil {
 		t.Errorf("max over 20 points holds none: %v", err)
 	}
+	if err := s.Write("m", []Sample{{T: math.MinInt64}}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("timestamp MinInt64: %v", err)
+	}
+	if res, err := s.Query(Query{Metric: "m", Start: math.MinInt64, End: math.MaxInt64, Agg: &Aggregation{Function: "count", Interval: time.Hour}}); err != nil ||
+		len(res.Series) != 1 || res.Series[0].Points[0].V != 20 {
+		t.Errorf("query over all of time: %+v, %v", res, err)
+	}
 	if err := s.Write("m", []Sample{{Tags: Tags{"bad name": "x"}, T: 100}}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("bad tag name: %v", err)
 	}
