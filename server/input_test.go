@@ -33,17 +33,19 @@ func TestBadBodiesOnEveryBodyRoute(t *testing.T) {
 	}
 	// Wrong types per route, field by field.
 	wrongTypes := map[string][]string{
-		"POST /api/v1/auth/login":             {`{"username": 5, "password": "x"}`, `{"username": "root", "password": true}`},
-		"POST /api/v1/auth/mfa/verify":        {`{"token": [], "code": "1"}`, `{"token": "t", "code": 123456}`},
-		"POST /api/v1/auth/mfa/enable":        {`{"code": 123456}`},
-		"POST /api/v1/kv/keys":                {`{"key": 1, "value": 1}`, `{"key": "k", "value": 1, "ttl": "10"}`, `{"key": "k", "value": 1, "ttl": 1.5}`, `{"key": "k", "value": 1, "ttl": -1}`, `{"key": "k"}`, `{"value": 1}`, `{"key": "k", "value": null}`, `{"key": "", "value": 1}`},
-		"POST /api/v1/admin/users":            {`{"username": 1, "password": "password-1"}`, `{"username": "n", "password": "short"}`, `{"username": "bad name!", "password": "password-1"}`, `{"username": "n2", "password": "password-1", "role": "root"}`, `{"username": "n3", "password": "password-1", "role": 3}`},
-		"PUT /api/v1/admin/users/target/role": {`{"role": 1}`, `{"role": "superuser"}`, `{}`},
-		"POST /api/v1/timeseries/metrics":     {`{"name": 1}`, `{}`, `{"name": "9bad"}`, `{"name": "m", "metric_type": "meter"}`, `{"name": "m", "retention": "soon"}`, `{"name": "m", "unit": 5}`},
-		"POST /api/v1/timeseries/write":       {`{"metric": 1, "points": []}`, `{"points": [{"timestamp": "2024-01-15T10:00:00Z", "value": 1}]}`, `{"metric": "cpu", "points": []}`, `{"metric": "cpu", "points": [{"timestamp": 5, "value": 1}]}`, `{"metric": "cpu", "points": [{"timestamp": "yesterday", "value": 1}]}`, `{"metric": "cpu", "points": [{"timestamp": "2024-01-15T10:00:00Z", "value": "1"}]}`, `{"metric": "cpu", "points": [{"timestamp": "2024-01-15T10:00:00Z"}]}`, `{"metric": "cpu", "points": [{"timestamp": "2024-01-15T10:00:00Z", "value": 1, "tags": {"h": 1}}]}`},
-		"POST /api/v1/timeseries/query":       {`{"metric": 1}`, `{}`, `{"metric": "cpu", "start_time": "x"}`, `{"metric": "cpu", "aggregation": {"function": "avg"}}`, `{"metric": "cpu", "aggregation": {"function": "avg", "interval": "-1h"}}`, `{"metric": "cpu", "tags": {"h": 1}}`, `{"metric": "cpu", "aggregation": {"function": "mode", "interval": "1h"}}`, `{"metric": "cpu", "matchers": [{"tag": "h", "op": "<", "value": "a"}]}`, `{"metric": "cpu", "start_time": "2024-01-15T10:00:00Z", "end_time": "2024-01-14T10:00:00Z"}`},
-		"POST /api/v1/streaming/channels":     {`{"name": 1}`, `{}`, `{"name": "a b"}`, `{"name": "c", "retention": 7}`, `{"name": "c", "retention": "forever"}`, `{"name": "c", "max_events": -1}`},
-		"POST /api/v1/streaming/publish":      {`{"channel": 1}`, `{"event_type": "x"}`, `{"channel": "orders", "event_type": 5}`, `{"channel": "a b", "data": {}}`},
+		"POST /api/v1/auth/login":                                      {`{"username": 5, "password": "x"}`, `{"username": "root", "password": true}`},
+		"POST /api/v1/auth/mfa/verify":                                 {`{"token": [], "code": "1"}`, `{"token": "t", "code": 123456}`},
+		"POST /api/v1/auth/mfa/enable":                                 {`{"code": 123456}`},
+		"POST /api/v1/kv/keys":                                         {`{"key": 1, "value": 1}`, `{"key": "k", "value": 1, "ttl": "10"}`, `{"key": "k", "value": 1, "ttl": 1.5}`, `{"key": "k", "value": 1, "ttl": -1}`, `{"key": "k"}`, `{"value": 1}`, `{"key": "k", "value": null}`, `{"key": "", "value": 1}`},
+		"POST /api/v1/admin/users":                                     {`{"username": 1, "password": "password-1"}`, `{"username": "n", "password": "short"}`, `{"username": "bad name!", "password": "password-1"}`, `{"username": "n2", "password": "password-1", "role": "root"}`, `{"username": "n3", "password": "password-1", "role": 3}`},
+		"PUT /api/v1/admin/users/target/role":                          {`{"role": 1}`, `{"role": "superuser"}`, `{}`},
+		"POST /api/v1/timeseries/metrics":                              {`{"name": 1}`, `{}`, `{"name": "9bad"}`, `{"name": "m", "metric_type": "meter"}`, `{"name": "m", "retention": "soon"}`, `{"name": "m", "unit": 5}`},
+		"POST /api/v1/timeseries/write":                                {`{"metric": 1, "points": []}`, `{"points": [{"timestamp": "2024-01-15T10:00:00Z", "value": 1}]}`, `{"metric": "cpu", "points": []}`, `{"metric": "cpu", "points": [{"timestamp": 5, "value": 1}]}`, `{"metric": "cpu", "points": [{"timestamp": "yesterday", "value": 1}]}`, `{"metric": "cpu", "points": [{"timestamp": "2024-01-15T10:00:00Z", "value": "1"}]}`, `{"metric": "cpu", "points": [{"timestamp": "2024-01-15T10:00:00Z"}]}`, `{"metric": "cpu", "points": [{"timestamp": "2024-01-15T10:00:00Z", "value": 1, "tags": {"h": 1}}]}`},
+		"POST /api/v1/timeseries/query":                                {`{"metric": 1}`, `{}`, `{"metric": "cpu", "start_time": "x"}`, `{"metric": "cpu", "aggregation": {"function": "avg"}}`, `{"metric": "cpu", "aggregation": {"function": "avg", "interval": "-1h"}}`, `{"metric": "cpu", "tags": {"h": 1}}`, `{"metric": "cpu", "aggregation": {"function": "mode", "interval": "1h"}}`, `{"metric": "cpu", "matchers": [{"tag": "h", "op": "<", "value": "a"}]}`, `{"metric": "cpu", "start_time": "2024-01-15T10:00:00Z", "end_time": "2024-01-14T10:00:00Z"}`},
+		"POST /api/v1/streaming/channels":                              {`{"name": 1}`, `{}`, `{"name": "a b"}`, `{"name": "c", "retention": 7}`, `{"name": "c", "retention": "forever"}`, `{"name": "c", "max_events": -1}`},
+		"POST /api/v1/streaming/channels/:channel/groups/:group/fetch": {`{"consumer": 1}`, `{}`, `{"consumer": "w", "max": 0}`, `{"consumer": "w", "max": "5"}`, `{"consumer": "a b"}`},
+		"POST /api/v1/streaming/channels/:channel/groups/:group/ack":   {`{"offsets": 1}`, `{}`, `{"offsets": [-1]}`, `{"offsets": ["1"]}`, `{"offsets": []}`},
+		"POST /api/v1/streaming/publish":                               {`{"channel": 1}`, `{"event_type": "x"}`, `{"channel": "orders", "event_type": 5}`, `{"channel": "a b", "data": {}}`},
 	}
 	for route, bodies := range wrongTypes {
 		method, path, _ := strings.Cut(route, " ")

@@ -73,6 +73,9 @@ func (s *Server) table() []route {
 		{"POST", "/api/v1/streaming/publish", PermInsert, false, s.streamPublish},
 		{"GET", "/api/v1/streaming/channels/:channel/history", PermSelect, false, s.streamHistory},
 		{"GET", "/api/v1/streaming/channels/:channel/subscribe", PermSelect, false, s.streamSubscribe},
+		{"POST", "/api/v1/streaming/channels/:channel/groups/:group/fetch", PermInsert, false, s.streamGroupFetch},
+		{"POST", "/api/v1/streaming/channels/:channel/groups/:group/ack", PermInsert, false, s.streamGroupAck},
+		{"GET", "/api/v1/streaming/channels/:channel/groups/:group/pending", PermSelect, false, s.streamGroupPending},
 
 		{"GET", "/api/v1/admin/users", PermUserCreate, false, s.userList},
 		{"POST", "/api/v1/admin/users", PermUserCreate, false, s.userCreate},

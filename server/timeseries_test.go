@@ -128,6 +128,21 @@ func TestStreamingRoutes(t *testing.T) {
 		t.Fatalf("list: %s", list.body)
 	}
 
+	// A consumer group: each event to one member, acked ones never again.
+	g := "/api/v1/streaming/channels/orders/groups/billing/"
+	f1 := ts.must(ts.do("POST", g+"fetch", tok, map[string]any{"consumer": "w1", "max": 3}), 200, "fetch w1")
+	f2 := ts.must(ts.do("POST", g+"fetch", tok, map[string]any{"consumer": "w2"}), 200, "fetch w2")
+	if f1.json["count"] != 3.0 || f2.json["count"] != 2.0 || !strings.Contains(string(f2.body), `"offset":3,`) || !strings.Contains(string(f1.body), `"attempt":1`) {
+		t.Fatalf("fetch: %s / %s", f1.body, f2.body)
+	}
+	if a := ts.must(ts.do("POST", g+"ack", tok, map[string]any{"offsets": []int{0, 1, 2, 99}}), 200, "ack"); a.json["acked"] != 3.0 {
+		t.Fatalf("ack: %s", a.body)
+	}
+	if pd := ts.must(ts.do("GET", g+"pending", tok, nil), 200, "pending"); pd.json["count"] != 2.0 || !strings.Contains(string(pd.body), `"consumer":"w2"`) {
+		t.Fatalf("pending: %s", pd.body)
+	}
+	ts.must(ts.do("POST", "/api/v1/streaming/channels/nope/groups/billing/fetch", tok, map[string]any{"consumer": "w1"}), 404, "fetch from unknown channel")
+
 	// Subscribe from offset 3: the two stored events, then a live one.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
