@@ -18,7 +18,8 @@
 //	err = s.AddRule(timeseries.Rule{Name: "cpu_1h", Source: "cpu_usage", Target: "cpu_usage:1h",
 //		Function: "avg", Interval: time.Hour, After: 7 * 24 * time.Hour})
 //
-// Timestamps are int64 milliseconds since the Unix epoch.
+// Timestamps are int64 milliseconds since the Unix epoch, within
+// [MinTime, MaxTime] = ±2^62 so partition arithmetic cannot overflow.
 //
 // # Layout
 //
