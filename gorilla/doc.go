@@ -16,13 +16,14 @@
 //
 // # Chunk format
 //
-//	| version<<4 | codec :1 byte | count: uvarint | tsLen: uvarint |
-//	| timestamp stream: tsLen bytes | value stream: rest of the chunk |
+//	codec 0 (XOR):     | version<<4 | 0 :1 | count: uvarint | t0 v0 t1 v1 t2 v2 ... (one bit stream) |
+//	codec 1 (decimal): | version<<4 | 1 :1 | count: uvarint | tsLen: uvarint |
+//	                   | timestamp stream: tsLen bytes | decimal value stream |
 //
-// Timestamp stream (bits, most significant first; varints are written as
-// 8-bit groups inside the bit stream):
+// Bit streams are written most significant bit first; varints inside them
+// are 8-bit groups. Timestamps:
 //
-//	t0: zigzag varint | t1-t0: zigzag varint |
+//	t0: zigzag varint | t1-t0: sign bit + varint of the magnitude |
 //	then per point, dod = (t_i - t_(i-1)) - (t_(i-1) - t_(i-2)):
 //	  '0'                   dod == 0
 //	  '10'   + 9 bits       -256 <= dod < 256
@@ -31,16 +32,15 @@
 //	  '1111' + 64 bits      anything (wrapping arithmetic, so every int64
 //	                        sequence round-trips, ordered or not)
 //
-// Value stream, codec 0 (XOR): the first value's 64 bits, then per value
+// XOR values: the first value's 64 bits, then per value
 // x = bits(v) ^ bits(prev):
 //
 //	'0'                                   x == 0
 //	'10' + meaningful bits                x fits the current window
 //	'11' + lead:5 + len:6 (64 as 0) + len meaningful bits   new window
 //
-// Value stream, codec 1 (decimal): see decimal.go — scale, first scaled
-// integer, then blocks of 64 deltas with a frame of reference and a bit
-// width.
+// Decimal values: see decimal.go — scale, first scaled integer, then
+// blocks of 64 deltas with a frame of reference and a bit width.
 //
 // # Invariants
 //
@@ -59,9 +59,13 @@
 //     256..8191.
 //   - A new XOR window is opened whenever that is cheaper than reusing the
 //     current one (chunkenc reuses whenever it fits).
-//   - Timestamps and values are two streams, so the value codec can be
-//     swapped per chunk without re-encoding timestamps; this costs the
-//     tsLen varint and up to 7 padding bits per chunk.
+//   - A decimal chunk keeps timestamps and values in two streams (so the
+//     value stream can be read block by block); that costs the tsLen
+//     varint and up to 7 padding bits, which the decimal codec wins back
+//     many times over. XOR chunks interleave, as Gorilla does.
+//   - The decoder reads through a 64-bit buffer and decodes control bits
+//     and windows in place when the buffer holds them (falling back to
+//     bit-by-bit reads near the end of a chunk).
 //
 // # Simplifications
 //
