@@ -4,7 +4,8 @@
 //
 // Uses: engine (and engine/backends through server/config), mvcc, model/kv,
 // sql (and its error sentinels from parser, optimizer, vexec, model/table,
-// model/types), model/document, server/config. Used by: cmd/aegis.
+// model/types), model/document, model/timeseries, model/stream,
+// server/config. Used by: cmd/aegis.
 //
 //	server.New(cfg, opts)  opens engine -> mvcc.DB -> kv.Store, loads users,
 //	                       creates the first admin on the very first start
@@ -66,6 +67,8 @@
 //	"doc" 0x00 ..., "fts" 0x00 "doc." ...    model/document collections, documents, indexes
 //	"sys" 0x00 "user" 0x00 <username>        JSON user (hashes only)
 //	"sys" 0x00 "audit" 0x00 <ns:8 BE><id:8>  JSON audit event
+//	"ts" 0x00 ...                            model/timeseries (see its doc.go)
+//	"st" 0x00 ...                            model/stream (see its doc.go)
 //
 // The engine's files live in <data_directory>/<backend>, so switching the
 // backend in aegis.toml never opens one backend's files with another.

@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"github.com/aegisdb/aegis/model/kv"
+	"github.com/aegisdb/aegis/model/stream"
+	"github.com/aegisdb/aegis/model/timeseries"
 	"github.com/aegisdb/aegis/mvcc"
 )
 
@@ -37,22 +39,27 @@ var (
 func statusOf(err error) int {
 	var maxBytes *http.MaxBytesError
 	switch {
-	case errors.Is(err, ErrBadRequest), errors.Is(err, kv.ErrEmptyKey), errors.Is(err, kv.ErrBadTTL):
+	case errors.Is(err, ErrBadRequest), errors.Is(err, kv.ErrEmptyKey), errors.Is(err, kv.ErrBadTTL),
+		errors.Is(err, timeseries.ErrInvalid), errors.Is(err, timeseries.ErrOutOfOrder),
+		errors.Is(err, timeseries.ErrTooManyPoints), errors.Is(err, stream.ErrInvalid):
 		return http.StatusBadRequest
 	case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrBadCredentials):
 		return http.StatusUnauthorized
 	case errors.Is(err, ErrForbidden):
 		return http.StatusForbidden
-	case errors.Is(err, ErrNotFound), errors.Is(err, kv.ErrNotFound):
+	case errors.Is(err, ErrNotFound), errors.Is(err, kv.ErrNotFound),
+		errors.Is(err, timeseries.ErrUnknownMetric), errors.Is(err, stream.ErrUnknownChannel):
 		return http.StatusNotFound
-	case errors.Is(err, ErrConflict), errors.Is(err, kv.ErrBusy), errors.Is(err, mvcc.ErrConflict):
+	case errors.Is(err, ErrConflict), errors.Is(err, kv.ErrBusy), errors.Is(err, mvcc.ErrConflict),
+		errors.Is(err, timeseries.ErrMetricExists), errors.Is(err, stream.ErrChannelExists):
 		return http.StatusConflict
 	case errors.Is(err, ErrTooLarge), errors.Is(err, kv.ErrKeyTooLarge), errors.Is(err, kv.ErrValueTooLarge),
-		errors.As(err, &maxBytes):
+		errors.As(err, &maxBytes), errors.Is(err, stream.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, ErrRateLimited):
 		return http.StatusTooManyRequests
-	case errors.Is(err, ErrUnavailable), errors.Is(err, mvcc.ErrClosed), errors.Is(err, mvcc.ErrFailed):
+	case errors.Is(err, ErrUnavailable), errors.Is(err, mvcc.ErrClosed), errors.Is(err, mvcc.ErrFailed),
+		errors.Is(err, timeseries.ErrClosed), errors.Is(err, stream.ErrClosed):
 		return http.StatusServiceUnavailable
 	}
 	if code := sqlStatus(err); code != 0 {

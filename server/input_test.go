@@ -41,12 +41,19 @@ func TestBadBodiesOnEveryBodyRoute(t *testing.T) {
 		"PUT /api/v1/admin/users/target/role": {`{"role": 1}`, `{"role": "superuser"}`, `{}`},
 		"POST /api/v1/query":                  {`{"sql": 1}`, `{"sql": "SELECT 1", "params": 1}`, `{"sql": "SELECT 1", "params": {"a": 1}}`, `{}`, `{"sql": ""}`, `{"sql": ";"}`, `{"sql": "SELEC 1"}`},
 		// document routes: the body is checked before the collection (":name" here) is looked up
-		"POST /api/v1/documents/collections":                    {`{"name": 1}`, `{}`, `{"name": "a b"}`, `{"name": "c", "indexes": "x"}`, `{"name": "c", "schema": {"type": "thing"}}`, `{"name": "c", "text_fields": [1]}`},
-		"POST /api/v1/documents/collections/:name/documents":    {`{"document": [1]}`, `{"document": "x"}`, `{}`, `{"document": {}, "id": 5}`, `{"document": {}, "id": ""}`},
-		"PUT /api/v1/documents/collections/:name/documents/:id": {`{"document": 1}`, `{}`},
-		"POST /api/v1/documents/collections/:name/query":        {`{"filter": []}`, `{"filter": {"a": {"$bad": 1}}}`, `{"limit": "5"}`, `{"limit": 0}`, `{"skip": -1}`, `{"sort": "a"}`, `{"projection": ["a..b"]}`},
-		"POST /api/v1/documents/collections/:name/search":       {`{"query": 1}`, `{}`, `{"query": ""}`, `{"query": "a AND"}`, `{"query": "a", "boosts": {"f": "x"}}`, `{"query": "a", "limit": -1}`, `{"query": "a", "filter": {"$x": 1}}`},
-		"POST /api/v1/documents/collections/:name/indexes":      {`{"field": 1}`, `{}`, `{"field": "a", "text_fields": ["b"]}`, `{"text_fields": "b"}`},
+		"POST /api/v1/documents/collections":                           {`{"name": 1}`, `{}`, `{"name": "a b"}`, `{"name": "c", "indexes": "x"}`, `{"name": "c", "schema": {"type": "thing"}}`, `{"name": "c", "text_fields": [1]}`},
+		"POST /api/v1/documents/collections/:name/documents":           {`{"document": [1]}`, `{"document": "x"}`, `{}`, `{"document": {}, "id": 5}`, `{"document": {}, "id": ""}`},
+		"PUT /api/v1/documents/collections/:name/documents/:id":        {`{"document": 1}`, `{}`},
+		"POST /api/v1/documents/collections/:name/query":               {`{"filter": []}`, `{"filter": {"a": {"$bad": 1}}}`, `{"limit": "5"}`, `{"limit": 0}`, `{"skip": -1}`, `{"sort": "a"}`, `{"projection": ["a..b"]}`},
+		"POST /api/v1/documents/collections/:name/search":              {`{"query": 1}`, `{}`, `{"query": ""}`, `{"query": "a AND"}`, `{"query": "a", "boosts": {"f": "x"}}`, `{"query": "a", "limit": -1}`, `{"query": "a", "filter": {"$x": 1}}`},
+		"POST /api/v1/documents/collections/:name/indexes":             {`{"field": 1}`, `{}`, `{"field": "a", "text_fields": ["b"]}`, `{"text_fields": "b"}`},
+		"POST /api/v1/timeseries/metrics":                              {`{"name": 1}`, `{}`, `{"name": "9bad"}`, `{"name": "m", "metric_type": "meter"}`, `{"name": "m", "retention": "soon"}`, `{"name": "m", "unit": 5}`},
+		"POST /api/v1/timeseries/write":                                {`{"metric": 1, "points": []}`, `{"points": [{"timestamp": "2024-01-15T10:00:00Z", "value": 1}]}`, `{"metric": "cpu", "points": []}`, `{"metric": "cpu", "points": [{"timestamp": 5, "value": 1}]}`, `{"metric": "cpu", "points": [{"timestamp": "yesterday", "value": 1}]}`, `{"metric": "cpu", "points": [{"timestamp": "2024-01-15T10:00:00Z", "value": "1"}]}`, `{"metric": "cpu", "points": [{"timestamp": "2024-01-15T10:00:00Z"}]}`, `{"metric": "cpu", "points": [{"timestamp": "2024-01-15T10:00:00Z", "value": 1, "tags": {"h": 1}}]}`},
+		"POST /api/v1/timeseries/query":                                {`{"metric": 1}`, `{}`, `{"metric": "cpu", "start_time": "x"}`, `{"metric": "cpu", "aggregation": {"function": "avg"}}`, `{"metric": "cpu", "aggregation": {"function": "avg", "interval": "-1h"}}`, `{"metric": "cpu", "tags": {"h": 1}}`, `{"metric": "cpu", "aggregation": {"function": "mode", "interval": "1h"}}`, `{"metric": "cpu", "matchers": [{"tag": "h", "op": "<", "value": "a"}]}`, `{"metric": "cpu", "start_time": "2024-01-15T10:00:00Z", "end_time": "2024-01-14T10:00:00Z"}`},
+		"POST /api/v1/streaming/channels":                              {`{"name": 1}`, `{}`, `{"name": "a b"}`, `{"name": "c", "retention": 7}`, `{"name": "c", "retention": "forever"}`, `{"name": "c", "max_events": -1}`},
+		"POST /api/v1/streaming/channels/:channel/groups/:group/fetch": {`{"consumer": 1}`, `{}`, `{"consumer": "w", "max": 0}`, `{"consumer": "w", "max": "5"}`, `{"consumer": "a b"}`},
+		"POST /api/v1/streaming/channels/:channel/groups/:group/ack":   {`{"offsets": 1}`, `{}`, `{"offsets": [-1]}`, `{"offsets": ["1"]}`, `{"offsets": []}`},
+		"POST /api/v1/streaming/publish":                               {`{"channel": 1}`, `{"event_type": "x"}`, `{"channel": "orders", "event_type": 5}`, `{"channel": "a b", "data": {}}`},
 	}
 	for route, bodies := range wrongTypes {
 		method, path, _ := strings.Cut(route, " ")

@@ -40,7 +40,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 // from an error for the client, keeping the detail.
 func clientMessage(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"server: bad request: ", "server: ", "kv: "} {
+	for _, p := range []string{"server: bad request: ", "server: ", "kv: ", "timeseries: ", "stream: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	return msg

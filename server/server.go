@@ -34,6 +34,7 @@ type Server struct {
 	kv      *kv.Store
 	sqlEng  *sql.Engine
 	docs    *document.Store
+	tss     *tsStreams
 	dataDir string // the engine's directory, "" for memory
 
 	users      *users
@@ -100,6 +101,7 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 	s.kv = kv.New(s.db, kv.Options{MaxKeySize: int(cfg.KV.MaxKeySize), MaxValueSize: int(cfg.KV.MaxValueSize)})
 	s.sqlEng = sql.Open(s.db)
 	s.docs = document.New(s.db, document.Options{Now: s.now})
+	s.tss = newTSStreams(s.db)
 	if s.users, err = loadUsers(s.db); err != nil {
 		s.closeStorage()
 		return nil, err
@@ -182,6 +184,7 @@ func (s *Server) Serve(l net.Listener) error {
 // ends), then flushes and closes storage.
 func (s *Server) Shutdown(ctx context.Context) error {
 	var err error
+	s.tss.stopLive() // live subscriptions would keep Shutdown waiting
 	if s.http != nil {
 		err = s.http.Shutdown(ctx)
 	}
@@ -196,6 +199,7 @@ func (s *Server) closeStorage() error {
 	if s.kv != nil {
 		errs = append(errs, s.kv.Close())
 	}
+	errs = append(errs, s.tss.close())
 	if s.db != nil {
 		errs = append(errs, s.db.Close())
 	}

@@ -32,7 +32,10 @@
 // created before a crash; the last run ends with SIGINT and must exit 0.
 // 5 kills per backend by default, 25 with AEGIS_LONG=1; the seed is logged
 // (AEGIS_SEED=<n> replays it). With only the memory backend linked in it
-// skips and says why.
+// skips and says why. TestKill9Streams does the same for published
+// events: two publishers, SIGKILL, restart, and every acknowledged event
+// must be in the channel's history at its offset with its data, with no
+// hole in the offsets (2 kills per backend, 10 with AEGIS_LONG=1).
 //
 // # Simplifications
 //

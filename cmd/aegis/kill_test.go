@@ -27,10 +27,26 @@ import (
 // on every persistent backend in engine.Backends(). 5 kills per backend by
 // default; AEGIS_LONG=1 makes it 25. AEGIS_SEED replays a seed.
 func TestKill9(t *testing.T) {
+	bin, backends, seed := killSetup(t)
+	kills := 5
+	if os.Getenv("AEGIS_LONG") == "1" {
+		kills = 25
+	}
+	for _, backend := range backends {
+		t.Run(backend, func(t *testing.T) {
+			t.Logf("seed %d (replay with AEGIS_SEED=%d)", seed, seed)
+			killCampaign(t, bin, backend, kills, rand.New(rand.NewPCG(seed, 7)))
+		})
+	}
+}
+
+// killSetup skips in -short mode or without a persistent backend, else
+// builds the binary and returns it with the persistent backends and the
+// seed (AEGIS_SEED or a fresh one).
+func killSetup(t *testing.T) (bin string, backends []string, seed uint64) {
 	if testing.Short() {
 		t.Skip("builds and runs the server binary")
 	}
-	var backends []string
 	for _, b := range engine.Backends() {
 		if b != "memory" {
 			backends = append(backends, b)
@@ -39,24 +55,15 @@ func TestKill9(t *testing.T) {
 	if len(backends) == 0 {
 		t.Skipf("no persistent backend registered in engine.Backends() (%v): the kill -9 test runs once btree or lsm is linked in", engine.Backends())
 	}
-	bin := filepath.Join(t.TempDir(), "aegis")
+	bin = filepath.Join(t.TempDir(), "aegis")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	kills := 5
-	if os.Getenv("AEGIS_LONG") == "1" {
-		kills = 25
-	}
-	seed := uint64(time.Now().UnixNano())
+	seed = uint64(time.Now().UnixNano())
 	if v := os.Getenv("AEGIS_SEED"); v != "" {
 		seed, _ = strconv.ParseUint(v, 10, 64)
 	}
-	for _, backend := range backends {
-		t.Run(backend, func(t *testing.T) {
-			t.Logf("seed %d (replay with AEGIS_SEED=%d)", seed, seed)
-			killCampaign(t, bin, backend, kills, rand.New(rand.NewPCG(seed, 7)))
-		})
-	}
+	return bin, backends, seed
 }
 
 // proc is one run of the server binary.
