@@ -106,6 +106,9 @@ func (o *optimizer) rewrite(n Node) Node {
 		x.Input = o.rewrite(x.Input)
 		if s, ok := x.Input.(*Sort); ok && s.Limit < 0 && x.Count >= 0 && x.Count+x.Offset < 1<<20 {
 			s.Limit = x.Count + x.Offset
+			if x.Offset == 0 {
+				return s // the TopN alone keeps exactly Count rows
+			}
 		}
 	case *Distinct:
 		x.Input = o.rewrite(x.Input)
@@ -724,6 +727,9 @@ func (o *optimizer) selectivity(e Expr, n Node) float64 {
 				s = 0.9
 			case IsComparison(x.Fn):
 				s = 0.3
+				if r := o.histogramFraction(x, n); r >= 0 {
+					s = r
+				}
 			case x.Fn == fnLike:
 				s = 0.1
 			case x.Fn == fnIsNull:
@@ -746,6 +752,31 @@ func (o *optimizer) selectivity(e Expr, n Node) float64 {
 		sel *= s
 	}
 	return sel
+}
+
+// histogramFraction estimates a range comparison of a scan column with a
+// constant from the column's histogram; -1 when there is none to use.
+func (o *optimizer) histogramFraction(c *Call, n Node) float64 {
+	scan, ok := n.(*Scan)
+	if !ok {
+		return -1
+	}
+	col, cok := c.Args[0].(*ColRef)
+	k, kok := c.Args[1].(*Const)
+	fn := c.Fn
+	if !cok || !kok {
+		col, cok = c.Args[1].(*ColRef)
+		k, kok = c.Args[0].(*Const)
+		fn = mirror[fn]
+	}
+	if !cok || !kok || k.D.Null || col.Idx >= len(scan.Cols) {
+		return -1
+	}
+	cs := columnStats(o.tableStats(scan.Table), scan.Table.Columns[scan.Cols[col.Idx]].ID)
+	if cs == nil || len(cs.Histogram) == 0 {
+		return -1
+	}
+	return rangeFraction(cs, bound{fn: fn, val: k.D})
 }
 
 // ndv estimates the number of distinct values of column idx of n's

@@ -190,6 +190,8 @@ func Params(params []any) ([]types.Datum, error) {
 		case json.Number:
 			if n, err := v.Int64(); err == nil {
 				d = types.IntDatum(n)
+			} else if dec, ok := exactDecimal(string(v)); ok {
+				d = dec // 123.45 stays exact, as a literal would
 			} else if f, err := v.Float64(); err == nil {
 				d = types.FloatDatum(f)
 			} else {
@@ -201,6 +203,27 @@ func Params(params []any) ([]types.Datum, error) {
 		out[i] = d
 	}
 	return out, nil
+}
+
+// exactDecimal reads a plain decimal number (no exponent) of at most 18
+// digits as a DECIMAL datum.
+func exactDecimal(s string) (types.Datum, bool) {
+	if strings.ContainsAny(s, "eE") {
+		return types.Datum{}, false
+	}
+	scale := 0
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		scale = len(s) - i - 1
+	}
+	t, err := types.NewDecimal(types.MaxDecimalPrecision, scale)
+	if err != nil {
+		return types.Datum{}, false
+	}
+	v, err := types.ParseDecimal(s, types.MaxDecimalPrecision, scale)
+	if err != nil {
+		return types.Datum{}, false
+	}
+	return types.Datum{Type: t, I: v}, true
 }
 
 // ExecStatement runs one parsed statement.
