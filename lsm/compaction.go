@@ -218,7 +218,7 @@ func (d *DB) runCompaction(v *version, c *compaction) error {
 	}
 	e.setLastSeq(out.maxSeq)
 	if err := d.logAndApply(e); err != nil {
-		out.abort()
+		abortUnlessLogged(out, err)
 		return err
 	}
 	d.m.compactions.Add(1)

@@ -280,6 +280,22 @@ func (d *DB) releaseVersion(v *version) {
 	}
 }
 
+// manifestWriteError is a failed manifest append, after which the
+// manifest's content is unknown.
+type manifestWriteError struct{ err error }
+
+func (e *manifestWriteError) Error() string { return "manifest write: " + e.err.Error() }
+func (e *manifestWriteError) Unwrap() error { return e.err }
+
+// abortUnlessLogged removes the tables of a failed flush or compaction,
+// except when the failure was the manifest write that may name them.
+func abortUnlessLogged(out *tableOutput, err error) {
+	var mw *manifestWriteError
+	if !errors.As(err, &mw) {
+		out.abort()
+	}
+}
+
 // logAndApply writes an edit to the manifest and installs the version it
 // makes. The edit is durable before anyone sees the version.
 func (d *DB) logAndApply(e *versionEdit) error { return d.logAndApplyWith(e, nil) }
@@ -300,6 +316,10 @@ func (d *DB) logAndApplyWith(e *versionEdit, fn func()) error {
 	}
 	e.setNextFile(d.nextFile.Load())
 	if err := d.manifest.append(e); err != nil {
+		// The record may be on disk in part or whole, and a crash may keep
+		// it: the tables it names must stay, orphans or not, until a
+		// recovery reads the manifest and removes what no version lists.
+		err = &manifestWriteError{err: err}
 		d.manifestErr = err
 		return err
 	}

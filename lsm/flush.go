@@ -61,7 +61,7 @@ func (d *DB) flushMemtable(m *memtable) error {
 		d.imm = d.imm[1:]
 		close(m.flushed)
 	}); err != nil {
-		out.abort()
+		abortUnlessLogged(out, err)
 		return err
 	}
 	d.m.flushes.Add(1)
