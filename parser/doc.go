@@ -50,6 +50,7 @@
 //	stmt        = query | insert | update | delete | createTable | createIndex
 //	            | dropTable | dropIndex | alterTable | "SHOW" "TABLES"
 //	            | "EXPLAIN" ["ANALYZE"] (query | insert | update | delete)
+//	            | "ANALYZE" [name]
 //	            | "BEGIN" ["TRANSACTION" | "WORK"] | "START" "TRANSACTION"
 //	            | "COMMIT" ["TRANSACTION" | "WORK"] | "ROLLBACK" ["TRANSACTION" | "WORK"] .
 //	query       = [with] union ["ORDER" "BY" order {"," order}] ["LIMIT" expr] ["OFFSET" expr] .
