@@ -7,10 +7,10 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/aegisdb/aegis/internal/testseed"
+	"github.com/aegisdb/aegis/internal/testutil"
 )
 
-func seed(t testing.TB) uint64 { return testseed.Seed(t) }
+func seed(t testing.TB) uint64 { return testutil.Seed(t) }
 
 // check verifies the structural invariants of b.
 func check(t testing.TB, b *Bitmap) {
@@ -125,7 +125,7 @@ func fromMap(m map[uint32]bool, r *rand.Rand) *Bitmap {
 func TestModelAgainstMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(seed(t), 1))
 	steps := 3000
-	if testseed.Long() {
+	if testutil.Long() {
 		steps = 100000
 	}
 	b, oracle := New(), map[uint32]bool{}

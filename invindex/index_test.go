@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/aegisdb/aegis/engine/memory"
-	"github.com/aegisdb/aegis/internal/testseed"
+	"github.com/aegisdb/aegis/internal/testutil"
 	"github.com/aegisdb/aegis/mvcc"
 )
 
@@ -301,12 +301,12 @@ func TestEditDistance(t *testing.T) {
 // and phrase queries, against an oracle that matches analyzed tokens of
 // the documents it keeps in a map.
 func TestModel(t *testing.T) {
-	r := rand.New(rand.NewPCG(testseed.Seed(t), 7))
+	r := rand.New(rand.NewPCG(testutil.Seed(t), 7))
 	x := openIndex(t)
 	vocab := strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda the of")
 	oracle := map[string]map[string]string{}
 	steps := 300
-	if testseed.Long() {
+	if testutil.Long() {
 		steps = 5000
 	}
 	randText := func() string {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/aegisdb/aegis/engine"
-	"github.com/aegisdb/aegis/internal/testseed"
+	"github.com/aegisdb/aegis/internal/testutil"
 )
 
 // Harness tells Run how to open the backend under test.
@@ -111,7 +111,7 @@ func (h Harness) reopen(t testing.TB, hd *handle) {
 
 // seed returns the random seed for a test (AEGIS_SEED if set), logged so
 // a failure can be replayed.
-func seed(t testing.TB) uint64 { t.Helper(); return testseed.Seed(t) }
+func seed(t testing.TB) uint64 { t.Helper(); return testutil.Seed(t) }
 
 func newRand(s uint64) *rand.Rand { return rand.New(rand.NewPCG(s, s^0x9e3779b97f4a7c15)) }
 

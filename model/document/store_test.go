@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/aegisdb/aegis/engine/memory"
-	"github.com/aegisdb/aegis/internal/testseed"
+	"github.com/aegisdb/aegis/internal/testutil"
 	"github.com/aegisdb/aegis/mvcc"
 )
 
@@ -152,7 +152,7 @@ func TestFindSortSkipLimitProjection(t *testing.T) {
 // and on the indexed one with NoIndex: all three must agree, and the
 // index must cut the documents scanned when it applies.
 func TestIndexAndScanAgree(t *testing.T) {
-	r := rand.New(rand.NewPCG(testseed.Seed(t), 11))
+	r := rand.New(rand.NewPCG(testutil.Seed(t), 11))
 	s, _ := openStore(t)
 	s.CreateCollection(Spec{Name: "plain"})
 	s.CreateCollection(Spec{Name: "indexed", Indexes: []string{"a", "b.c"}})
