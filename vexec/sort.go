@@ -16,35 +16,36 @@ type sortKeys struct {
 
 func (k *sortKeys) compare(a, b int) int {
 	for i, key := range k.keys {
-		v := k.cols[i]
-		an, bn := v.IsNull(a), v.IsNull(b)
-		var c int
-		switch {
-		case an && bn:
-			c = 0
-		case an || bn:
-			// NULL is the largest value unless NULLS FIRST says otherwise.
-			c = 1
-			if bn {
-				c = -1
-			}
-			if key.NullsFirst {
-				c = -c
-			}
-			if key.Desc {
-				c = -c // undone below: NULL placement ignores DESC
-			}
-		default:
-			c = optimizer.CompareDatums(v.Get(a), v.Get(b))
-		}
-		if key.Desc {
-			c = -c
-		}
-		if c != 0 {
+		if c := compareKey(key, k.cols[i], a, k.cols[i], b); c != 0 {
 			return c
 		}
 	}
 	return 0
+}
+
+// compareKey orders row a of va against row b of vb by one sort key.
+// NULL is the largest value unless NULLS FIRST says otherwise, whatever
+// the direction.
+func compareKey(key optimizer.SortKey, va *types.Vector, a int, vb *types.Vector, b int) int {
+	an, bn := va.IsNull(a), vb.IsNull(b)
+	switch {
+	case an && bn:
+		return 0
+	case an || bn:
+		c := 1
+		if bn {
+			c = -1
+		}
+		if key.NullsFirst {
+			c = -c
+		}
+		return c
+	}
+	c := optimizer.CompareDatums(va.Get(a), vb.Get(b))
+	if key.Desc {
+		c = -c
+	}
+	return c
 }
 
 // materialize reads all of an operator's rows into a store, with the key
@@ -226,29 +227,7 @@ func (s *sortOp) topN() error {
 // cmpAgainst compares row r of fresh key vectors with stored row slot.
 func cmpAgainst(sk *sortKeys, kv []*types.Vector, r, slot int) int {
 	for i, key := range sk.keys {
-		a, b := kv[i], sk.cols[i]
-		an, bn := a.IsNull(r), b.IsNull(slot)
-		var c int
-		switch {
-		case an && bn:
-		case an || bn:
-			c = 1
-			if bn {
-				c = -1
-			}
-			if key.NullsFirst {
-				c = -c
-			}
-			if key.Desc {
-				c = -c
-			}
-		default:
-			c = optimizer.CompareDatums(a.Get(r), b.Get(slot))
-		}
-		if key.Desc {
-			c = -c
-		}
-		if c != 0 {
+		if c := compareKey(key, kv[i], r, sk.cols[i], slot); c != 0 {
 			return c
 		}
 	}
