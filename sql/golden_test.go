@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aegisdb/aegis/engine"
 	"github.com/aegisdb/aegis/mvcc"
 	"github.com/aegisdb/aegis/optimizer"
 	"github.com/aegisdb/aegis/parser"
@@ -25,15 +24,7 @@ import (
 // Regenerate with: go test ./sql/ -run TestGolden -rewrite
 func TestGolden(t *testing.T) {
 	datadriven.Walk(t, "testdata/golden", func(t *testing.T, path string) {
-		e, err := engine.Open("memory", engine.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		db, err := mvcc.Open(e, mvcc.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
+		db := openTestDB(t, "memory")
 		eng := Open(db)
 		s := eng.NewSession()
 		ctx := context.Background()

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aegisdb/aegis/engine"
-	"github.com/aegisdb/aegis/mvcc"
 )
 
 // TestParserCorpusRuns executes every statement of the parser's golden
@@ -16,15 +14,7 @@ import (
 // (unknown tables, wrong types): what matters is that each one returns a
 // result or an error, and none panics.
 func TestParserCorpusRuns(t *testing.T) {
-	e, err := engine.Open("memory", engine.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := mvcc.Open(e, mvcc.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestDB(t, "memory")
 	s := Open(db).NewSession()
 	ctx := context.Background()
 	setup := `CREATE TABLE t (a INT PRIMARY KEY, b TEXT, c DOUBLE PRECISION, d DATE);
@@ -95,14 +85,7 @@ func FuzzExec(f *testing.F) {
 	f.Add("SELECT a / 0 FROM t1")
 	f.Add("INSERT INTO t1 VALUES (1000, 1, 2, 'x', 1e308 * 10)")
 	f.Add("SELECT CAST('x' AS DATE)")
-	e, err := engine.Open("memory", engine.Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
-	db, err := mvcc.Open(e, mvcc.Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
+	db := openTestDB(f, "memory")
 	s := Open(db).NewSession()
 	ctx := context.Background()
 	for _, q := range append(append([]string(nil), diffSchema...), diffData(1)[:40]...) {

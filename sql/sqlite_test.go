@@ -23,9 +23,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aegisdb/aegis/engine"
 	"github.com/aegisdb/aegis/model/types"
-	"github.com/aegisdb/aegis/mvcc"
 	_ "modernc.org/sqlite"
 )
 
@@ -133,15 +131,7 @@ type diffEnv struct {
 
 func newDiffEnv(t *testing.T, backend string) *diffEnv {
 	t.Helper()
-	e, err := engine.Open(backend, engine.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := mvcc.Open(e, mvcc.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close(); e.Close() })
+	db := openTestDB(t, backend)
 	lite, err := dbsql.Open("sqlite", ":memory:")
 	if err != nil {
 		t.Fatal(err)
