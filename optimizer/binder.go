@@ -612,6 +612,14 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 				return &ColRef{Idx: len(groupBy) + i, Name: x.String(), T: x.Agg.T}, nil
 			case *ColRef:
 				return nil, bindErr(parser.Pos{}, "column %q must appear in the GROUP BY clause or be used in an aggregate function", x.Name)
+			case *Subquery:
+				if x.Correlated {
+					refs := map[int]bool{}
+					outerCols(x.Plan, len(b.scopes)-1, refs)
+					if len(refs) > 0 {
+						return nil, unsupported(parser.Pos{}, "a subquery that reads columns of a grouped query is not supported; join the grouped result in a derived table instead")
+					}
+				}
 			}
 			return MapChildren(e, post)
 		}

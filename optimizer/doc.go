@@ -71,8 +71,8 @@
 //   - Outer joins keep their written order; only inner-join clusters are
 //     reordered, and a cluster holding a subquery keeps its order.
 //   - No index nested-loop join and no merge join.
-//   - A correlated subquery in the select list of a grouped query reads
-//     the pre-aggregation scope and is not rejected; avoid it.
+//   - A correlated subquery that reads columns of a grouped query (in its
+//     select list or HAVING) is refused with ErrUnsupported.
 //   - WITH RECURSIVE is refused (ErrUnsupported); DISTINCT inside window
 //     aggregates likewise.
 //   - DECIMAL is held in an int64 (at most 18 digits); a bare DECIMAL is
