@@ -306,13 +306,7 @@ func (b *Binder) bindTableExpr(te parser.TableExpr) (Node, *scope, error) {
 			}
 			return nil, nil, err
 		}
-		scan := &Scan{Table: d, Alias: alias}
-		sc := &scope{}
-		for i, c := range d.Columns {
-			scan.Cols = append(scan.Cols, i)
-			scan.Out = append(scan.Out, Column{Name: c.Name, Table: alias, Type: c.Type})
-			sc.cols = append(sc.cols, scopeCol{table: alias, name: c.Name, t: c.Type, hidden: c.Hidden})
-		}
+		scan, sc := tableScope(d, alias)
 		return scan, sc, nil
 	case *parser.DerivedTable:
 		n, err := b.bindDerived(te.Query)
@@ -1003,29 +997,40 @@ func (b *Binder) defaultExpr(col table.Column) (Expr, error) {
 	return b.assign(e, col.Type, parser.Pos{}, col.Name)
 }
 
-func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
-	d, err := b.tableFor(s.Table.Name, s.Table.Pos)
+// bindTarget binds the table of an UPDATE or DELETE and its WHERE: the
+// rows to change, every column of the table, and the table's scope.
+func (b *Binder) bindTarget(tn *parser.TableName, where parser.Expr) (*table.Desc, Node, *scope, error) {
+	d, err := b.tableFor(tn.Name, tn.Pos)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	alias := s.Table.Alias
+	alias := tn.Alias
 	if alias == "" {
 		alias = d.Name
 	}
 	scan, sc := tableScope(d, alias)
-	b.scopes = append(b.scopes, sc)
 	var node Node = scan
-	if s.Where != nil {
-		pred, err := b.bindExpr(s.Where, exprCtx{clause: "WHERE"})
+	if where != nil {
+		b.scopes = append(b.scopes, sc)
+		pred, err := b.bindExpr(where, exprCtx{clause: "WHERE"})
 		if err == nil {
-			pred, err = b.coerceBool(pred, s.Where.Position(), "WHERE")
+			pred, err = b.coerceBool(pred, where.Position(), "WHERE")
 		}
+		b.scopes = b.scopes[:len(b.scopes)-1]
 		if err != nil {
-			b.scopes = b.scopes[:len(b.scopes)-1]
-			return nil, err
+			return nil, nil, nil, err
 		}
 		node = &Filter{Input: node, Pred: pred}
 	}
+	return d, node, sc, nil
+}
+
+func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
+	d, node, sc, err := b.bindTarget(s.Table, s.Where)
+	if err != nil {
+		return nil, err
+	}
+	b.scopes = append(b.scopes, sc)
 	proj := &Project{Input: node}
 	for i, c := range d.Columns {
 		proj.Exprs = append(proj.Exprs, &ColRef{Idx: i, Name: c.Name, T: c.Type})
@@ -1066,27 +1071,9 @@ func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
 }
 
 func (b *Binder) bindDelete(s *parser.DeleteStmt) (Node, error) {
-	d, err := b.tableFor(s.Table.Name, s.Table.Pos)
+	d, node, sc, err := b.bindTarget(s.Table, s.Where)
 	if err != nil {
 		return nil, err
-	}
-	alias := s.Table.Alias
-	if alias == "" {
-		alias = d.Name
-	}
-	scan, sc := tableScope(d, alias)
-	var node Node = scan
-	if s.Where != nil {
-		b.scopes = append(b.scopes, sc)
-		pred, err := b.bindExpr(s.Where, exprCtx{clause: "WHERE"})
-		if err == nil {
-			pred, err = b.coerceBool(pred, s.Where.Position(), "WHERE")
-		}
-		b.scopes = b.scopes[:len(b.scopes)-1]
-		if err != nil {
-			return nil, err
-		}
-		node = &Filter{Input: node, Pred: pred}
 	}
 	del := &Delete{Table: d, Input: node}
 	if del.Returning, del.Out, err = b.bindReturning(s.Returning, sc); err != nil {
