@@ -83,15 +83,22 @@ type Iterator struct {
 	// The next visible committed entry, when engOK.
 	engOK            bool
 	engKey, engValue []byte
-	// Two buffers for decoded entries, used in turn: one holds the entry
-	// the caller sees, the other the look-ahead in engKey/engValue.
+	// engReturned: a forward scan returned the look-ahead entry, a view
+	// of the engine's position, so the engine must step past it first.
+	engReturned bool
+	// Buffers for decoded entries. A reverse scan uses both in turn: one
+	// holds the entry the caller sees, the other the look-ahead (its
+	// engine has already moved on). A forward scan needs only bufs[0].
 	bufs   [2]struct{ key, value []byte }
 	bufIdx int
 	prefix []byte // scratch copy of the current encoded prefix
 	seek   []byte // scratch seek key for reverse scans
 
 	key, value []byte
-	err        error
+	// keyLazy: key is the look-ahead's engine key, not yet unescaped
+	// (engKeyLazy says the same of the look-ahead itself).
+	keyLazy, engKeyLazy bool
+	err                 error
 }
 
 func (it *Iterator) String() string {
@@ -112,6 +119,9 @@ func (it *Iterator) Next() bool {
 			it.eng.First()
 		}
 		it.advanceEngine()
+	} else if it.engReturned {
+		it.engReturned = false
+		it.stepEngine()
 	}
 	for it.err == nil {
 		ownOK := len(it.own) > 0
@@ -120,6 +130,9 @@ func (it *Iterator) Next() bool {
 		}
 		var cmp int // <0: the engine entry comes first
 		if ownOK && it.engOK {
+			if !it.decodeEngKey() {
+				return false
+			}
 			cmp = bytes.Compare(it.engKey, it.own[0].key)
 			if it.reverse {
 				cmp = -cmp
@@ -130,27 +143,66 @@ func (it *Iterator) Next() bool {
 			cmp = -1
 		}
 		if cmp < 0 {
-			it.key, it.value = it.engKey, it.engValue
-			it.advanceEngine()
+			it.key, it.value, it.keyLazy = it.engKey, it.engValue, it.engKeyLazy
+			if it.reverse {
+				it.advanceEngine()
+			} else {
+				// A forward entry is a view of the engine's current
+				// version; the engine moves on at the next call.
+				it.engReturned = true
+			}
 			return true
 		}
 		w := it.own[0]
 		it.own = it.own[1:]
 		if cmp == 0 { // the transaction's own write shadows the snapshot
-			it.advanceEngine()
+			it.stepEngine()
 		}
 		if !w.tombstone {
-			it.key, it.value = w.key, w.value
+			it.key, it.value, it.keyLazy = w.key, w.value, false
 			return true
 		}
 	}
 	return false
 }
 
-// advanceEngine moves the engine iterator from its position to the newest
-// version at or below the read timestamp of the next user key (in the
-// iteration's direction) that has a live (non-tombstone) one, and leaves
-// it positioned past that key.
+// decodeEngKey unescapes the look-ahead entry's user key if a forward
+// scan has not yet done so, and reports whether that succeeded (a corrupt
+// key stops the iteration with an error).
+func (it *Iterator) decodeEngKey() bool {
+	if !it.engKeyLazy {
+		return true
+	}
+	buf := &it.bufs[0]
+	k, err := appendUserKey(buf.key[:0], it.prefix)
+	if err != nil {
+		it.err = err
+		return false
+	}
+	buf.key, it.engKey, it.engKeyLazy = k, k, false
+	return true
+}
+
+// stepEngine moves the engine past the user key of the current look-ahead
+// entry and on to the next live one.
+func (it *Iterator) stepEngine() {
+	if it.reverse {
+		it.advanceEngine() // a reverse look-ahead is already stepped past
+		return
+	}
+	it.skipPast(it.prefix)
+	it.advanceEngine()
+}
+
+// advanceEngine finds the next user key (in the iteration's direction),
+// starting at the engine's position, that has a live (non-tombstone)
+// version at or below the read timestamp, and makes that version the
+// look-ahead entry (engOK, engKey, engValue).
+//
+// Forward, the engine stays on that version and engValue aliases the
+// engine's value; only the encoded prefix is copied (skipPast needs it),
+// and the user key is unescaped from it on demand (decodeEngKey).
+// stepEngine moves on when the caller is done with the entry.
 func (it *Iterator) advanceEngine() {
 	if it.reverse {
 		it.advanceEngineReverse()
@@ -160,7 +212,8 @@ func (it *Iterator) advanceEngine() {
 	readTS := it.txn.readTS
 	e := it.eng
 	for e.Valid() {
-		prefix, ts, err := splitVersionKey(e.Key())
+		ek := e.Key()
+		prefix, ts, err := splitVersionKey(ek)
 		if err != nil {
 			it.err = err
 			return
@@ -169,29 +222,20 @@ func (it *Iterator) advanceEngine() {
 			e.Next()
 			continue
 		}
-		value, tombstone, err := decodeValue(e.Key(), e.Value())
+		value, tombstone, err := decodeValue(ek, e.Value())
 		if err != nil {
 			it.err = err
 			return
 		}
-		var userKey []byte
-		if !tombstone {
-			buf := &it.bufs[it.bufIdx]
-			it.bufIdx ^= 1
-			if userKey, err = appendUserKey(buf.key[:0], prefix); err != nil {
-				it.err = err
-				return
-			}
-			buf.key = userKey
-			buf.value = append(buf.value[:0], value...)
-			value = buf.value
-		}
+		// skipPast needs the prefix after the engine has moved, when ek
+		// may be reused, so it keeps a copy.
 		it.prefix = append(it.prefix[:0], prefix...)
-		it.skipPast(it.prefix)
-		if !tombstone {
-			it.engOK, it.engKey, it.engValue = true, userKey, value
-			return
+		if tombstone {
+			it.skipPast(it.prefix)
+			continue
 		}
+		it.engOK, it.engKey, it.engKeyLazy, it.engValue = true, nil, true, value
+		return
 	}
 	if err := e.Err(); err != nil {
 		it.err = fmt.Errorf("mvcc: scan: %w", err)
@@ -261,8 +305,19 @@ func (it *Iterator) skipPast(prefix []byte) {
 	e.SeekGE(prefixEnd(prefix))
 }
 
-// Key returns the current user key.
-func (it *Iterator) Key() []byte { return it.key }
+// Key returns the current user key. A forward scan unescapes it only
+// when asked: row scans that read every column from the value never pay
+// for it. If the stored key is corrupt, Key returns nil and Err says why.
+func (it *Iterator) Key() []byte {
+	if it.keyLazy {
+		it.keyLazy = false
+		if !it.decodeEngKey() {
+			return nil
+		}
+		it.key = it.engKey
+	}
+	return it.key
+}
 
 // Value returns the current value.
 func (it *Iterator) Value() []byte { return it.value }

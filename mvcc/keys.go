@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"slices"
 )
 
 // The key layout is drawn in doc.go. In short, a version of user key k
@@ -96,10 +97,15 @@ func decodeUserKey(prefix []byte) ([]byte, error) {
 
 // appendUserKey appends the unescaped form of an encoded prefix to out.
 func appendUserKey(out, prefix []byte) ([]byte, error) {
+	n := len(out)
+	out = slices.Grow(out, len(prefix))[:n+len(prefix)]
+	dst := out[n:] // written by index: per-byte appends cost twice as much
+	j := 0
 	for i := 0; i < len(prefix); i++ {
 		c := prefix[i]
 		if c != escapeByte {
-			out = append(out, c)
+			dst[j] = c
+			j++
 			continue
 		}
 		if i+1 >= len(prefix) {
@@ -107,13 +113,14 @@ func appendUserKey(out, prefix []byte) ([]byte, error) {
 		}
 		switch prefix[i+1] {
 		case escapedZero:
-			out = append(out, 0)
+			dst[j] = 0
+			j++
 			i++
 		case termByte:
 			if i+2 != len(prefix) {
 				return nil, &CorruptionError{Key: prefix, Reason: fmt.Sprintf("terminator at byte %d is followed by %d more bytes", i, len(prefix)-i-2)}
 			}
-			return out, nil
+			return out[:n+j], nil
 		default:
 			return nil, &CorruptionError{Key: prefix, Reason: fmt.Sprintf("byte %d: 0x00 followed by %#x, want 0xff (escaped zero) or 0x01 (terminator)", i, prefix[i+1])}
 		}

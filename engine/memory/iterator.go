@@ -3,6 +3,7 @@ package memory
 import (
 	"bytes"
 	"fmt"
+	"slices"
 
 	"github.com/google/btree"
 
@@ -58,12 +59,12 @@ func (it *iterator) fillForward(from []byte, exclusive, continuing bool) bool {
 	if it.lower != nil && (from == nil || bytes.Compare(from, it.lower) < 0) {
 		from, exclusive = it.lower, false
 	}
+	// Only the first item can equal from, and the run is sorted, so the
+	// upper bound is checked once per run below rather than per item.
 	visit := func(x item) bool {
-		if exclusive && from != nil && bytes.Equal(x.key, from) {
+		if exclusive && len(it.buf) == 0 && bytes.Equal(x.key, from) {
+			exclusive = false
 			return true
-		}
-		if !it.inUpper(x.key) {
-			return false
 		}
 		it.buf = append(it.buf, x)
 		return len(it.buf) < chunk
@@ -74,6 +75,10 @@ func (it *iterator) fillForward(from []byte, exclusive, continuing bool) bool {
 		it.tree.AscendGreaterOrEqual(item{key: from}, visit)
 	}
 	it.exhausted = len(it.buf) < chunk
+	if n := len(it.buf); n > 0 && !it.inUpper(it.buf[n-1].key) {
+		cut, _ := slices.BinarySearchFunc(it.buf, it.upper, func(x item, upper []byte) int { return bytes.Compare(x.key, upper) })
+		it.buf, it.exhausted = it.buf[:cut], true
+	}
 	return len(it.buf) > 0
 }
 

@@ -141,3 +141,23 @@ func BenchmarkScan(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFullScan walks every key of the 1e6-key store within bounds, as
+// a table scan does: the per-key cost of a long run.
+func BenchmarkFullScan(b *testing.B) {
+	e := loadedEngine(b, 1_000_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		it := e.NewIterator(engine.IterOptions{LowerBound: []byte("k"), UpperBound: []byte("l")})
+		n := 0
+		for ok := it.First(); ok; ok = it.Next() {
+			n++
+		}
+		it.Close()
+		if n != 1_000_000 {
+			b.Fatalf("scan read %d keys, want 1e6 (err %v)", n, it.Err())
+		}
+	}
+	opsPerSecond(b, 1_000_000, "keys/s")
+}

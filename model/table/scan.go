@@ -1,6 +1,7 @@
 package table
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/aegisdb/aegis/model/keyenc"
@@ -93,15 +94,29 @@ func (s *Scanner) NextBatch(b *types.Batch) (more bool, err error) {
 			}
 			return false, nil
 		}
-		key, value, err := s.rowBytes(s.copyValues)
-		if err != nil {
-			s.err = err
-			return false, err
-		}
-		if value == nil {
-			continue
+		var key, value []byte
+		if s.opts.Index == nil {
+			// A primary row carries every column in its value, so the key
+			// is read (unescaped by mvcc) only to name a corrupt row.
+			value = s.it.Value()
+			if s.copyValues {
+				value = append([]byte(nil), value...)
+			}
+		} else {
+			key, value, err = s.rowBytes(s.copyValues)
+			if err != nil {
+				s.err = err
+				return false, err
+			}
+			if value == nil {
+				continue
+			}
 		}
 		if err := s.dec.decodeInto(key, value, b); err != nil {
+			var ce *CorruptError
+			if errors.As(err, &ce) && ce.Key == nil {
+				ce.Key = s.it.Key()
+			}
 			s.err = err
 			return false, err
 		}
