@@ -3,115 +3,133 @@ package memory
 import (
 	"bytes"
 	"fmt"
-	"slices"
 
 	"github.com/google/btree"
 
 	"github.com/aegisdb/aegis/engine"
 )
 
-// An iterator copies a run of items out of the tree per descent. The first
-// run after a seek is short, because most seeks (a point read through an
-// mvcc version lookup, say) use one or two items; each further run in the
-// same direction doubles, up to maxChunk, so long scans pay a descent per
-// 1024 items.
-// google/btree has callbacks, not cursors, so the iterator reads a run of
-// items at a time and descends again from the last one when it runs out.
-const (
-	firstChunk = 4
-	maxChunk   = 1024
-)
-
 // iterator walks a private clone of the tree, so it needs no lock and sees
-// the engine as it was when the iterator was created.
+// the engine as it was when the iterator was created. It holds one page at
+// a time: stepping within the page is an index increment, and the tree is
+// searched again only to cross into a neighbouring page.
 type iterator struct {
-	tree         *btree.BTreeG[item]
+	tree         *btree.BTreeG[pageRef]
 	lower, upper []byte
-	buf          []item // the run of items around the position
-	pos          int    // index into buf; valid when 0 <= pos < len(buf)
-	forward      bool   // buf is ascending (true) or descending
-	exhausted    bool   // the tree has no items beyond buf in its direction
-	err          error
-	chunk        int // length of the next run to copy
+	page         pageRef
+	// lo and hi bound the indexes of page.entries that lie within
+	// [lower, upper); the iterator is valid when lo <= pos < hi.
+	lo, hi, pos int
+	err         error
 }
 
-// nextChunk returns the run length for a refill: short after a seek,
-// doubling while the iterator keeps moving the same way.
-func (it *iterator) nextChunk(continuing bool) int {
-	if !continuing || it.chunk == 0 {
-		it.chunk = firstChunk
-	} else if it.chunk < maxChunk {
-		it.chunk *= 2
+// load makes r the current page and clips [lo, hi) to the bounds. Only a
+// page that straddles a bound pays for a binary search.
+func (it *iterator) load(r pageRef) {
+	it.page, it.lo, it.hi = r, 0, len(r.entries)
+	if it.lower != nil && bytes.Compare(r.first, it.lower) < 0 {
+		it.lo = search(r.entries, it.lower)
 	}
-	return it.chunk
+	if it.upper != nil && bytes.Compare(r.entries[len(r.entries)-1].key, it.upper) >= 0 {
+		it.hi = search(r.entries, it.upper)
+	}
 }
 
-func (it *iterator) inUpper(k []byte) bool { return it.upper == nil || bytes.Compare(k, it.upper) < 0 }
-func (it *iterator) inLower(k []byte) bool { return it.lower == nil || bytes.Compare(k, it.lower) >= 0 }
+// invalidate leaves the iterator unpositioned.
+func (it *iterator) invalidate() bool {
+	it.page, it.lo, it.hi, it.pos = pageRef{}, 0, 0, 0
+	return false
+}
 
-// fillForward loads the run of items within bounds that starts at from:
-// at the first key >= from, or > from when exclusive. A nil from means
-// the start of the range. (Callers pass the empty key as a non-nil slice:
-// the empty key is a real key.)
-func (it *iterator) fillForward(from []byte, exclusive, continuing bool) bool {
-	chunk := it.nextChunk(continuing)
-	it.buf, it.pos, it.forward = it.buf[:0], 0, true
-	if it.lower != nil && (from == nil || bytes.Compare(from, it.lower) < 0) {
-		from, exclusive = it.lower, false
+// seekGE positions at the first key >= key within bounds.
+func (it *iterator) seekGE(key []byte) bool {
+	if it.lower != nil && bytes.Compare(key, it.lower) < 0 {
+		key = it.lower
 	}
-	// Only the first item can equal from, and the run is sorted, so the
-	// upper bound is checked once per run below rather than per item.
-	visit := func(x item) bool {
-		if exclusive && len(it.buf) == 0 && bytes.Equal(x.key, from) {
-			exclusive = false
-			return true
+	r, ok := pageFor(it.tree, key)
+	if !ok {
+		return it.invalidate()
+	}
+	it.load(r)
+	it.pos = max(search(r.entries, key), it.lo)
+	if it.pos == len(r.entries) { // key is past this page: start the next
+		if r, ok = pageAfter(it.tree, r.first); !ok {
+			return it.invalidate()
 		}
-		it.buf = append(it.buf, x)
-		return len(it.buf) < chunk
+		it.load(r)
+		it.pos = it.lo
 	}
-	if from == nil {
-		it.tree.Ascend(visit)
-	} else {
-		it.tree.AscendGreaterOrEqual(item{key: from}, visit)
-	}
-	it.exhausted = len(it.buf) < chunk
-	if n := len(it.buf); n > 0 && !it.inUpper(it.buf[n-1].key) {
-		cut, _ := slices.BinarySearchFunc(it.buf, it.upper, func(x item, upper []byte) int { return bytes.Compare(x.key, upper) })
-		it.buf, it.exhausted = it.buf[:cut], true
-	}
-	return len(it.buf) > 0
+	return it.Valid()
 }
 
-// fillBackward loads the run of items within bounds that ends at from,
-// walking down: from the last key < from, or <= from when inclusive. A nil
-// from means the end of the range.
-func (it *iterator) fillBackward(from []byte, inclusive, continuing bool) bool {
-	chunk := it.nextChunk(continuing)
-	it.buf, it.pos, it.forward = it.buf[:0], 0, false
-	if it.upper != nil && (from == nil || bytes.Compare(from, it.upper) >= 0) {
-		from, inclusive = it.upper, false
+// seekLT positions at the last key < key within bounds.
+func (it *iterator) seekLT(key []byte) bool {
+	if it.upper != nil && bytes.Compare(key, it.upper) > 0 {
+		key = it.upper
 	}
-	visit := func(x item) bool {
-		if !inclusive && from != nil && bytes.Equal(x.key, from) {
-			return true
+	r, ok := pageFor(it.tree, key)
+	if !ok {
+		return it.invalidate()
+	}
+	it.load(r)
+	it.pos = min(search(r.entries, key), it.hi) - 1
+	if it.pos < 0 { // every key of this page is >= key: end the previous
+		if r, ok = pageBefore(it.tree, r.first); !ok {
+			return it.invalidate()
 		}
-		if !it.inLower(x.key) {
-			return false
-		}
-		it.buf = append(it.buf, x)
-		return len(it.buf) < chunk
+		it.load(r)
+		it.pos = it.hi - 1
 	}
-	if from == nil {
-		it.tree.Descend(visit)
-	} else {
-		it.tree.DescendLessOrEqual(item{key: from}, visit)
-	}
-	it.exhausted = len(it.buf) < chunk
-	return len(it.buf) > 0
+	return it.Valid()
 }
 
-// nonNil turns a nil seek key into the empty key, which it means: the
-// fill functions read nil as "no limit".
+func (it *iterator) First() bool {
+	if it.err != nil {
+		return false
+	}
+	if it.lower != nil {
+		return it.seekGE(it.lower)
+	}
+	r, ok := it.tree.Min()
+	if !ok {
+		return it.invalidate()
+	}
+	it.load(r)
+	it.pos = it.lo
+	return it.Valid()
+}
+
+func (it *iterator) Last() bool {
+	if it.err != nil {
+		return false
+	}
+	if it.upper != nil {
+		return it.seekLT(it.upper)
+	}
+	r, ok := it.tree.Max()
+	if !ok {
+		return it.invalidate()
+	}
+	it.load(r)
+	it.pos = it.hi - 1
+	return it.Valid()
+}
+
+// SeekGE and SeekLT read a nil key as the empty key, which it means.
+func (it *iterator) SeekGE(key []byte) bool {
+	if it.err != nil {
+		return false
+	}
+	return it.seekGE(nonNil(key))
+}
+
+func (it *iterator) SeekLT(key []byte) bool {
+	if it.err != nil {
+		return false
+	}
+	return it.seekLT(nonNil(key))
+}
+
 func nonNil(key []byte) []byte {
 	if key == nil {
 		return []byte{}
@@ -119,71 +137,47 @@ func nonNil(key []byte) []byte {
 	return key
 }
 
-func (it *iterator) First() bool {
-	if it.err != nil {
-		return false
-	}
-	return it.fillForward(nil, false, false)
-}
-
-func (it *iterator) Last() bool {
-	if it.err != nil {
-		return false
-	}
-	return it.fillBackward(nil, false, false)
-}
-
-func (it *iterator) SeekGE(key []byte) bool {
-	if it.err != nil {
-		return false
-	}
-	return it.fillForward(nonNil(key), false, false)
-}
-
-func (it *iterator) SeekLT(key []byte) bool {
-	if it.err != nil {
-		return false
-	}
-	return it.fillBackward(nonNil(key), false, false)
-}
-
 func (it *iterator) Next() bool {
 	if !it.Valid() {
 		return false
 	}
-	if !it.forward {
-		return it.fillForward(it.buf[it.pos].key, true, false)
-	}
 	it.pos++
-	if it.pos < len(it.buf) {
+	if it.pos < it.hi {
 		return true
 	}
-	if it.exhausted {
-		it.buf = it.buf[:0]
-		return false
+	if it.hi < len(it.page.entries) { // stopped by the upper bound
+		return it.invalidate()
 	}
-	return it.fillForward(it.buf[len(it.buf)-1].key, true, true)
+	r, ok := pageAfter(it.tree, it.page.first)
+	if !ok {
+		return it.invalidate()
+	}
+	it.load(r)
+	it.pos = it.lo
+	return it.Valid()
 }
 
 func (it *iterator) Prev() bool {
 	if !it.Valid() {
 		return false
 	}
-	if it.forward {
-		return it.fillBackward(it.buf[it.pos].key, false, false)
-	}
-	it.pos++
-	if it.pos < len(it.buf) {
+	it.pos--
+	if it.pos >= it.lo {
 		return true
 	}
-	if it.exhausted {
-		it.buf = it.buf[:0]
-		return false
+	if it.lo > 0 { // stopped by the lower bound
+		return it.invalidate()
 	}
-	return it.fillBackward(it.buf[len(it.buf)-1].key, false, true)
+	r, ok := pageBefore(it.tree, it.page.first)
+	if !ok {
+		return it.invalidate()
+	}
+	it.load(r)
+	it.pos = it.hi - 1
+	return it.Valid()
 }
 
-func (it *iterator) Valid() bool { return it.err == nil && it.pos < len(it.buf) }
+func (it *iterator) Valid() bool { return it.err == nil && it.pos >= it.lo && it.pos < it.hi }
 
 // Key and Value return nil when the iterator is not at a key, rather than
 // panicking on a caller's slip.
@@ -191,22 +185,23 @@ func (it *iterator) Key() []byte {
 	if !it.Valid() {
 		return nil
 	}
-	return it.buf[it.pos].key
+	return it.page.entries[it.pos].key
 }
 
 func (it *iterator) Value() []byte {
 	if !it.Valid() {
 		return nil
 	}
-	return it.buf[it.pos].value
+	return it.page.entries[it.pos].value
 }
+
 func (it *iterator) Err() error { return it.err }
 
 func (it *iterator) Close() error {
-	it.tree, it.buf = nil, nil
+	it.tree = nil
+	it.invalidate()
 	if it.err == nil {
 		it.err = engine.ErrClosed
-		return nil
 	}
 	return nil
 }

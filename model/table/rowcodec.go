@@ -71,7 +71,8 @@ func encodeRow(dst []byte, d *Desc, row []types.Datum) []byte {
 type rowDecoder struct {
 	d      *Desc
 	out    []int
-	wanted int // how many positions out maps to a vector
+	wire   []uint64 // the wire type each column position must be stored as
+	wanted int      // how many positions out maps to a vector
 }
 
 func newRowDecoder(d *Desc, columns []int) *rowDecoder {
@@ -82,7 +83,11 @@ func newRowDecoder(d *Desc, columns []int) *rowDecoder {
 	for vi, pos := range columns {
 		out[pos] = vi
 	}
-	return &rowDecoder{d: d, out: out, wanted: len(columns)}
+	wire := make([]uint64, len(d.Columns))
+	for i, c := range d.Columns {
+		wire[i] = wireOf(c.Type.Physical())
+	}
+	return &rowDecoder{d: d, out: out, wire: wire, wanted: len(columns)}
 }
 
 // decodeInto appends one row, decoded from value, to the batch's vectors.
@@ -135,7 +140,7 @@ func (rd *rowDecoder) decodeFast(key, value []byte, b *types.Batch) error {
 		}
 		vi := -1
 		if pos < len(cols) && cols[pos].ID == id {
-			if wire != wireOf(cols[pos].Type.Physical()) {
+			if wire != rd.wire[pos] {
 				return &CorruptError{Key: key, Reason: fmt.Sprintf("column %q stored as wire type %d", cols[pos].Name, wire)}
 			}
 			vi = rd.out[pos]
@@ -151,11 +156,22 @@ func (rd *rowDecoder) decodeFast(key, value []byte, b *types.Batch) error {
 		}
 		switch wire {
 		case wireVarint:
-			x, n := binary.Varint(value[off:])
-			if n <= 0 {
-				return &CorruptError{Key: key, Reason: fmt.Sprintf("bad varint at byte %d", off)}
+			var x int64
+			// Zigzag varints of one or two bytes (|x| < 8192) are decoded
+			// inline; binary.Varint is a call the compiler does not inline.
+			if off < len(value) && value[off] < 0x80 {
+				c := value[off]
+				x, off = int64(c>>1)^-int64(c&1), off+1
+			} else if off+1 < len(value) && value[off+1] < 0x80 {
+				u := uint64(value[off]&0x7f) | uint64(value[off+1])<<7
+				x, off = int64(u>>1)^-int64(u&1), off+2
+			} else {
+				v, n := binary.Varint(value[off:])
+				if n <= 0 {
+					return &CorruptError{Key: key, Reason: fmt.Sprintf("bad varint at byte %d", off)}
+				}
+				x, off = v, off+n
 			}
-			off += n
 			if vec != nil {
 				vec.Ints = append(vec.Ints, x)
 			}
