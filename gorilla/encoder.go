@@ -161,7 +161,7 @@ func (e *Encoder) grow() {
 // appendHead writes the first two points, whose timestamps are varints.
 func (e *Encoder) appendHead(t int64, v float64) {
 	if e.ts.n == 0 && e.w.b == nil {
-		e.w.b = make([]byte, 0, 256) // a 120-point chunk rarely needs more
+		e.w.b = make([]byte, 0, 64) // enough for a constant chunk; grow sizes the rest
 	}
 	first := e.ts.n == 0
 	e.ts.append(&e.w, t)
