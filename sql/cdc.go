@@ -26,6 +26,10 @@ import (
 // explicit transaction's COMMIT returns it). That serializes the writers
 // of captured tables sharing a channel, the cost of exact CDC.
 //
+// Every row write of the table layer counts: ALTER TABLE ADD COLUMN with
+// a DEFAULT, which fills existing rows by an UPDATE, publishes an update
+// per row; DROP TABLE publishes nothing (the setting goes with the table).
+//
 // Which table goes to which channel is in the table's descriptor
 // (table.Desc.Capture), so the setting is transactional DDL and survives
 // a restart; the engine only needs UseStreams again after opening.
