@@ -301,6 +301,8 @@ func (s *Store) Publish(channel, typ string, data []byte) (Event, error) {
 // state key, and mvcc's first-committer-wins fails the later commit with
 // mvcc.ErrConflict, so committed offsets follow commit order. Subscribers
 // learn of the event when the caller, after committing, calls Notify.
+// Stats.Published does not count it: the store never learns whether txn
+// committed.
 func (s *Store) PublishIn(txn *mvcc.Txn, channel, typ string, data []byte) (Event, error) {
 	e, err := s.newEvent(channel, typ, data)
 	if err != nil {
