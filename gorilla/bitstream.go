@@ -16,33 +16,48 @@ func (w *bitWriter) writeBit(bit bool) {
 		w.acc |= 1 << (63 - w.n)
 	}
 	if w.n++; w.n == 64 {
-		w.b = binary.BigEndian.AppendUint64(w.b, w.acc)
-		w.acc, w.n = 0, 0
+		w.flush()
 	}
 }
 
-// writeBits appends the low k bits of v (k <= 64), high bit first.
+// writeZeros appends k <= 64 zero bits. acc is zero past its n valid
+// bits, so this only moves n: the identical-point fast path of the
+// encoder is two zero bits.
+func (w *bitWriter) writeZeros(k uint8) {
+	if w.n += k; w.n >= 64 {
+		w.n -= 64
+		w.flush()
+	}
+}
+
+// flush moves the full word in acc to b.
+func (w *bitWriter) flush() {
+	w.b = binary.BigEndian.AppendUint64(w.b, w.acc)
+	w.acc = 0
+}
+
+// writeBits appends the low k bits of v (k <= 64), high bit first. Bits
+// of v above k must be zero, which every caller guarantees by
+// construction; not masking keeps this small enough to inline, so the
+// common case (the bits fit in acc) costs a shift, an OR and an add.
 func (w *bitWriter) writeBits(v uint64, k uint8) {
-	if k == 0 {
-		return
-	}
-	if k < 64 {
-		v &= 1<<k - 1
-	}
-	free := 64 - w.n
-	if k < free {
+	if free := 64 - w.n; k < free {
 		w.acc |= v << (free - k)
 		w.n += k
 		return
 	}
-	w.acc |= v >> (k - free)
+	w.writeBitsSpill(v, k)
+}
+
+// writeBitsSpill is writeBits when the bits fill acc: the high part
+// completes the word, the rest starts the next one.
+func (w *bitWriter) writeBitsSpill(v uint64, k uint8) {
+	rest := k - (64 - w.n) // bits left for the next word, 0..63
+	w.acc |= v >> rest
 	w.b = binary.BigEndian.AppendUint64(w.b, w.acc)
-	w.n = k - free
-	if w.n == 0 {
-		w.acc = 0
-	} else {
-		w.acc = v << (64 - w.n)
-	}
+	w.n = rest
+	w.acc = v << (64 - rest) // Go defines v << 64 as 0: right for rest == 0
+
 }
 
 // bitLen returns the number of bits written.
@@ -82,6 +97,12 @@ func (r *bitReader) refill() {
 		r.n += take * 8
 		return
 	}
+	r.refillTail()
+}
+
+// refillTail is refill within the last 8 bytes, byte by byte; apart so
+// that refill inlines into the decoder's loop.
+func (r *bitReader) refillTail() {
 	for r.n <= 56 && r.i < len(r.b) {
 		r.buf |= uint64(r.b[r.i]) << (56 - r.n)
 		r.n += 8

@@ -63,9 +63,17 @@
 //     value stream can be read block by block); that costs the tsLen
 //     varint and up to 7 padding bits, which the decimal codec wins back
 //     many times over. XOR chunks interleave, as Gorilla does.
-//   - The decoder reads through a 64-bit buffer and decodes control bits
-//     and windows in place when the buffer holds them (falling back to
-//     bit-by-bit reads near the end of a chunk).
+//   - Speed (the format is unchanged by it; format_test.go pins the bytes
+//     with a hash): the writer keeps a 64-bit accumulator and writeBits
+//     inlines, control bits and payload going out in one call where they
+//     fit 64 bits; a point repeating the previous step and value is one
+//     test and two zero bits; the buffer is sized for a 120-point chunk
+//     from the first points' rate rather than grown by append. The
+//     decoder's Next reads a whole point (timestamp bucket, value control
+//     bits, window header) in place from a 64-bit buffer holding at least
+//     37 bits, with two zero bits taken before any refill; the first two
+//     points, the 64-bit dod escape and a chunk's last bytes go bit by
+//     bit through nextSlow.
 //
 // # Simplifications
 //
@@ -79,7 +87,8 @@
 // # Tests
 //
 // Table tests of named shapes (constant, counter, two decimals, NaN/Inf,
-// large jumps, wrapping deltas, every dod bucket), a randomized property
+// large jumps, wrapping deltas, every dod bucket), a format hash over
+// fixed series of every shape (TestFormatUnchanged), a randomized property
 // test (seed logged; AEGIS_SEED=<n> replays, AEGIS_LONG=1 runs 100 times
 // more), corrupt-chunk cases, and two fuzz targets with seeds in
 // testdata/fuzz: FuzzDecode (arbitrary bytes never panic) and

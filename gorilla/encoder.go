@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // Chunk header byte: version in the high nibble, value codec in the low.
@@ -18,8 +19,11 @@ const (
 
 // Delta-of-delta buckets for timestamps (paper section 4.1.1, widened for
 // millisecond timestamps): dodBits[i] is the width of the signed value
-// after i+1 one bits and a zero.
-var dodBits = [...]uint8{9, 14, 20}
+// after i+1 one bits and a zero. The constants let the encoder's masks
+// and shifts fold at compile time.
+const dod1, dod2, dod3 = 9, 14, 20
+
+var dodBits = [...]uint8{dod1, dod2, dod3}
 
 // tsEncoder writes timestamps: t0 as a zigzag varint, the first delta as
 // a sign bit and a varint, then delta-of-deltas in buckets.
@@ -49,27 +53,29 @@ func (e *tsEncoder) append(w *bitWriter, t int64) {
 	e.n++
 }
 
+// appendDod writes a delta-of-delta: control bits and value in one
+// writeBits where they fit.
 func appendDod(w *bitWriter, dod int64) {
-	// Control bits and value go out in one writeBits where they fit.
 	switch {
 	case dod == 0:
-		w.writeBit(false)
-	case fitsSigned(dod, dodBits[0]):
-		w.writeBits(0b10<<dodBits[0]|uint64(dod)&(1<<dodBits[0]-1), 2+dodBits[0])
-	case fitsSigned(dod, dodBits[1]):
-		w.writeBits(0b110<<dodBits[1]|uint64(dod)&(1<<dodBits[1]-1), 3+dodBits[1])
-	case fitsSigned(dod, dodBits[2]):
-		w.writeBits(0b1110<<dodBits[2]|uint64(dod)&(1<<dodBits[2]-1), 4+dodBits[2])
+		w.writeZeros(1)
+	case fitsSigned(dod, dod1):
+		w.writeBits(0b10<<dod1|uint64(dod)&(1<<dod1-1), 2+dod1)
+	case fitsSigned(dod, dod2):
+		w.writeBits(0b110<<dod2|uint64(dod)&(1<<dod2-1), 3+dod2)
+	case fitsSigned(dod, dod3):
+		w.writeBits(0b1110<<dod3|uint64(dod)&(1<<dod3-1), 4+dod3)
 	default:
 		w.writeBits(0b1111, 4)
 		w.writeBits(uint64(dod), 64)
 	}
 }
 
-// fitsSigned reports whether v is representable in n-bit two's complement.
+// fitsSigned reports whether v is representable in n-bit two's
+// complement: shifting the range [-2^(n-1), 2^(n-1)) to [0, 2^n) makes
+// it one unsigned compare.
 func fitsSigned(v int64, n uint8) bool {
-	lim := int64(1) << (n - 1)
-	return v >= -lim && v < lim
+	return uint64(v)+1<<(n-1) < 1<<n
 }
 
 // Encoder appends points to a chunk being built, timestamp then value,
@@ -80,7 +86,8 @@ type Encoder struct {
 	w          bitWriter
 	ts         tsEncoder
 	v          uint64 // bits of the last value
-	lead, sig  uint8  // current XOR window; sig == 0: none yet
+	lead, sig  uint8  // current XOR window
+	window     uint64 // mask of the window's bits; 0: none yet
 	decimalOff bool   // Seal never tries the decimal codec
 }
 
@@ -98,50 +105,117 @@ func (e *Encoder) Last() (int64, float64, bool) {
 // Append adds a point. Timestamps may be any int64 sequence: differences
 // are computed with wrapping arithmetic, so even out-of-order or
 // overflowing steps round-trip (they just cost 68 bits).
+//
+// From the third point on, the timestamp's delta-of-delta is computed
+// here rather than through tsEncoder, so that a point repeating the
+// previous step and value (a scrape of an idle gauge) is one test and
+// two zero bits, with no call.
 func (e *Encoder) Append(t int64, v float64) {
-	first := e.ts.n == 0
-	if first && e.w.b == nil {
-		e.w.b = make([]byte, 0, 256) // a 120-point chunk rarely needs more
-	}
-	e.ts.append(&e.w, t)
-	if first {
-		e.v = math.Float64bits(v)
-		e.w.writeBits(e.v, 64)
+	if e.ts.n < 2 {
+		e.appendHead(t, v)
 		return
 	}
-	e.appendValue(v)
-}
-
-// appendValue writes v XORed with the previous value: '0' when equal,
-// '10' + meaningful bits when they fit the current window, else '11' +
-// 5 bits of leading zeros + 6 bits of length + meaningful bits. Unlike the
-// paper, a new window is opened whenever it is cheaper than reusing the
-// old one, so a value after an outlier does not pay for the outlier's
-// wide window.
-func (e *Encoder) appendValue(v float64) {
+	d := t - e.ts.t
+	dod := d - e.ts.delta
+	e.ts.t, e.ts.delta = t, d
+	e.ts.n++
+	if cap(e.w.b)-len(e.w.b) < maxPointBytes {
+		e.grow()
+	}
 	b := math.Float64bits(v)
 	x := b ^ e.v
 	e.v = b
-	if x == 0 {
-		e.w.writeBit(false)
+	if dod == 0 && x == 0 {
+		e.w.writeZeros(2)
 		return
 	}
+	if dod == 0 {
+		e.w.writeZeros(1)
+	} else {
+		appendDod(&e.w, dod)
+	}
+	if x == 0 {
+		e.w.writeZeros(1)
+		return
+	}
+	e.appendXOR(x)
+}
+
+// maxPointBytes bounds what one point can flush to the writer's buffer:
+// 68 bits of timestamp and 77 of value fill at most three words.
+const maxPointBytes = 24
+
+// chunkPoints is the chunk length the buffer is sized for, Prometheus's
+// and model/timeseries's default (rounded up).
+const chunkPoints = 128
+
+// grow makes room for the rest of a chunk at once, at the bytes per
+// point seen so far (or doubles past chunkPoints), so that a chunk of
+// random floats costs one reallocation rather than append's four.
+func (e *Encoder) grow() {
+	perPoint := len(e.w.b)/e.ts.n + 1
+	want := max(2*cap(e.w.b), perPoint*chunkPoints+maxPointBytes)
+	e.w.b = slices.Grow(e.w.b, want-len(e.w.b))
+}
+
+// appendHead writes the first two points, whose timestamps are varints.
+func (e *Encoder) appendHead(t int64, v float64) {
+	if e.ts.n == 0 && e.w.b == nil {
+		e.w.b = make([]byte, 0, 64) // enough for a constant chunk; grow sizes the rest
+	}
+	first := e.ts.n == 0
+	e.ts.append(&e.w, t)
+	b := math.Float64bits(v)
+	if first {
+		e.v = b
+		e.w.writeBits(b, 64)
+		return
+	}
+	x := b ^ e.v
+	e.v = b
+	if x == 0 {
+		e.w.writeZeros(1)
+		return
+	}
+	e.appendXOR(x)
+}
+
+// appendXOR writes a non-zero x = bits(v) ^ bits(prev): '10' +
+// meaningful bits when they fit the current window, else '11' + 5 bits
+// of leading zeros + 6 bits of length + meaningful bits. Unlike the
+// paper, a new window is opened whenever it is cheaper than reusing the
+// old one, so a value after an outlier does not pay for the outlier's
+// wide window. Control bits and payload go out in one writeBits when
+// they fit 64 bits.
+func (e *Encoder) appendXOR(x uint64) {
 	lead := uint8(bits.LeadingZeros64(x))
 	trail := uint8(bits.TrailingZeros64(x))
 	if lead > 31 {
 		lead = 31
 	}
 	sig := 64 - lead - trail
-	if e.sig != 0 && lead >= e.lead && trail >= 64-e.lead-e.sig &&
-		int(e.sig) <= int(sig)+11 {
-		e.w.writeBits(0b10, 2)
-		e.w.writeBits(x>>(64-e.lead-e.sig), e.sig)
+	// x fits the window iff it has no bit outside it; the window is
+	// only reused if that wastes at most the 11 bits a new header costs.
+	if x&^e.window == 0 && e.sig <= sig+11 {
+		p := x >> (64 - e.lead - e.sig)
+		if e.sig <= 62 {
+			e.w.writeBits(0b10<<e.sig|p, 2+e.sig)
+		} else {
+			e.w.writeBits(0b10, 2)
+			e.w.writeBits(p, e.sig)
+		}
 		return
 	}
 	e.lead, e.sig = lead, sig
-	// '11', 5 bits of leading zeros, 6 bits of length (64 stored as 0).
-	e.w.writeBits(0b11<<11|uint64(lead)<<6|uint64(sig&63), 13)
-	e.w.writeBits(x>>trail, sig)
+	e.window = (^uint64(0) >> lead) &^ (1<<trail - 1)
+	// 64 meaningful bits are stored as length 0.
+	hdr := 0b11<<11 | uint64(lead)<<6 | uint64(sig&63)
+	if sig <= 64-13 {
+		e.w.writeBits(hdr<<sig|x>>trail, 13+sig)
+	} else {
+		e.w.writeBits(hdr, 13)
+		e.w.writeBits(x>>trail, sig)
+	}
 }
 
 // Bytes returns a chunk with the points so far, values XOR-encoded:

@@ -13,9 +13,11 @@ type Iterator struct {
 	dec       decimalReader
 	codec     byte
 	count, i  int
+	end       int // count, or 0 once an error stops the iterator
 	t, delta  int64
 	v         uint64
 	lead, sig uint8
+	shift     uint8 // 64 - lead - sig: where meaningful bits go
 	err       error
 }
 
@@ -61,7 +63,7 @@ func (it *Iterator) Reset(chunk []byte) error {
 	if count > 2+8*uint64(len(tsStream)) {
 		return corrupt(-1, "%d points cannot fit %d bytes of timestamps", count, len(tsStream))
 	}
-	it.count = int(count)
+	it.count, it.end = int(count), int(count)
 	it.r = newBitReader(tsStream)
 	return nil
 }
@@ -73,20 +75,123 @@ func (it *Iterator) Len() int { return it.count }
 func (it *Iterator) Codec() byte { return it.codec }
 
 // Next decodes the next point; false at the end or on error.
+//
+// The body is the common case of an XOR chunk, decoded in one pass over
+// the bit buffer with control bits read in place (int64(x) >> k
+// sign-extends the top 64-k bits): the buffer holds fastBits, enough for
+// the widest bucketed delta-of-delta and a value header, so only the
+// meaningful value bits may need a refill. The first two points, the
+// 64-bit timestamp escape, a chunk's last few bytes and decimal chunks
+// go through nextSlow.
 func (it *Iterator) Next() bool {
-	if it.err != nil || it.i >= it.count {
+	if it.i >= it.end {
 		return false
 	}
+	r := &it.r
+	if it.i < 2 || it.codec != CodecXOR {
+		return it.nextSlow()
+	}
+	top := r.buf
+	// A point repeating the previous step and value is two zero bits
+	// (see Encoder.Append): no refill, no decoding.
+	if r.n >= 2 && top>>62 == 0 {
+		r.buf <<= 2
+		r.n -= 2
+		it.t += it.delta
+		it.i++
+		return true
+	}
+	if r.n < fastBits {
+		r.refill()
+		if r.n < fastBits {
+			return it.nextSlow()
+		}
+		top = r.buf
+	}
+	var dod int64
+	var tb uint8 // timestamp bits
+	switch {
+	case top>>63 == 0:
+		tb = 1
+	case top>>62 == 0b10:
+		dod, tb = int64(top<<2)>>(64-dod1), 2+dod1
+	case top>>61 == 0b110:
+		dod, tb = int64(top<<3)>>(64-dod2), 3+dod2
+	case top>>60 == 0b1110:
+		dod, tb = int64(top<<4)>>(64-dod3), 4+dod3
+	default:
+		return it.nextSlow()
+	}
+	it.delta += dod
+	it.t += it.delta
+	v := top << tb
+	switch {
+	case v>>63 == 0: // same value
+		r.buf <<= tb + 1
+		r.n -= tb + 1
+		it.i++
+		return true
+	case v>>62 == 0b10:
+		if it.sig == 0 {
+			return it.fail(errWindowUnset(it.i))
+		}
+		r.buf <<= tb + 2
+		r.n -= tb + 2
+	default:
+		w := v >> 51 & 0x7ff
+		r.buf <<= tb + 13
+		r.n -= tb + 13
+		if err := it.setWindow(uint8(w>>6), uint8(w&63)); err != nil {
+			return it.fail(err)
+		}
+	}
+	x := r.readBits(it.sig)
+	if r.eof {
+		return it.fail(errValueTruncated(it.i))
+	}
+	it.v ^= x << it.shift
+	it.i++
+	return true
+}
+
+// fastBits is what Next's fast path needs in the bit buffer: the widest
+// bucketed delta-of-delta (4+20 bits) and a value's control bits and
+// window header (13).
+const fastBits = 4 + dod3 + 13
+
+// nextSlow decodes a point through nextTime and nextValue, which handle
+// every case bit by bit where the buffer runs short.
+func (it *Iterator) nextSlow() bool {
 	if err := it.nextTime(); err != nil {
-		it.err = err
-		return false
+		return it.fail(err)
 	}
 	if err := it.nextValue(); err != nil {
-		it.err = err
-		return false
+		return it.fail(err)
 	}
 	it.i++
 	return true
+}
+
+// setWindow installs a new XOR window read from a chunk (64 meaningful
+// bits are stored as 0).
+func (it *Iterator) setWindow(lead, sig uint8) error {
+	if sig == 0 {
+		sig = 64
+	}
+	if lead+sig > 64 {
+		return corrupt(it.i, "XOR window of %d leading and %d meaningful bits", lead, sig)
+	}
+	it.lead, it.sig, it.shift = lead, sig, 64-lead-sig
+	return nil
+}
+
+func errWindowUnset(i int) error    { return corrupt(i, "XOR window reused before any was set") }
+func errValueTruncated(i int) error { return corrupt(i, "value stream truncated") }
+
+// fail stops the iterator at err.
+func (it *Iterator) fail(err error) bool {
+	it.err, it.end = err, 0
+	return false
 }
 
 func (it *Iterator) nextTime() error {
@@ -109,48 +214,21 @@ func (it *Iterator) nextTime() error {
 			it.delta = -it.delta
 		}
 	default:
+		// Bit by bit: Next decodes in place whenever the buffer holds
+		// a whole timestamp, so this runs only near a chunk's end and for
+		// the 64-bit escape.
 		r := &it.r
-		if r.n < 24 {
-			r.refill()
-		}
 		var dod int64
-		if r.n >= 24 {
-			// Fast path: control bits and value are in buf; decode them in
-			// place (int64(x) >> k sign-extends the top 64-k bits).
-			top := r.buf
-			switch {
-			case top>>63 == 0:
-				r.buf <<= 1
-				r.n--
-			case top>>62 == 0b10:
-				dod = int64(top<<2) >> (64 - 9)
-				r.buf <<= 2 + 9
-				r.n -= 2 + 9
-			case top>>61 == 0b110:
-				dod = int64(top<<3) >> (64 - 14)
-				r.buf <<= 3 + 14
-				r.n -= 3 + 14
-			case top>>60 == 0b1110:
-				dod = int64(top<<4) >> (64 - 20)
-				r.buf <<= 4 + 20
-				r.n -= 4 + 20
-			default:
-				r.buf <<= 4
-				r.n -= 4
-				dod = int64(r.readBits(64))
-			}
-		} else {
-			ones := 0
-			for ones < 4 && r.readBit() {
-				ones++
-			}
-			if ones == 4 {
-				dod = int64(r.readBits(64))
-			} else if ones > 0 {
-				nb := dodBits[ones-1]
-				u := r.readBits(nb)
-				dod = int64(u<<(64-nb)) >> (64 - nb) // sign-extend
-			}
+		ones := 0
+		for ones < 4 && r.readBit() {
+			ones++
+		}
+		if ones == 4 {
+			dod = int64(r.readBits(64))
+		} else if ones > 0 {
+			nb := dodBits[ones-1]
+			u := r.readBits(nb)
+			dod = int64(u<<(64-nb)) >> (64 - nb) // sign-extend
 		}
 		if r.eof {
 			return corrupt(it.i, "timestamp stream truncated")
@@ -171,7 +249,7 @@ func (it *Iterator) nextValue() error {
 	if it.i == 0 {
 		it.v = r.readBits(64)
 		if r.eof {
-			return corrupt(it.i, "value stream truncated")
+			return errValueTruncated(it.i)
 		}
 		return nil
 	}
@@ -194,7 +272,7 @@ func (it *Iterator) nextValue() error {
 	} else {
 		if !r.readBit() {
 			if r.eof {
-				return corrupt(it.i, "value stream truncated")
+				return errValueTruncated(it.i)
 			}
 			return nil
 		}
@@ -204,7 +282,7 @@ func (it *Iterator) nextValue() error {
 			// both paths read '11' + 11 bits below.
 			w := r.readBits(11)
 			if r.eof {
-				return corrupt(it.i, "value stream truncated")
+				return errValueTruncated(it.i)
 			}
 			r.buf = r.buf>>13 | (0b11<<11|w)<<51
 			r.n += 13
@@ -215,25 +293,20 @@ func (it *Iterator) nextValue() error {
 		w := r.buf >> 51 & 0x7ff
 		r.buf <<= 13
 		r.n -= 13
-		lead, sig := uint8(w>>6), uint8(w&63)
-		if sig == 0 {
-			sig = 64
-		}
 		if r.eof {
-			return corrupt(it.i, "value stream truncated")
+			return errValueTruncated(it.i)
 		}
-		if lead+sig > 64 {
-			return corrupt(it.i, "XOR window of %d leading and %d meaningful bits", lead, sig)
+		if err := it.setWindow(uint8(w>>6), uint8(w&63)); err != nil {
+			return err
 		}
-		it.lead, it.sig = lead, sig
 	} else if it.sig == 0 {
-		return corrupt(it.i, "XOR window reused before any was set")
+		return errWindowUnset(it.i)
 	}
 	x := r.readBits(it.sig)
 	if r.eof {
-		return corrupt(it.i, "value stream truncated")
+		return errValueTruncated(it.i)
 	}
-	it.v ^= x << (64 - it.lead - it.sig)
+	it.v ^= x << it.shift
 	return nil
 }
 

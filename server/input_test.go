@@ -39,6 +39,7 @@ func TestBadBodiesOnEveryBodyRoute(t *testing.T) {
 		"POST /api/v1/kv/keys":                {`{"key": 1, "value": 1}`, `{"key": "k", "value": 1, "ttl": "10"}`, `{"key": "k", "value": 1, "ttl": 1.5}`, `{"key": "k", "value": 1, "ttl": -1}`, `{"key": "k"}`, `{"value": 1}`, `{"key": "k", "value": null}`, `{"key": "", "value": 1}`},
 		"POST /api/v1/admin/users":            {`{"username": 1, "password": "password-1"}`, `{"username": "n", "password": "short"}`, `{"username": "bad name!", "password": "password-1"}`, `{"username": "n2", "password": "password-1", "role": "root"}`, `{"username": "n3", "password": "password-1", "role": 3}`},
 		"PUT /api/v1/admin/users/target/role": {`{"role": 1}`, `{"role": "superuser"}`, `{}`},
+		"PUT /api/v1/tables/:name/capture":    {`{"channel": 1}`, `{}`, `{"channel": null}`, `{"channel": "a b"}`},
 		"POST /api/v1/query":                  {`{"sql": 1}`, `{"sql": "SELECT 1", "params": 1}`, `{"sql": "SELECT 1", "params": {"a": 1}}`, `{}`, `{"sql": ""}`, `{"sql": ";"}`, `{"sql": "SELEC 1"}`},
 		// document routes: the body is checked before the collection (":name" here) is looked up
 		"POST /api/v1/documents/collections":                           {`{"name": 1}`, `{}`, `{"name": "a b"}`, `{"name": "c", "indexes": "x"}`, `{"name": "c", "schema": {"type": "thing"}}`, `{"name": "c", "text_fields": [1]}`},

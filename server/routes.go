@@ -69,6 +69,7 @@ func (s *Server) table() []route {
 		{"POST", "/api/v1/query", PermSelect, false, s.query},
 		{"GET", "/api/v1/tables", PermSelect, false, s.tablesList},
 		{"GET", "/api/v1/tables/:name", PermSelect, false, s.tableGet},
+		{"PUT", "/api/v1/tables/:name/capture", PermAlter, false, s.tableCapture},
 		{"GET", "/api/v1/documents/collections", PermSelect, false, s.docCollections},
 		{"POST", "/api/v1/documents/collections", PermInsert, false, s.docCreateCollection},
 		{"GET", "/api/v1/documents/collections/:name", PermSelect, false, s.docList},

@@ -26,6 +26,8 @@ func bodyFor(method, path string) any {
 		return map[string]any{"username": "x1", "password": "password-x1", "role": "viewer"}
 	case path == "/api/v1/query":
 		return map[string]any{"sql": "SELECT 1"}
+	case strings.HasSuffix(path, "/capture"):
+		return map[string]any{"channel": ""}
 	case strings.HasSuffix(path, "/role"):
 		return map[string]any{"role": "viewer"}
 	case strings.HasPrefix(path, "/api/v1/auth/mfa/"):
@@ -49,6 +51,7 @@ func TestEveryProtectedRouteChecksTokenAndRole(t *testing.T) {
 		"SELECT":        {"admin", "operator", "analyst", "viewer"},
 		"INSERT":        {"admin", "operator"},
 		"DELETE":        {"admin", "operator"},
+		"ALTER":         {"admin", "operator"},
 		"METRICS_VIEW":  {"admin", "operator", "analyst"},
 		"LOGS_VIEW":     {"admin", "operator", "analyst"},
 		"USER_CREATE":   {"admin"},

@@ -339,3 +339,25 @@ func (s *Server) tableGet(w http.ResponseWriter, r *http.Request, p httprouter.P
 	writeJSON(w, http.StatusOK, info)
 	return nil
 }
+
+// tableCapture turns change data capture of a table on (into an existing
+// streaming channel) or off (channel ""), and answers with the table.
+func (s *Server) tableCapture(w http.ResponseWriter, r *http.Request, p httprouter.Params, c *caller) error {
+	var req struct {
+		Channel *string `json:"channel"`
+	}
+	if err := decodeBody(w, r, 4<<10, &req); err != nil {
+		return err
+	}
+	if req.Channel == nil {
+		return badRequest(`field "channel" is required ("" turns capture off)`)
+	}
+	err := s.sqlEng.CaptureChanges(r.Context(), p.ByName("name"), *req.Channel)
+	if errors.Is(err, table.ErrNoSuchTable) {
+		return fmt.Errorf("%w: table %q does not exist", ErrNotFound, p.ByName("name"))
+	}
+	if err != nil {
+		return err
+	}
+	return s.tableGet(w, r, p, c)
+}

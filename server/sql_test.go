@@ -257,6 +257,32 @@ func TestTablesRoutes(t *testing.T) {
 	}
 }
 
+// PUT /api/v1/tables/:name/capture publishes the table's committed row
+// changes to a streaming channel, readable through the history route.
+func TestTableCaptureRoute(t *testing.T) {
+	ts := start(t, func(c *config.Config) { c.RateLimit.Enabled = false })
+	admin := ts.login("root", adminPass)
+	ts.sqlq(admin, 200, "CREATE TABLE orders (id INT PRIMARY KEY, status TEXT)")
+	ts.must(ts.do("POST", "/api/v1/streaming/channels", admin, map[string]any{"name": "orders-cdc"}), 201, "channel")
+	ts.must(ts.do("PUT", "/api/v1/tables/orders/capture", admin, map[string]any{"channel": "nope"}), 404, "unknown channel")
+	ts.must(ts.do("PUT", "/api/v1/tables/nosuch/capture", admin, map[string]any{"channel": "orders-cdc"}), 404, "unknown table")
+	ts.must(ts.do("PUT", "/api/v1/tables/orders/capture", admin, map[string]any{}), 400, "no channel field")
+	on := ts.must(ts.do("PUT", "/api/v1/tables/orders/capture", admin, map[string]any{"channel": "orders-cdc"}), 200, "capture on")
+	if on.str("capture") != "orders-cdc" {
+		t.Fatalf("capture on: %s", on.body)
+	}
+	ts.sqlq(admin, 200, "INSERT INTO orders VALUES (1, 'new'); UPDATE orders SET status = 'paid'")
+	ts.sqlq(admin, 200, "BEGIN; DELETE FROM orders; ROLLBACK")
+	h := ts.must(ts.do("GET", "/api/v1/streaming/channels/orders-cdc/history?limit=10", admin, nil), 200, "history")
+	body := string(h.body)
+	if evs, _ := h.json["events"].([]any); len(evs) != 2 ||
+		!strings.Contains(body, `"data":{"table":"orders","op":"insert","old":null,"new":{"id":1,"status":"new"}}`) ||
+		!strings.Contains(body, `"data":{"table":"orders","op":"update","old":{"id":1,"status":"new"},"new":{"id":1,"status":"paid"}}`) {
+		t.Fatalf("change events: %s", body)
+	}
+	ts.must(ts.do("PUT", "/api/v1/tables/orders/capture", admin, map[string]any{"channel": ""}), 200, "capture off")
+}
+
 // SQL tables, rows and DDL survive a clean restart on every persistent
 // backend chosen in aegis.toml.
 func TestQueryOnEveryBackendSurvivesRestart(t *testing.T) {

@@ -1,7 +1,8 @@
 // Package sql is the SQL front door: an Engine over one mvcc.DB and
 // Sessions that run statements.
 //
-// Uses: parser, optimizer, vexec, model/table (the catalog), mvcc.
+// Uses: parser, optimizer, vexec, model/table (the catalog), model/stream
+// (change data capture), mvcc.
 // Used by: server (POST /api/v1/query), cmd/aegis.
 //
 // A Session runs a script of statements. Outside BEGIN ... COMMIT each
@@ -23,6 +24,14 @@
 // json.Number, []byte); a string parameter is typed by its context, like
 // a literal. Value converts result datums for JSON: decimals stay exact
 // as json.Number.
+//
+// Change data capture (cdc.go): after UseStreams(store),
+// CaptureChanges(ctx, table, channel) stores the channel in the table's
+// descriptor, and every row the table layer writes is published to it as
+// a "change" event {"table", "op", "old", "new"} by stream.PublishChangeIn
+// inside the statement's transaction — so an event exists if and only if
+// its change commits, in commit order. Writers of captured tables that
+// share a channel serialize on it through write-write conflicts.
 //
 // Simplifications: REFERENCES is recorded but not enforced; no
 // savepoints; ANALYZE counts distinct values exactly up to 2^20 per

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aegisdb/aegis/model/stream"
 	"github.com/aegisdb/aegis/model/table"
 	"github.com/aegisdb/aegis/model/types"
 	"github.com/aegisdb/aegis/mvcc"
@@ -42,6 +43,8 @@ type Engine struct {
 	mu     sync.Mutex
 	parsed map[string]*parsedScript
 	tick   uint64
+
+	streams *stream.Store // change data capture target (cdc.go); nil: none
 }
 
 // Open returns an engine over db.
@@ -252,6 +255,7 @@ func (s *Session) ExecStatement(ctx context.Context, st parser.Statement, params
 		if err := txn.Commit(); err != nil {
 			return nil, err
 		}
+		s.eng.committed(txn)
 		return &Result{Tag: "COMMIT"}, nil
 	case *parser.RollbackStmt:
 		if s.txn == nil {
@@ -285,6 +289,7 @@ func (s *Session) ExecStatement(ctx context.Context, st parser.Statement, params
 		}
 		err = txn.Commit()
 		if err == nil {
+			s.eng.committed(txn)
 			return r, nil
 		}
 		if !errors.Is(err, mvcc.ErrConflict) || attempt == 4 {

@@ -19,6 +19,9 @@ type TableInfo struct {
 	Indexes    []IndexInfo `json:"indexes"`
 	// RowCount is the count of the last ANALYZE, -1 when never analyzed.
 	RowCount int64 `json:"row_count"`
+	// Capture is the stream channel the table's changes are published
+	// to (Engine.CaptureChanges), empty when none.
+	Capture string `json:"capture,omitempty"`
 }
 
 // ColumnInfo describes a column.
@@ -83,7 +86,7 @@ func (e *Engine) readOnly(fn func(*mvcc.Txn) error) error {
 }
 
 func (e *Engine) describe(txn *mvcc.Txn, d *table.Desc) TableInfo {
-	info := TableInfo{Name: d.Name, RowCount: -1, Columns: []ColumnInfo{}, PrimaryKey: []string{}, Indexes: []IndexInfo{}}
+	info := TableInfo{Name: d.Name, RowCount: -1, Columns: []ColumnInfo{}, PrimaryKey: []string{}, Indexes: []IndexInfo{}, Capture: d.Capture}
 	pk := map[uint32]bool{}
 	for _, id := range d.Primary.Columns {
 		if c := d.ColumnByID(id); c >= 0 && !d.Columns[c].Hidden {

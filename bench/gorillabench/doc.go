@@ -6,7 +6,8 @@
 // module only). Used by: docs/benchmarks.md.
 //
 //	cd bench && go test ./gorillabench -run TestCompression -v   # bytes/point table
-//	cd bench && go test ./gorillabench -run '^$' -bench . -benchtime 2000x
+//	cd bench && go test ./gorillabench -run '^$' -bench . -benchtime 20000x -count 5
+//	cd bench && go test ./gorillabench -run TestSpeed -speed -v        # interleaved medians
 //
 // Data sets (seed 1, 120 points per chunk as Prometheus cuts them, 1,000
 // chunks each):
@@ -17,6 +18,10 @@
 //	constant      exact 10 s interval, one constant value
 //	random-float  10 s interval with jitter, values from a normal
 //	              distribution (no decimal structure: XOR's worst case)
+//
+// TestSpeed (behind -speed) times the codecs in alternating rounds and
+// prints medians: on a shared machine that is fairer than the Benchmark
+// functions, which time each codec in its own stretch of seconds.
 //
 // The test asserts the compression targets, which are properties of the
 // code on fixed data, not timings: plain Gorilla is no larger than

@@ -4,7 +4,7 @@
 // redelivery (at-least-once), and a hook for change data capture.
 //
 // Uses: mvcc, model/keyenc, internal/loop. Used by: server (the
-// /api/v1/streaming routes); a table writer for change data capture.
+// /api/v1/streaming routes); sql (change data capture, sql/cdc.go).
 //
 //	s := stream.New(db, stream.Options{AckTimeout: 30 * time.Second})
 //	_, err := s.CreateChannel(stream.Channel{Name: "orders", Retention: 7 * 24 * time.Hour})
@@ -17,18 +17,22 @@
 //
 // # Change data capture
 //
-// The SQL engine is not this package's: it calls, after a committed row
-// change,
+// The SQL engine is not this package's (sql/cdc.go is). It publishes each
+// committed row change of a captured table with
 //
-//	s.PublishChange(channel, table, op, oldRow, newRow map[string]any)
+//	s.PublishChangeIn(txn, channel, table, op, oldRow, newRow map[string]any)
 //
-// (or the func returned by s.ChangeHook(channel)), which publishes an
-// event of type "change" with data {"table", "op", "old", "new"}. op is
-// insert, update or delete; old is null for inserts, new for deletes.
-// Publishing after the table's commit, not inside it, means a crash
-// between the two loses the change event: exactly-once CDC would need the
-// table write and the publish in one mvcc transaction (see
-// Simplifications).
+// inside the transaction that writes the row, then calls s.Notify()
+// after committing. The event has type "change" and data {"table", "op",
+// "old", "new"}; op is insert, update or delete, old is null for inserts,
+// new for deletes. PublishIn is Publish's append in a caller's
+// transaction: the event is stored if and only if that transaction
+// commits. It cannot hold the store's mutex for a transaction it does not
+// control, so a concurrent writer of the same channel is stopped by
+// mvcc's first-committer-wins on the channel's state key (the store's own
+// writes retry such a conflict; the caller's transaction fails it). The
+// post-commit PublishChange / ChangeHook remain for writers outside
+// mvcc; across a crash they are at-most-once.
 //
 // # Layout
 //
@@ -61,6 +65,7 @@
 //
 //   - Writes (publish, fetch, ack, trim) are serialized by one mutex held
 //     across the transaction: one Store per DB, no parallel publishers.
+//     PublishIn writers run outside the mutex; conflicts order them.
 //   - Fetch scans the group's pending entries to find expired ones: cost
 //     O(pending) per fetch.
 //   - Subscriptions are ephemeral (at-most-once, no stored position);
@@ -69,8 +74,10 @@
 //     eviction.
 //   - Age retention trusts publish times from the store's clock; a clock
 //     step backwards delays expiry of later events.
-//   - Change data capture is a call after the table commit, so it is
-//     at-most-once across a crash; no exactly-once delivery.
+//   - Notify wakes every channel PublishIn ever wrote to, not just the
+//     committing transaction's: a spurious wake costs a subscriber one
+//     read, and tracking channels per transaction would need hooks on
+//     rollback too.
 //
 // # Tests
 //
@@ -79,7 +86,8 @@
 // holding unacked events (every event processed at least once, nothing
 // pending at the end; seed logged, AEGIS_SEED replays), group state
 // across a restart, subscriptions (history then live, FromLatest, cancel,
-// Close), the CDC hook, and FuzzDecodeRecords over every record decoder
+// Close), the CDC hook, PublishIn (rollback leaves nothing, a racing
+// publish makes the later commit conflict, Notify wakes subscribers), and FuzzDecodeRecords over every record decoder
 // with seeds in testdata/fuzz. The server's kill -9 test
 // (cmd/aegis/kill_test.go) checks that acknowledged published events
 // survive a crash.

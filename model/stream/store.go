@@ -75,7 +75,9 @@ type Store struct {
 
 	nmu     sync.Mutex
 	waiters map[string]chan struct{} // closed and replaced on each publish
-	done    chan struct{}            // closed by Close: ends subscriptions
+	// external holds the channels PublishIn wrote to: Notify wakes them.
+	external map[string]struct{}
+	done     chan struct{} // closed by Close: ends subscriptions
 
 	loop      *loop.Loop
 	closeOnce sync.Once
@@ -102,7 +104,7 @@ func New(db *mvcc.DB, opts Options) *Store {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Store{db: db, opts: opts, waiters: map[string]chan struct{}{}, done: make(chan struct{})}
+	s := &Store{db: db, opts: opts, waiters: map[string]chan struct{}{}, external: map[string]struct{}{}, done: make(chan struct{})}
 	s.loop = loop.Maintain(opts.MaintenanceInterval, s.Maintain, &s.maintErrors)
 	return s
 }
@@ -146,25 +148,29 @@ func checkName(what, s string) error {
 	return nil
 }
 
-// update runs fn in a read-write transaction under s.mu and commits it.
+// updateAttempts bounds how often update runs a transaction that lost a
+// write-write race: the store's own writes are serialized by s.mu, but
+// PublishIn writers (change data capture) run outside it.
+const updateAttempts = 8
+
+// update runs fn in a read-write transaction under s.mu and commits it,
+// again in a fresh transaction after a conflict. fn must reset whatever
+// it sets outside the transaction.
 func (s *Store) update(fn func(txn *mvcc.Txn) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return ErrClosed
 	}
-	txn, err := s.db.Begin(mvcc.TxnOptions{})
-	if err != nil {
-		return fmt.Errorf("stream: begin: %w", err)
-	}
-	if err := fn(txn); err != nil {
-		txn.Rollback()
-		return err
-	}
-	if err := txn.Commit(); err != nil {
+	var fnErr error
+	_, err := s.db.Update(updateAttempts, func(txn *mvcc.Txn) error {
+		fnErr = fn(txn)
+		return fnErr
+	})
+	if err != nil && err != fnErr { // identity, not errors.Is: is it fn's own error?
 		return fmt.Errorf("stream: commit: %w", err)
 	}
-	return nil
+	return err
 }
 
 // view runs fn in a read-only transaction.
@@ -275,40 +281,97 @@ func (s *Store) Channels() ([]ChannelInfo, error) {
 // Once Publish returns, the event is committed (and synced when the DB
 // syncs on commit). Size retention is applied in the same transaction.
 func (s *Store) Publish(channel, typ string, data []byte) (Event, error) {
+	e, err := s.newEvent(channel, typ, data)
+	if err != nil {
+		return Event{}, err
+	}
+	if err := s.update(func(txn *mvcc.Txn) error { return s.appendIn(txn, &e) }); err != nil {
+		return Event{}, err
+	}
+	s.published.Add(1)
+	s.wake(channel)
+	return e, nil
+}
+
+// PublishIn appends an event to a channel inside the caller's read-write
+// transaction, so the event is stored if and only if txn commits, at an
+// offset after every event committed before it. It does not take the
+// store's write lock (the caller holds txn for as long as it likes):
+// a concurrent publish to the same channel meets it on the channel's
+// state key, and mvcc's first-committer-wins fails the later commit with
+// mvcc.ErrConflict, so committed offsets follow commit order. Subscribers
+// learn of the event when the caller, after committing, calls Notify.
+// Stats.Published does not count it: the store never learns whether txn
+// committed.
+func (s *Store) PublishIn(txn *mvcc.Txn, channel, typ string, data []byte) (Event, error) {
+	e, err := s.newEvent(channel, typ, data)
+	if err != nil {
+		return Event{}, err
+	}
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return Event{}, ErrClosed
+	}
+	if err := s.appendIn(txn, &e); err != nil {
+		return Event{}, err
+	}
+	s.nmu.Lock()
+	s.external[channel] = struct{}{}
+	s.nmu.Unlock()
+	return e, nil
+}
+
+// Notify wakes the subscriptions of every channel PublishIn has written
+// to, for a caller that has just committed such a transaction (the store
+// cannot see that commit). Waking a subscription with nothing new costs
+// it one read.
+func (s *Store) Notify() {
+	s.nmu.Lock()
+	chans := make([]string, 0, len(s.external))
+	for c := range s.external {
+		chans = append(chans, c)
+	}
+	s.nmu.Unlock()
+	for _, c := range chans {
+		s.wake(c)
+	}
+}
+
+// newEvent checks an event's size and stamps it.
+func (s *Store) newEvent(channel, typ string, data []byte) (Event, error) {
 	if len(typ) > 200 {
 		return Event{}, invalid("event type of %d bytes, at most 200", len(typ))
 	}
 	if len(typ)+len(data) > s.opts.MaxEventSize {
 		return Event{}, fmt.Errorf("stream: event of %d bytes, at most %d: %w", len(typ)+len(data), s.opts.MaxEventSize, ErrTooLarge)
 	}
-	e := Event{Channel: channel, Type: typ, Data: bytes.Clone(data), Time: s.opts.Now().UTC()}
-	err := s.update(func(txn *mvcc.Txn) error {
-		ci, m, err := channelIn(txn, channel)
-		if err != nil {
-			return err
-		}
-		e.Offset = m.next
-		if err := txn.Put(eventKey(channel, m.next), encodeEvent(e)); err != nil {
-			return err
-		}
-		m.next++
-		m.bytes += uint64(len(data))
-		for m.first < m.next && (ci.MaxEvents > 0 && m.next-m.first > ci.MaxEvents || ci.MaxBytes > 0 && m.bytes > ci.MaxBytes) {
-			if m.first == e.Offset { // never drop the event being published
-				break
-			}
-			if err := s.trimFirst(txn, channel, &m); err != nil {
-				return err
-			}
-		}
-		return txn.Put(metaKey(channel), m.encode())
-	})
+	return Event{Channel: channel, Type: typ, Data: bytes.Clone(data), Time: s.opts.Now().UTC()}, nil
+}
+
+// appendIn writes e at the channel's next offset in txn, sets e.Offset
+// and applies size retention.
+func (s *Store) appendIn(txn *mvcc.Txn, e *Event) error {
+	ci, m, err := channelIn(txn, e.Channel)
 	if err != nil {
-		return Event{}, err
+		return err
 	}
-	s.published.Add(1)
-	s.wake(channel)
-	return e, nil
+	e.Offset = m.next
+	if err := txn.Put(eventKey(e.Channel, m.next), encodeEvent(*e)); err != nil {
+		return err
+	}
+	m.next++
+	m.bytes += uint64(len(e.Data))
+	for m.first < m.next && (ci.MaxEvents > 0 && m.next-m.first > ci.MaxEvents || ci.MaxBytes > 0 && m.bytes > ci.MaxBytes) {
+		if m.first == e.Offset { // never drop the event being published
+			break
+		}
+		if err := s.trimFirst(txn, e.Channel, &m); err != nil {
+			return err
+		}
+	}
+	return txn.Put(metaKey(e.Channel), m.encode())
 }
 
 // trimFirst deletes the oldest event of the channel and moves m.first.
@@ -333,15 +396,38 @@ func (s *Store) trimFirst(txn *mvcc.Txn, channel string, m *meta) error {
 	return nil
 }
 
-// PublishChange publishes a row change of a table, the hook change data
-// capture calls after a committed write: the event type is "change" and
-// the data is {"table", "op", "old", "new"} as JSON. op is insert, update
-// or delete; oldRow is nil for an insert, newRow nil for a delete.
+// PublishChange publishes a row change of a table: the event type is
+// "change" and the data is {"table", "op", "old", "new"} as JSON. op is
+// insert, update or delete; oldRow is nil for an insert, newRow nil for
+// a delete. Change data capture from SQL uses PublishChangeIn instead,
+// to publish in the writing transaction.
 func (s *Store) PublishChange(channel, table, op string, oldRow, newRow map[string]any) (Event, error) {
+	data, err := changeData(table, op, oldRow, newRow)
+	if err != nil {
+		return Event{}, err
+	}
+	return s.Publish(channel, ChangeEventType, data)
+}
+
+// PublishChangeIn is PublishChange inside the caller's transaction (see
+// PublishIn): the change event exists if and only if txn commits.
+func (s *Store) PublishChangeIn(txn *mvcc.Txn, channel, table, op string, oldRow, newRow map[string]any) (Event, error) {
+	data, err := changeData(table, op, oldRow, newRow)
+	if err != nil {
+		return Event{}, err
+	}
+	return s.PublishIn(txn, channel, ChangeEventType, data)
+}
+
+// ChangeEventType is the type of change data capture events.
+const ChangeEventType = "change"
+
+// changeData is the JSON of a change event.
+func changeData(table, op string, oldRow, newRow map[string]any) ([]byte, error) {
 	switch op {
 	case "insert", "update", "delete":
 	default:
-		return Event{}, invalid("change op %q: want insert, update or delete", op)
+		return nil, invalid("change op %q: want insert, update or delete", op)
 	}
 	data, err := json.Marshal(struct {
 		Table string         `json:"table"`
@@ -350,9 +436,9 @@ func (s *Store) PublishChange(channel, table, op string, oldRow, newRow map[stri
 		New   map[string]any `json:"new"`
 	}{table, op, oldRow, newRow})
 	if err != nil {
-		return Event{}, invalid("change of table %q: row not encodable as JSON: %v", table, err)
+		return nil, invalid("change of table %q: row not encodable as JSON: %v", table, err)
 	}
-	return s.Publish(channel, "change", data)
+	return data, nil
 }
 
 // ChangeHook returns a function a table writer can call after each
@@ -452,6 +538,7 @@ func (s *Store) Maintain() error {
 func (s *Store) trimOlder(channel string, cutoff time.Time) (int, error) {
 	n := 0
 	err := s.update(func(txn *mvcc.Txn) error {
+		n = 0
 		_, m, err := channelIn(txn, channel)
 		if err != nil {
 			return err

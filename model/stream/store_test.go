@@ -387,6 +387,77 @@ func TestPublishChange(t *testing.T) {
 	}
 }
 
+// TestPublishIn checks publishing inside a caller's transaction: the
+// event exists iff the transaction commits, a racing publish makes the
+// later commit fail rather than reuse an offset, and Notify wakes a
+// subscription.
+func TestPublishIn(t *testing.T) {
+	db := openDB(t)
+	s := openStore(t, db, Options{})
+	mustCreate(t, s, Channel{Name: "cdc"})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sub, err := s.Subscribe(ctx, "cdc", FromLatest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	begin := func() *mvcc.Txn {
+		txn, err := db.Begin(mvcc.TxnOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return txn
+	}
+
+	txn := begin()
+	if _, err := s.PublishChangeIn(txn, "cdc", "users", "insert", nil, map[string]any{"id": 1}); err != nil {
+		t.Fatal(err)
+	}
+	txn.Rollback()
+	if h, _ := s.History("cdc", 10); len(h) != 0 {
+		t.Fatalf("rolled back publish left %d events", len(h))
+	}
+
+	txn = begin()
+	ev, err := s.PublishChangeIn(txn, "cdc", "users", "insert", nil, map[string]any{"id": 2})
+	if err != nil || ev.Offset != 0 {
+		t.Fatalf("PublishChangeIn: offset %d, %v", ev.Offset, err)
+	}
+	if err := txn.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	s.Notify()
+	select {
+	case got := <-sub.C:
+		if got.Offset != 0 || got.Type != ChangeEventType {
+			t.Fatalf("subscription got %+v", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Notify did not wake the subscription")
+	}
+
+	// A store publish that commits while txn is open takes offset 1;
+	// txn, which also wrote offset 1, must not commit.
+	txn = begin()
+	if _, err := s.PublishIn(txn, "cdc", "t", []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	if ev, err := s.Publish("cdc", "t", []byte(`{}`)); err != nil || ev.Offset != 1 {
+		t.Fatalf("Publish beside an open PublishIn: offset %d, %v", ev.Offset, err)
+	}
+	if err := txn.Commit(); !errors.Is(err, mvcc.ErrConflict) {
+		t.Fatalf("commit after a racing publish: %v, want a conflict", err)
+	}
+	if h, _ := s.History("cdc", 10); len(h) != 2 || h[1].Offset != 1 {
+		t.Fatalf("history %v", offsets(h))
+	}
+	txn = begin()
+	defer txn.Rollback()
+	if _, err := s.PublishIn(txn, "nope", "t", nil); !errors.Is(err, ErrUnknownChannel) {
+		t.Fatalf("PublishIn to an unknown channel: %v", err)
+	}
+}
+
 // FuzzDecodeRecords feeds arbitrary bytes to every record decoder: errors
 // are fine, panics are not. Run: go test ./model/stream -fuzz FuzzDecodeRecords
 func FuzzDecodeRecords(f *testing.F) {

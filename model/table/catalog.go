@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aegisdb/aegis/model/keyenc"
 	"github.com/aegisdb/aegis/model/types"
@@ -32,6 +33,8 @@ type Catalog struct {
 	// stats caches decoded statistics by table, with the bytes they were
 	// decoded from: a read that finds the same bytes skips the decoding.
 	stats map[uint32]cachedStats
+	// onChange receives captured tables' row changes (capture.go).
+	onChange atomic.Pointer[ChangeFunc]
 }
 
 type cachedStats struct {
@@ -128,7 +131,12 @@ func (c *Catalog) byID(txn *mvcc.Txn, id uint32) (*Desc, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeDesc(dk, b)
+	d, err := decodeDesc(dk, b)
+	if err != nil {
+		return nil, err
+	}
+	d.cat = c
+	return d, nil
 }
 
 func decodeID(key, v []byte) (uint32, error) {
@@ -275,6 +283,7 @@ func (d *Desc) Clone() *Desc {
 	if err := json.Unmarshal(b, &out); err != nil {
 		panic(fmt.Sprintf("table: descriptor does not round-trip: %v", err))
 	}
+	out.cat = d.cat
 	return &out
 }
 

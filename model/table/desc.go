@@ -67,6 +67,11 @@ type Desc struct {
 	NextIndexID  uint32 `json:"next_index_id"`
 	// Version counts the changes to the descriptor.
 	Version uint64 `json:"version"`
+	// Capture names where the table's row changes are published (see
+	// capture.go); empty when they are not.
+	Capture string `json:"capture,omitempty"`
+
+	cat *Catalog // the catalog that loaded d, for its ChangeFunc; nil for a new Desc
 }
 
 // ColumnIndex returns the position in Columns of the named column, or -1.

@@ -51,6 +51,16 @@
 // so duplicates never commit. Casts, defaults and REFERENCES are the SQL
 // layer's job.
 //
+// # Change data capture
+//
+// A descriptor's Capture field names where the table's row changes go
+// (Catalog.SetCapture, stored like any DDL). Insert, Update and Delete
+// then call the ChangeFunc installed with Catalog.OnChange, in the
+// writing transaction, with the old and new row (capture.go); sql
+// publishes to a model/stream channel there. The sink is a function so
+// that this package stays below model/stream. A captured write with no
+// receiver fails (ErrNoChangeReceiver) rather than lose the change.
+//
 // # Simplifications
 //
 //   - Rows store their primary key columns in the value as well as in the

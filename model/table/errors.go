@@ -33,6 +33,9 @@ var (
 	// ErrCorrupt: stored bytes (descriptor, row, index entry) that do not
 	// decode. Match *CorruptError for the key.
 	ErrCorrupt = errors.New("table: corrupt data")
+	// ErrNoChangeReceiver: a write to a table that captures its changes
+	// while no Catalog.OnChange receiver is installed.
+	ErrNoChangeReceiver = errors.New("table: changes are captured but nothing receives them")
 	// ErrUnsupported: a feature the table layer does not have yet.
 	ErrUnsupported = errors.New("table: not supported")
 )

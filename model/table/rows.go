@@ -61,7 +61,7 @@ func Insert(txn *mvcc.Txn, d *Desc, row []types.Datum) error {
 			return err
 		}
 	}
-	return nil
+	return d.capture(txn, ChangeInsert, nil, row)
 }
 
 func has(txn *mvcc.Txn, k []byte) (bool, error) {
@@ -98,7 +98,7 @@ func Delete(txn *mvcc.Txn, d *Desc, row []types.Datum) error {
 			return err
 		}
 	}
-	return nil
+	return d.capture(txn, ChangeDelete, row, nil)
 }
 
 // Update replaces the row old (all its current values) with row, moving
@@ -140,7 +140,7 @@ func Update(txn *mvcc.Txn, d *Desc, old, row []types.Datum) error {
 			return err
 		}
 	}
-	return nil
+	return d.capture(txn, ChangeUpdate, old, row)
 }
 
 // Lookup returns the row with the given primary key values (one per
