@@ -17,7 +17,7 @@ type iterator struct {
 	tree         *btree.BTreeG[pageRef]
 	lower, upper []byte
 	page         pageRef
-	// lo and hi bound the indexes of page.entries that lie within
+	// lo and hi bound the indexes of the page's entries that lie within
 	// [lower, upper); the iterator is valid when lo <= pos < hi.
 	lo, hi, pos int
 	err         error
@@ -26,12 +26,12 @@ type iterator struct {
 // load makes r the current page and clips [lo, hi) to the bounds. Only a
 // page that straddles a bound pays for a binary search.
 func (it *iterator) load(r pageRef) {
-	it.page, it.lo, it.hi = r, 0, len(r.entries)
+	it.page, it.lo, it.hi = r, 0, r.len()
 	if it.lower != nil && bytes.Compare(r.first, it.lower) < 0 {
-		it.lo = search(r.entries, it.lower)
+		it.lo = r.search(it.lower)
 	}
-	if it.upper != nil && bytes.Compare(r.entries[len(r.entries)-1].key, it.upper) >= 0 {
-		it.hi = search(r.entries, it.upper)
+	if it.upper != nil && bytes.Compare(r.key(r.len()-1), it.upper) >= 0 {
+		it.hi = r.search(it.upper)
 	}
 }
 
@@ -51,8 +51,8 @@ func (it *iterator) seekGE(key []byte) bool {
 		return it.invalidate()
 	}
 	it.load(r)
-	it.pos = max(search(r.entries, key), it.lo)
-	if it.pos == len(r.entries) { // key is past this page: start the next
+	it.pos = max(r.search(key), it.lo)
+	if it.pos == r.len() { // key is past this page: start the next
 		if r, ok = pageAfter(it.tree, r.first); !ok {
 			return it.invalidate()
 		}
@@ -72,7 +72,7 @@ func (it *iterator) seekLT(key []byte) bool {
 		return it.invalidate()
 	}
 	it.load(r)
-	it.pos = min(search(r.entries, key), it.hi) - 1
+	it.pos = min(r.search(key), it.hi) - 1
 	if it.pos < 0 { // every key of this page is >= key: end the previous
 		if r, ok = pageBefore(it.tree, r.first); !ok {
 			return it.invalidate()
@@ -145,7 +145,7 @@ func (it *iterator) Next() bool {
 	if it.pos < it.hi {
 		return true
 	}
-	if it.hi < len(it.page.entries) { // stopped by the upper bound
+	if it.hi < it.page.len() { // stopped by the upper bound
 		return it.invalidate()
 	}
 	r, ok := pageAfter(it.tree, it.page.first)
@@ -185,14 +185,14 @@ func (it *iterator) Key() []byte {
 	if !it.Valid() {
 		return nil
 	}
-	return it.page.entries[it.pos].key
+	return it.page.key(it.pos)
 }
 
 func (it *iterator) Value() []byte {
 	if !it.Valid() {
 		return nil
 	}
-	return it.page.entries[it.pos].value
+	return it.page.value(it.pos)
 }
 
 func (it *iterator) Err() error { return it.err }

@@ -18,31 +18,95 @@ func init() {
 const (
 	// degree is the google/btree node degree over pages.
 	degree = 32
-	// maxPageEntries bounds a page: a write that grows one past it splits
-	// it in halves. Small enough that copying a page on write stays cheap
-	// (64 entries are 3 KiB of slice headers), large enough that a scan
-	// meets the tree once per few dozen keys.
+	// A write that grows a page past maxPageEntries entries or
+	// maxPageBytes bytes splits it into near-equal pieces. Small enough
+	// that rebuilding a page on write stays cheap (a few KiB of memmove),
+	// large enough that a scan meets the tree once per few dozen keys. A
+	// single entry larger than maxPageBytes gets a page of its own.
 	maxPageEntries = 64
+	maxPageBytes   = 16 << 10
 	// minPageEntries: a page that shrinks below it after deletes is merged
 	// into its successor when both fit in one page.
 	minPageEntries = maxPageEntries / 4
 )
 
-type entry struct {
-	key, value []byte
-}
-
-// pageRef is an item of the tree: a non-empty sorted run of entries and
-// its first key, by which pages are ordered. The entries slice is never
-// changed once the page is in the tree; a writer builds a new one and
-// swaps the item, so an iterator's clone of the tree keeps seeing the
-// page it had.
+// pageRef is an item of the tree: a non-empty sorted run of entries,
+// ordered by its first key. The entries are packed with no pointers, so
+// the garbage collector never scans them and a scan reads them in memory
+// order: data holds each entry's key then its value back to back, and
+// entry i's key is data[offs[2i]:offs[2i+1]], its value
+// data[offs[2i+1]:offs[2i+2]]. A page never changes once it is in the
+// tree; a writer packs a new one and swaps the item, so an iterator's
+// clone of the tree keeps seeing the page it had.
 type pageRef struct {
-	first   []byte
-	entries []entry
+	first []byte // the first key, aliasing data
+	data  []byte
+	offs  []uint32
 }
 
 func lessPage(a, b pageRef) bool { return bytes.Compare(a.first, b.first) < 0 }
+
+func (r pageRef) len() int { return len(r.offs) / 2 }
+
+// key and value are capped slices of data, so a caller's append cannot
+// write over the next entry.
+func (r pageRef) key(i int) []byte {
+	lo, hi := r.offs[2*i], r.offs[2*i+1]
+	return r.data[lo:hi:hi]
+}
+
+func (r pageRef) value(i int) []byte {
+	lo, hi := r.offs[2*i+1], r.offs[2*i+2]
+	return r.data[lo:hi:hi]
+}
+
+// search returns the index of the first entry with a key >= key.
+func (r pageRef) search(key []byte) int {
+	lo, hi := 0, r.len()
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if bytes.Compare(r.key(m), key) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// kv is an entry on its way into a page: views of a batch or of an old
+// page, copied when the page is packed.
+type kv struct {
+	key, value []byte
+}
+
+// appendEntries appends views of r's entries [from, to) to dst.
+func (r pageRef) appendEntries(dst []kv, from, to int) []kv {
+	for i := from; i < to; i++ {
+		dst = append(dst, kv{r.key(i), r.value(i)})
+	}
+	return dst
+}
+
+// pack copies entries into one page.
+func pack(entries []kv) pageRef {
+	size := 0
+	for _, e := range entries {
+		size += len(e.key) + len(e.value)
+	}
+	data := make([]byte, 0, size)
+	offs := make([]uint32, 0, 2*len(entries)+1)
+	for _, e := range entries {
+		offs = append(offs, uint32(len(data)))
+		data = append(data, e.key...)
+		offs = append(offs, uint32(len(data)))
+		data = append(data, e.value...)
+	}
+	offs = append(offs, uint32(len(data)))
+	r := pageRef{data: data, offs: offs}
+	r.first = r.key(0)
+	return r
+}
 
 // Engine is the in-memory backend. Writers hold mu exclusively; readers
 // share it. Iterators read a copy-on-write clone of the tree, so they never
@@ -103,12 +167,6 @@ func neighbour(walk func(pageRef, btree.ItemIteratorG[pageRef]), first []byte) (
 	return r, ok
 }
 
-// search returns the index of the first entry with a key >= key.
-func search(entries []entry, key []byte) int {
-	i, _ := slices.BinarySearchFunc(entries, key, func(e entry, k []byte) int { return bytes.Compare(e.key, k) })
-	return i
-}
-
 // Get implements engine.Engine.
 func (e *Engine) Get(key []byte) ([]byte, error) {
 	e.gets.Add(1)
@@ -121,16 +179,16 @@ func (e *Engine) Get(key []byte) ([]byte, error) {
 	if !ok {
 		return nil, engine.ErrNotFound
 	}
-	i := search(r.entries, key)
-	if i == len(r.entries) || !bytes.Equal(r.entries[i].key, key) {
+	i := r.search(key)
+	if i == r.len() || !bytes.Equal(r.key(i), key) {
 		return nil, engine.ErrNotFound
 	}
-	return bytes.Clone(r.entries[i].value), nil
+	return bytes.Clone(r.value(i)), nil
 }
 
 type op struct {
 	kind       engine.OpKind
-	key, value []byte
+	key, value []byte // views of the batch, copied when pages are packed
 }
 
 // Apply implements engine.Engine. The batch is decoded, sorted and reduced
@@ -140,19 +198,13 @@ func (e *Engine) Apply(b *engine.Batch, opts engine.WriteOptions) error {
 	ops := make([]op, 0, b.Count())
 	var written, puts, deletes uint64
 	err := b.ForEach(func(kind engine.OpKind, key, value []byte) error {
-		// One allocation holds both copies, halving allocations per put.
-		buf := make([]byte, len(key)+len(value))
-		k := buf[:len(key):len(key)]
-		copy(k, key)
-		var v []byte
 		if kind == engine.OpPut {
-			v = buf[len(key):]
-			copy(v, value)
 			puts++
 		} else {
 			deletes++
+			value = nil
 		}
-		ops = append(ops, op{kind, k, v})
+		ops = append(ops, op{kind, key, value})
 		written += uint64(len(key) + len(value))
 		return nil
 	})
@@ -175,8 +227,11 @@ func (e *Engine) Apply(b *engine.Batch, opts engine.WriteOptions) error {
 		return engine.ErrClosed
 	}
 	var delta int64
+	var scratch []kv
 	for len(ops) > 0 {
-		n, d := e.applyToPage(ops)
+		var n int
+		var d int64
+		n, d, scratch = e.applyToPage(ops, scratch[:0])
 		ops = ops[n:]
 		delta += d
 	}
@@ -193,30 +248,111 @@ func (e *Engine) Apply(b *engine.Batch, opts engine.WriteOptions) error {
 
 // applyToPage applies the leading ops that fall in the page holding
 // ops[0] (those below the next page's first key), replacing that page with
-// a rebuilt one, split in halves if it outgrew maxPageEntries or merged
-// with its successor if it shrank below minPageEntries. It returns how
-// many ops it used and the change in live bytes.
-func (e *Engine) applyToPage(ops []op) (used int, delta int64) {
+// a rebuilt one, split if it outgrew the page bounds or merged with its
+// successor if it shrank below minPageEntries. It returns how many ops it
+// used, the change in live bytes, and scratch for reuse.
+func (e *Engine) applyToPage(ops []op, scratch []kv) (used int, delta int64, _ []kv) {
 	old, hasOld := pageFor(e.tree, ops[0].key)
-	next, hasNext := pageRef{}, false
-	if hasOld {
-		next, hasNext = pageAfter(e.tree, old.first)
-	}
+	// The successor bounds the ops this page takes; a lone op needs no
+	// bound, so a single put costs two tree searches, not four.
 	used = len(ops)
-	if hasNext {
-		used = opsBelow(ops, next.first)
+	var next pageRef
+	hasNext, lookedNext := false, false
+	lookNext := func() {
+		if hasOld && !lookedNext {
+			next, hasNext = pageAfter(e.tree, old.first)
+			lookedNext = true
+		}
 	}
-	entries, dKeys, delta := merge(old.entries, ops[:used])
+	if len(ops) > 1 {
+		lookNext()
+		if hasNext {
+			used = opsBelow(ops, next.first)
+		}
+	}
+	if hasOld && used == 1 {
+		if d, ok := e.patchPage(old, ops[0]); ok {
+			return 1, d, scratch
+		}
+	}
+	entries, dKeys, delta := merge(scratch, old, ops[:used])
 	e.keys += dKeys
-	if hasOld {
+	if len(entries) < minPageEntries {
+		lookNext()
+		if hasNext && len(entries)+next.len() <= maxPageEntries && len(entries) > 0 {
+			e.tree.Delete(next)
+			entries = next.appendEntries(entries, 0, next.len())
+		}
+	}
+	// A page that keeps its first key is replaced in place by insertPages.
+	if hasOld && (len(entries) == 0 || !bytes.Equal(entries[0].key, old.first)) {
 		e.tree.Delete(old)
 	}
-	if hasNext && len(entries) < minPageEntries && len(entries)+len(next.entries) <= maxPageEntries {
-		e.tree.Delete(next)
-		entries = append(entries, next.entries...)
-	}
 	e.insertPages(entries)
-	return used, delta
+	return used, delta, entries
+}
+
+// patchPage applies a lone op to page old when the result needs no split
+// or merge, which is the common case of a point write. It copies the runs
+// of entries on either side of the op with one memmove each and shifts
+// their offsets, rather than rebuilding the page entry by entry. ok is
+// false when the op must take the general path.
+func (e *Engine) patchPage(old pageRef, o op) (delta int64, ok bool) {
+	n := old.len()
+	j := old.search(o.key)
+	exists := j < n && bytes.Equal(old.key(j), o.key)
+	if o.kind != engine.OpPut && !exists {
+		return 0, true // deleting an absent key changes nothing
+	}
+	start, end := old.offs[2*j], old.offs[2*j] // the bytes the op replaces
+	count := n
+	if exists {
+		end = old.offs[2*j+2]
+		count--
+	}
+	var insert uint32
+	if o.kind == engine.OpPut {
+		insert = uint32(len(o.key) + len(o.value))
+		count++
+	}
+	size := len(old.data) - int(end-start) + int(insert)
+	if count < minPageEntries || count > maxPageEntries || size > maxPageBytes {
+		return 0, false
+	}
+	data := make([]byte, size)
+	at := copy(data, old.data[:start])
+	offs := make([]uint32, 0, 2*count+1)
+	offs = append(offs, old.offs[:2*j]...)
+	if o.kind == engine.OpPut {
+		offs = append(offs, uint32(at))
+		at += copy(data[at:], o.key)
+		offs = append(offs, uint32(at))
+		at += copy(data[at:], o.value)
+	}
+	copy(data[at:], old.data[end:])
+	rest := 2 * j
+	if exists {
+		rest += 2
+	}
+	shift := insert - (end - start) // wraps when the page shrinks; the sum is still right
+	for _, off := range old.offs[rest:] {
+		offs = append(offs, off+shift)
+	}
+	r := pageRef{data: data, offs: offs}
+	r.first = r.key(0)
+	if !bytes.Equal(r.first, old.first) {
+		e.tree.Delete(old)
+	}
+	e.tree.ReplaceOrInsert(r)
+	if exists {
+		e.keys--
+		delta -= int64(end - start)
+	}
+	if o.kind == engine.OpPut {
+		e.keys++
+		delta += int64(insert)
+	}
+	return delta, true
 }
 
 // opsBelow returns the number of ops with a key below limit.
@@ -225,47 +361,54 @@ func opsBelow(ops []op, limit []byte) int {
 	return i
 }
 
-// insertPages puts entries into the tree as one page, or as near-equal
-// pieces of at most maxPageEntries.
-func (e *Engine) insertPages(entries []entry) {
+// insertPages packs entries into the tree as one page, or as near-equal
+// pieces when they exceed a page's bounds.
+func (e *Engine) insertPages(entries []kv) {
 	if len(entries) == 0 {
 		return
 	}
-	pieces := (len(entries) + maxPageEntries - 1) / maxPageEntries
-	if len(entries) > maxPageEntries {
-		pieces = max(pieces, 2)
+	size := 0
+	for _, en := range entries {
+		size += len(en.key) + len(en.value)
 	}
+	pieces := max((len(entries)+maxPageEntries-1)/maxPageEntries, (size+maxPageBytes-1)/maxPageBytes)
+	pieces = min(pieces, len(entries))
 	for p := 0; p < pieces; p++ {
 		lo, hi := p*len(entries)/pieces, (p+1)*len(entries)/pieces
-		piece := entries[lo:hi:hi]
-		e.tree.ReplaceOrInsert(pageRef{first: piece[0].key, entries: piece})
+		e.tree.ReplaceOrInsert(pack(entries[lo:hi]))
 	}
 }
 
-// merge returns a new sorted entry slice: old with the sorted, distinct
-// ops applied, and the change in key count and live bytes.
-func merge(old []entry, ops []op) (out []entry, dKeys int, dBytes int64) {
-	out = make([]entry, 0, len(old)+len(ops))
-	i := 0
+// merge appends to dst views of the old page's entries with the sorted,
+// distinct ops applied, and returns the change in key count and live
+// bytes.
+func merge(dst []kv, old pageRef, ops []op) (out []kv, dKeys int, dBytes int64) {
+	out = dst
+	i, n := 0, 0
+	if old.data != nil {
+		n = old.len()
+	}
 	for _, o := range ops {
-		// Copy the run of old entries below the op in one append: a
-		// per-entry loop with a comparison each made a single put cost a
-		// page's worth of key comparisons.
-		j := i + search(old[i:], o.key)
-		out = append(out, old[i:j]...)
+		// Take the run of old entries below the op in one go: comparing
+		// entry by entry made a single put cost a page of comparisons.
+		j := i
+		if i < n {
+			j = i + pageRef{data: old.data, offs: old.offs[2*i:]}.search(o.key)
+		}
+		out = old.appendEntries(out, i, j)
 		i = j
-		if i < len(old) && bytes.Equal(old[i].key, o.key) {
+		if i < n && bytes.Equal(old.key(i), o.key) {
 			dKeys--
-			dBytes -= int64(len(old[i].key) + len(old[i].value))
+			dBytes -= int64(len(old.key(i)) + len(old.value(i)))
 			i++
 		}
 		if o.kind == engine.OpPut {
-			out = append(out, entry{o.key, o.value})
+			out = append(out, kv{o.key, o.value})
 			dKeys++
 			dBytes += int64(len(o.key) + len(o.value))
 		}
 	}
-	return append(out, old[i:]...), dKeys, dBytes
+	return old.appendEntries(out, i, n), dKeys, dBytes
 }
 
 // NewIterator implements engine.Engine.
