@@ -35,9 +35,13 @@ func numKeys() int {
 // key i is 16 bytes: the index big-endian, then 8 bytes of a hash of it.
 func key(i int) []byte {
 	k := make([]byte, 16)
+	putKey(k, i)
+	return k
+}
+
+func putKey(k []byte, i int) {
 	binary.BigEndian.PutUint64(k, uint64(i))
 	binary.BigEndian.PutUint64(k[8:], uint64(i)*0x9e3779b97f4a7c15)
-	return k
 }
 
 func value(rng *rand.Rand) []byte {
