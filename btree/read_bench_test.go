@@ -12,7 +12,8 @@ import (
 
 // The read path on an in-memory tree of 1e5 keys (16-byte keys, 100-byte
 // values, 8 KiB pages, all cached): a point Get, a SeekGE with one Key and
-// Value read (an mvcc version lookup), and SeekGE plus 99 Next calls.
+// Value read (an mvcc version lookup), SeekGE plus 99 Next calls, and a
+// full scan (-benchtime 200x for that one).
 //
 //	go test ./btree -run '^$' -bench 'Get|Seek' -benchtime 200000x -count 5 | tee new.txt
 //	benchstat old.txt new.txt
@@ -72,6 +73,15 @@ func BenchmarkRead(b *testing.B) {
 		}
 		if it.Err() != nil {
 			b.Fatal(it.Err())
+		}
+	})
+	run("Scan/keys=1e5", func(it engine.Iterator, _ []byte) {
+		got := 0
+		for ok := it.First(); ok; ok = it.Next() {
+			got++
+		}
+		if got != n {
+			b.Fatalf("scan saw %d of %d keys: %v", got, n, it.Err())
 		}
 	})
 }
