@@ -97,12 +97,17 @@
 //
 // Readers (Get, iterator refills) hold the tree lock shared; the writer
 // holds it exclusively while it applies and logs a batch, so readers see
-// batches whole. An iterator holds no lock or pin between calls: a refill
-// descends from the root by key and copies the rest of one leaf within the
-// bounds (forward or backward; a refill that continues a walk copies
-// leaves until it has 256 entries), and moving past that run descends
-// again from the last key returned. So iterators are safe while writes go on,
-// in both directions.
+// batches whole. Get binary-searches each page in its frame, pinned, and
+// copies out only the value. An iterator holds no lock or pin between
+// calls: a refill copies a run of entries (4 after a seek, doubling up to
+// 256 while the walk goes on) into a buffer the iterator reuses. A seek
+// descends from the root by key. A refill that goes on where the last one
+// stopped inside a leaf starts at that cell again if the leaf's page LSN
+// is unchanged: every change a batch makes gives the page a new LSN under
+// the tree lock, so the same LSN means the same bytes. Otherwise, and past
+// the end of a leaf, it descends again from the last key returned. So
+// iterators are safe while writes go on, in both directions, and a scan
+// pays one descent per leaf.
 //
 // # Bulk load
 //
@@ -129,7 +134,9 @@
 // TestModel applies random batches on small pages against a map and runs
 // Check after each; AEGIS_LONG=1 runs it longer. TestTornPages crashes a
 // tree much bigger than its pool, keeping torn page writes, after a
-// checkpoint (so deltas are in play). TestRedistribution, TestBulkLoad and
+// checkpoint (so deltas are in play). TestIteratorStepsBetweenBatches
+// writes between every two steps of a walk, so resumed refills meet
+// changed leaves. TestRedistribution, TestBulkLoad and
 // TestIteratorDuringWrites cover the rest. FuzzOpen opens arbitrary bytes
 // as a data file. Benchmarks beside bbolt are in bench/btreebench.
 //
@@ -143,7 +150,8 @@
 //     it is logged. A batch too big fails and changes nothing.
 //   - The free list is a chain through free pages, one page freed or taken
 //     at a time; the file never shrinks, freed pages are reused.
-//   - No right-sibling links between leaves: iterators re-descend per refill.
+//   - No right-sibling links between leaves: an iterator descends from the
+//     root once per leaf (and after a write changed its leaf).
 //   - A page read that fails with an I/O error is retried once.
 //   - Options.DisableWAL of engine.Options is ignored: the log is always on.
 //   - Merges and redistribution happen only between siblings under one

@@ -11,26 +11,55 @@ import (
 )
 
 // An iterator holds no lock and no pin between calls. Each refill takes
-// the tree lock shared, descends from the root by key, copies the rest of
-// one leaf (in the iterator's direction, within bounds) and lets go. Moving
-// past the copied run descends again from the last key returned, so an
-// iterator is safe whatever writes happen meanwhile: it sees each key as
-// the tree held it at the refill that copied it, and batches whole.
+// the tree lock shared, finds its place in a leaf, copies a run of entries
+// (in the iterator's direction, within bounds) into a buffer the iterator
+// reuses, and lets go. So an iterator is safe whatever writes happen
+// meanwhile: it sees each key as the tree held it at the refill that
+// copied it, and batches whole.
+//
+// A refill finds its place in one of two ways. A seek, or a refill after
+// the tree changed, descends from the root by key. A refill that goes on
+// where the last one stopped inside a leaf starts at that cell again if
+// the leaf's page LSN is the one it had then: every change a batch makes
+// to a page gives the page the LSN of the log record carrying it, under
+// the tree lock, so an unchanged LSN means unchanged bytes (a rolled back
+// batch restores the bytes and the LSN with them), and the cells after the
+// last one copied are still the next keys of the tree. Past the end of a
+// leaf a refill descends again from the root (no sibling links).
+//
+// Runs start short after a seek, because most seeks (an mvcc version
+// lookup, say) read a key or two, and double while the walk goes on, up to
+// maxRun. Key and Value alias the reused buffer: the engine contract makes
+// them valid only until the next positioning call.
 type iterator struct {
 	db           *DB
 	lower, upper []byte
 	ents         []entry
+	arena        []byte // the keys and values of ents
+	from         []byte // the key a refill continues from, copied out of arena
+	stack        []cursorStep
 	pos          int
 	forward      bool
 	exhausted    bool // nothing lies beyond ents in its direction
+	run          int  // how many entries the next continuing refill copies
 	err          error
+
+	// Where the last refill stopped inside a leaf: the next cell to copy,
+	// valid while the leaf still has the LSN it had then.
+	resume  bool
+	leaf    page.ID
+	leafLSN uint64
+	next    int
 }
 
 type entry struct{ key, value []byte }
 
-// runEntries is how many entries a refill that continues a walk copies
-// (whole leaves, so a little more).
-const runEntries = 256
+// firstRun is how many entries a seek copies; maxRun bounds the runs of a
+// longer walk, which double from firstRun.
+const (
+	firstRun = 4
+	maxRun   = 256
+)
 
 // NewIterator implements engine.Engine.
 func (db *DB) NewIterator(opts engine.IterOptions) engine.Iterator {
@@ -131,38 +160,56 @@ func (db *DB) siblingLeaf(stack []cursorStep, next bool) (*buffer.Frame, []curso
 	return nil, stack, nil
 }
 
-// copyEntry appends leaf cell c as an entry, copying key and value into
+// copyEntry appends leaf cell lc as an entry, copying key and value into
 // the iterator's arena.
-func (it *iterator) copyEntry(arena []byte, id page.ID, lc leafCell) ([]byte, error) {
-	start := len(arena)
-	arena = append(arena, lc.key...)
+func (it *iterator) copyEntry(id page.ID, lc leafCell) error {
+	if it.arena == nil {
+		// Never nil: an empty key sliced from a nil arena would be nil,
+		// which fill and callers read as "no key".
+		it.arena = make([]byte, 0, 512)
+	}
+	start := len(it.arena)
+	arena := append(it.arena, lc.key...)
 	mid := len(arena)
 	arena, err := it.db.readValue(arena, id, lc)
 	if err != nil {
-		return arena, err
+		return err
 	}
+	it.arena = arena
+	// Entries made before the arena grew keep pointing into its old
+	// array, which stays valid: nothing writes there until the next fill.
 	it.ents = append(it.ents, entry{arena[start:mid:mid], arena[mid:len(arena):len(arena)]})
-	return arena, nil
+	return nil
 }
 
 // fill loads the next run of entries: forward from the first key >= from
 // (> from when exclusive), or backward from the last key < from (<= from
 // when inclusive). A nil from means the start (end) of the range.
-//
-// A seek copies one leaf's worth: most seeks read a key or two. A refill
-// that continues a walk copies leaves until it holds runEntries entries,
-// which spreads the descent from the root over more keys.
-func (it *iterator) fill(from []byte, forward, inclusive bool, want int) bool {
+// continuing says the refill goes on with the walk of the last one, in the
+// same direction, from its last entry.
+func (it *iterator) fill(from []byte, forward, inclusive, continuing bool) bool {
 	if forward && it.lower != nil && (from == nil || bytes.Compare(from, it.lower) < 0) {
 		from, inclusive = it.lower, true
 	}
 	if !forward && it.upper != nil && (from == nil || bytes.Compare(from, it.upper) >= 0) {
 		from, inclusive = it.upper, false
 	}
-	it.ents, it.pos, it.forward, it.exhausted = it.ents[:0], 0, forward, false
-	// Entries alias the arena of the fill that made them; a fresh arena
-	// keeps the slices handed out before this call intact.
-	var arena []byte
+	if from != nil {
+		// from may be an entry of the last run, in the arena about to be
+		// overwritten. (Never nil: the empty key is a key.)
+		if it.from == nil {
+			it.from = make([]byte, 0, 32)
+		}
+		it.from = append(it.from[:0], from...)
+		from = it.from
+	}
+	want := firstRun
+	if continuing {
+		want = min(2*it.run, maxRun)
+	}
+	resume := continuing && it.resume
+	it.run, it.resume = want, false
+	it.ents, it.arena, it.pos, it.forward, it.exhausted = it.ents[:0], it.arena[:0], 0, forward, false
 	db := it.db
 	db.treeMu.RLock()
 	defer db.treeMu.RUnlock()
@@ -170,40 +217,27 @@ func (it *iterator) fill(from []byte, forward, inclusive bool, want int) bool {
 		it.err = engine.ErrClosed
 		return false
 	}
-	f, stack, err := db.leafFor(from, !forward, make([]cursorStep, 0, 8))
+	var f *buffer.Frame
+	var err error
+	start := 0
+	descended := false
+	if resume {
+		f, start, err = it.resumeLeaf()
+	}
+	if err == nil && f == nil {
+		f, start, err = it.descend(from, forward, inclusive)
+		descended = true
+	}
+	step := 1
+	if !forward {
+		step = -1
+	}
 	for err == nil && f != nil {
 		p := f.Page()
 		id := f.ID()
 		n := p.NumCells()
-		var start int
-		if forward {
-			start = 0
-		} else {
-			start = n - 1
-		}
-		if from != nil {
-			idx, found, ok := searchPage(p, from)
-			if !ok {
-				db.pool.Unpin(f)
-				err = corruptPage(id, db.lim.pageSize, "leaf cell does not decode")
-				break
-			}
-			switch {
-			case forward && found && !inclusive:
-				start = idx + 1
-			case forward:
-				start = idx
-			case found && inclusive:
-				start = idx
-			default:
-				start = idx - 1
-			}
-		}
-		step := 1
-		if !forward {
-			step = -1
-		}
-		for i := start; i >= 0 && i < n; i += step {
+		i := start
+		for ; i >= 0 && i < n && len(it.ents) < want; i += step {
 			lc, ok := decodeLeafCell(p.Cell(i))
 			if !ok {
 				err = corruptPage(id, db.lim.pageSize, "leaf cell %d does not decode", i)
@@ -213,27 +247,89 @@ func (it *iterator) fill(from []byte, forward, inclusive bool, want int) bool {
 				it.exhausted = true
 				break
 			}
-			if arena == nil {
-				arena = make([]byte, 0, db.lim.pageSize*min(want, 4))
-			}
-			if arena, err = it.copyEntry(arena, id, lc); err != nil {
+			if err = it.copyEntry(id, lc); err != nil {
 				break
 			}
 		}
+		if err == nil && !it.exhausted && i >= 0 && i < n {
+			it.resume, it.leaf, it.leafLSN, it.next = true, id, p.LSN(), i
+		}
 		db.pool.Unpin(f)
-		if err != nil || len(it.ents) >= want || it.exhausted {
+		if err != nil || it.exhausted || len(it.ents) >= want {
 			break
 		}
-		f, stack, err = db.siblingLeaf(stack, forward)
+		if !descended {
+			// Went on in a leaf found without a path from the root: find
+			// the next one by key.
+			f, start, err = it.descend(it.ents[len(it.ents)-1].key, forward, false)
+			descended = true
+			continue
+		}
+		f, it.stack, err = db.siblingLeaf(it.stack, forward)
+		if err == nil && f != nil {
+			start = 0
+			if !forward {
+				start = f.Page().NumCells() - 1
+			}
+		}
 	}
 	if err != nil {
-		it.ents, it.err = it.ents[:0], err
+		it.ents, it.err, it.resume = it.ents[:0], err, false
 		return false
 	}
 	if f == nil {
 		it.exhausted = true
 	}
 	return len(it.ents) > 0
+}
+
+// resumeLeaf returns the leaf the last refill stopped in, pinned, and the
+// cell to go on from, or a nil frame if the leaf has changed since.
+func (it *iterator) resumeLeaf() (*buffer.Frame, int, error) {
+	db := it.db
+	f, err := db.fetch(it.leaf)
+	if err != nil {
+		return nil, 0, db.pageErr(it.leaf, err)
+	}
+	p := f.Page()
+	if p.LSN() != it.leafLSN || p.Type() != page.TypeLeaf || it.next >= p.NumCells() {
+		db.pool.Unpin(f)
+		return nil, 0, nil
+	}
+	return f, it.next, nil
+}
+
+// descend finds the leaf where a walk from from starts (see fill) and the
+// cell to start at, recording the path in it.stack for siblingLeaf.
+func (it *iterator) descend(from []byte, forward, inclusive bool) (*buffer.Frame, int, error) {
+	db := it.db
+	f, stack, err := db.leafFor(from, !forward, it.stack[:0])
+	it.stack = stack
+	if err != nil {
+		return nil, 0, err
+	}
+	p := f.Page()
+	if from == nil {
+		if forward {
+			return f, 0, nil
+		}
+		return f, p.NumCells() - 1, nil
+	}
+	idx, found, ok := searchPage(p, from)
+	if !ok {
+		db.pool.Unpin(f)
+		return nil, 0, corruptPage(f.ID(), db.lim.pageSize, "leaf cell does not decode")
+	}
+	switch {
+	case forward && found && !inclusive:
+		return f, idx + 1, nil
+	case forward:
+		return f, idx, nil
+	case found && inclusive:
+		return f, idx, nil
+	default:
+		return f, idx - 1, nil
+	}
 }
 
 // nonNil turns a nil seek key into the empty key, which it means.
@@ -249,7 +345,7 @@ func (it *iterator) seek(from []byte, forward, inclusive bool) bool {
 	if it.err != nil {
 		return false
 	}
-	return it.fill(from, forward, inclusive, 1)
+	return it.fill(from, forward, inclusive, false)
 }
 
 func (it *iterator) First() bool            { return it.seek(nil, true, true) }
@@ -264,7 +360,7 @@ func (it *iterator) step(forward bool) bool {
 	}
 	cur := it.ents[it.pos].key
 	if it.forward != forward {
-		return it.fill(cur, forward, false, 1)
+		return it.fill(cur, forward, false, false)
 	}
 	it.pos++
 	if it.pos < len(it.ents) {
@@ -274,7 +370,7 @@ func (it *iterator) step(forward bool) bool {
 		it.ents = it.ents[:0]
 		return false
 	}
-	return it.fill(cur, forward, false, runEntries)
+	return it.fill(cur, forward, false, true)
 }
 
 func (it *iterator) Next() bool { return it.step(true) }
@@ -299,7 +395,7 @@ func (it *iterator) Value() []byte {
 func (it *iterator) Err() error { return it.err }
 
 func (it *iterator) Close() error {
-	it.ents = nil
+	it.ents, it.arena, it.resume = nil, nil, false
 	if it.err == nil {
 		it.err = engine.ErrClosed
 	}

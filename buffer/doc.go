@@ -4,7 +4,7 @@
 //
 // Uses: page, vfs. Used by: btree.
 //
-//	      page table (map id -> frame)
+//	      page table (indexed by id -> frame)
 //	id 7 ─────┐      id 3 ──┐
 //	          v             v
 //	frames: [ f0 | f1 | f2 | f3 | ... | fN-1 ]   one []byte of N*PageSize
@@ -40,6 +40,12 @@
 //
 // When every frame is pinned, a miss returns ErrNoFreeFrames at once rather
 // than waiting, so a caller that pins too much sees an error, not a deadlock.
+//
+// The page table is indexed by page id (chunks of 4096 entries made on
+// first use) rather than hashed: page ids are dense, and a B+tree descent
+// looks a page up per level, where a hash map's probe into a table of
+// 100k frames misses the CPU cache. Pin counts are atomic: they grow only
+// under the pool mutex, where eviction reads them, so Unpin needs no lock.
 //
 // Simplifications: one mutex guards the page table, and a miss does its I/O
 // (write-back of a dirty victim, including the WAL flush, and the read)

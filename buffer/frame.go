@@ -16,10 +16,11 @@ type Frame struct {
 	latch sync.RWMutex
 	buf   []byte
 	dirty atomic.Bool // set by MarkDirty under the write latch
+	// pins grows only under Pool.mu; Unpin drops it without the lock.
+	pins atomic.Int32
 
 	// Guarded by Pool.mu.
 	id    page.ID
-	pins  int
 	ref   bool // clock's second-chance bit
 	inUse bool // holds a page (is in the page table)
 }

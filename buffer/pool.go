@@ -42,10 +42,10 @@ type Pool struct {
 	frames   []Frame
 
 	mu       sync.Mutex
-	table    map[page.ID]*Frame // page id -> frame holding it
-	free     []*Frame           // frames that never held a page
-	hand     int                // clock hand: next frame to consider
-	numPages page.ID            // next id Allocate hands out
+	table    pageTable // page id -> frame holding it
+	free     []*Frame  // frames that never held a page
+	hand     int       // clock hand: next frame to consider
+	numPages page.ID   // next id Allocate hands out
 	closed   bool
 
 	writeMu   sync.Mutex // serialises writes: guards scratch and flushedTo
@@ -78,7 +78,6 @@ func New(opts Options) (*Pool, error) {
 		pageSize: opts.PageSize,
 		log:      opts.Log,
 		frames:   make([]Frame, opts.Frames),
-		table:    make(map[page.ID]*Frame, opts.Frames),
 		numPages: page.ID((size + int64(opts.PageSize) - 1) / int64(opts.PageSize)),
 		scratch:  make([]byte, opts.PageSize),
 	}
@@ -170,9 +169,13 @@ func (p *Pool) fetch(id page.ID, overwrite bool) (*Frame, error) {
 		}
 		id = p.numPages
 	}
-	if f, ok := p.table[id]; ok {
-		f.pins++
-		f.ref = true
+	if f := p.table.get(id); f != nil {
+		f.pins.Add(1)
+		if !f.ref {
+			// Only when unset: storing into a hot frame on every hit
+			// would dirty its cache line for nothing.
+			f.ref = true
+		}
 		p.counters.hits.Add(1)
 		return f, nil
 	}
@@ -190,9 +193,10 @@ func (p *Pool) fetch(id page.ID, overwrite bool) (*Frame, error) {
 		p.free = append(p.free, f)
 		return nil, err
 	}
-	f.id, f.pins, f.ref, f.inUse = id, 1, true, true
+	f.id, f.ref, f.inUse = id, true, true
+	f.pins.Store(1)
 	f.dirty.Store(false)
-	p.table[id] = f
+	p.table.set(id, f)
 	return f, nil
 }
 
@@ -231,7 +235,7 @@ func (p *Pool) victimLocked() (*Frame, error) {
 	for range 2 * len(p.frames) {
 		f := &p.frames[p.hand]
 		p.hand = (p.hand + 1) % len(p.frames)
-		if f.pins > 0 {
+		if f.pins.Load() > 0 {
 			continue
 		}
 		if f.ref {
@@ -245,7 +249,7 @@ func (p *Pool) victimLocked() (*Frame, error) {
 			}
 			f.dirty.Store(false)
 		}
-		delete(p.table, f.id)
+		p.table.delete(f.id)
 		f.inUse = false
 		p.counters.evictions.Add(1)
 		return f, nil
@@ -276,13 +280,16 @@ func (p *Pool) write(id page.ID, buf []byte) error {
 }
 
 // Unpin gives back one pin on f. The frame may be evicted once no pins remain.
+//
+// It takes no lock: pins only grow under Pool.mu, where eviction also
+// checks them, so once an eviction has seen zero pins nobody can pin the
+// frame before it is reused, and a reader's last access to the page
+// happens before the atomic decrement the evictor observes.
 func (p *Pool) Unpin(f *Frame) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if f.pins <= 0 {
-		panic(fmt.Sprintf("buffer: unpin of page %d with no pins", f.id))
+	if f.pins.Add(-1) < 0 {
+		f.pins.Add(1)
+		panic(fmt.Sprintf("buffer: unpin of page %d with no pins", f.ID()))
 	}
-	f.pins--
 }
 
 // FlushAll writes every dirty page and syncs the file; when it returns nil,
@@ -315,12 +322,12 @@ func (p *Pool) FlushAll() error {
 	var firstErr error
 	for _, id := range dirty {
 		p.mu.Lock()
-		f, ok := p.table[id]
-		if ok {
-			f.pins++
+		f := p.table.get(id)
+		if f != nil {
+			f.pins.Add(1)
 		}
 		p.mu.Unlock()
-		if !ok {
+		if f == nil {
 			continue
 		}
 		if firstErr == nil {

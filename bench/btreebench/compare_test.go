@@ -35,9 +35,13 @@ func numKeys() int {
 // key i is 16 bytes: the index big-endian, then 8 bytes of a hash of it.
 func key(i int) []byte {
 	k := make([]byte, 16)
+	putKey(k, i)
+	return k
+}
+
+func putKey(k []byte, i int) {
 	binary.BigEndian.PutUint64(k, uint64(i))
 	binary.BigEndian.PutUint64(k[8:], uint64(i)*0x9e3779b97f4a7c15)
-	return k
 }
 
 func value(rng *rand.Rand) []byte {
@@ -191,21 +195,122 @@ func fill(b *testing.B, s store, order []int) {
 	}
 }
 
-// reportSize reports the bytes on disk, and for the btree the data file
-// alone (the log's active segment is never deleted by a checkpoint).
-func reportSize(b *testing.B, s store) {
-	b.ReportMetric(float64(s.diskBytes())/(1<<20), "MiB-on-disk")
-	if bs, ok := s.(*btreeStore); ok {
-		b.ReportMetric(float64(bs.dataBytes())/(1<<20), "MiB-data-file")
+// sliceOps is how many operations one engine does before the other takes
+// its turn (syncSlice for synced puts, one scan for scans). The machines
+// these run on are shared and their load changes by the second;
+// alternating in slices puts both engines under the same load, so the
+// ratio means something even when the rates swing.
+const (
+	sliceOps  = 100_000
+	syncSlice = 200
+)
+
+// pair is the two engines of one run, in the order of engines.
+type pair [2]store
+
+// openPair opens both engines, each in a new directory under dir.
+func openPair(b *testing.B, dir string) pair {
+	var p pair
+	for i, eng := range engines {
+		sub := filepath.Join(dir, eng.name)
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		s, err := eng.open(sub)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p[i] = s
+	}
+	return p
+}
+
+func (p pair) close() {
+	for _, s := range p {
+		s.close()
 	}
 }
 
-func report(b *testing.B, ops int, d time.Duration) {
-	b.ReportMetric(float64(ops)/d.Seconds(), "ops/s")
+// alternate runs op(s, from, to) over [0, total) in slices of slice, the
+// engines taking turns (and turns at going first), and returns each
+// engine's total time. prepare(from, to), untimed, runs once per slice
+// before either engine.
+func alternate(p pair, total, slice int, prepare func(from, to int), op func(s store, from, to int)) [2]time.Duration {
+	var spent [2]time.Duration
+	for from, turn := 0, 0; from < total; from, turn = from+slice, turn+1 {
+		to := min(from+slice, total)
+		if prepare != nil {
+			prepare(from, to)
+		}
+		for k := range p {
+			i := (k + turn) % len(p)
+			start := time.Now()
+			op(p[i], from, to)
+			spent[i] += time.Since(start)
+		}
+	}
+	return spent
 }
 
-// BenchmarkCompare runs every workload on each engine; run it with
-// -benchtime 1x (each sub-benchmark does a fixed amount of work).
+// fillPair loads keys in the given order into both engines in batches of
+// batchSize (the same keys and values for both, made outside the timing)
+// and ends each engine's load with one durable sync, timed.
+func fillPair(b *testing.B, p pair, order []int) [2]time.Duration {
+	rng := rand.New(rand.NewPCG(1, 1))
+	var keys, values [][]byte
+	spent := alternate(p, len(order), sliceOps, func(from, to int) {
+		keys, values = keys[:0], values[:0]
+		for _, i := range order[from:to] {
+			keys = append(keys, key(i))
+			values = append(values, value(rng))
+		}
+	}, func(s store, from, to int) {
+		for at := 0; at < to-from; at += batchSize {
+			end := min(at+batchSize, to-from)
+			if err := s.apply(keys[at:end], values[at:end], false); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for i, s := range p {
+		start := time.Now()
+		if err := s.sync(); err != nil {
+			b.Fatal(err)
+		}
+		spent[i] += time.Since(start)
+	}
+	return spent
+}
+
+// report reports each engine's rate and the ratio btree/bbolt (engines[0]
+// over engines[1]).
+func report(b *testing.B, unit string, ops int, spent [2]time.Duration) {
+	var rate [2]float64
+	for i, eng := range engines {
+		rate[i] = float64(ops) / spent[i].Seconds()
+		b.ReportMetric(rate[i], eng.name+"-"+unit)
+	}
+	b.ReportMetric(rate[0]/rate[1], "ratio")
+}
+
+// reportSize reports the bytes on disk, and for the btree the data file
+// alone (the log's active segment is never deleted by a checkpoint).
+func reportSize(b *testing.B, p pair) {
+	for i, eng := range engines {
+		b.ReportMetric(float64(p[i].diskBytes())/(1<<20), eng.name+"-MiB-on-disk")
+		if bs, ok := p[i].(*btreeStore); ok {
+			b.ReportMetric(float64(bs.dataBytes())/(1<<20), eng.name+"-MiB-data-file")
+		}
+	}
+}
+
+// scanRounds is how many full scans each engine makes, taking turns.
+const scanRounds = 3
+
+// BenchmarkCompare runs every workload on both engines, alternating them
+// in slices (see sliceOps); run it with -benchtime 1x (each sub-benchmark
+// does a fixed amount of work). Each reports btree-ops/s, bbolt-ops/s and
+// their ratio.
 func BenchmarkCompare(b *testing.B) {
 	n := numKeys()
 	seq := make([]int, n)
@@ -215,73 +320,65 @@ func BenchmarkCompare(b *testing.B) {
 	random := append([]int(nil), seq...)
 	rand.New(rand.NewPCG(2, 2)).Shuffle(n, func(i, j int) { random[i], random[j] = random[j], random[i] })
 
-	for _, eng := range engines {
-		open := func(b *testing.B) store {
-			s, err := eng.open(b.TempDir())
-			if err != nil {
-				b.Fatal(err)
-			}
-			return s
-		}
-		b.Run("fillseq/"+eng.name, func(b *testing.B) {
-			s := open(b)
-			defer s.close()
-			start := time.Now()
-			fill(b, s, seq)
-			report(b, n, time.Since(start))
-			reportSize(b, s)
-		})
-		var filled store
-		dir, err := os.MkdirTemp("", "btreebench")
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { os.RemoveAll(dir) }) // after the read benchmarks below
-		b.Run("fillrandom/"+eng.name, func(b *testing.B) {
-			if filled, err = eng.open(dir); err != nil {
-				b.Fatal(err)
-			}
-			start := time.Now()
-			fill(b, filled, random)
-			report(b, n, time.Since(start))
-			reportSize(b, filled)
-		})
-		if filled == nil {
-			continue
-		}
-		b.Run("readrandom/"+eng.name, func(b *testing.B) {
-			start := time.Now()
-			for _, i := range random {
-				if err := filled.get(key(i)); err != nil {
+	b.Run("fillseq", func(b *testing.B) {
+		p := openPair(b, b.TempDir())
+		defer p.close()
+		report(b, "ops/s", n, fillPair(b, p, seq))
+		reportSize(b, p)
+	})
+	// The filled stores outlive the fillrandom sub-benchmark (and its
+	// TempDir): the read workloads below use them.
+	dir, err := os.MkdirTemp("", "btreebench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	var filled pair
+	b.Run("fillrandom", func(b *testing.B) {
+		filled = openPair(b, dir)
+		report(b, "ops/s", n, fillPair(b, filled, random))
+		reportSize(b, filled)
+	})
+	if filled[0] == nil {
+		return
+	}
+	defer filled.close()
+	b.Run("readrandom", func(b *testing.B) {
+		report(b, "ops/s", n, alternate(filled, n, sliceOps, nil, func(s store, from, to int) {
+			k := make([]byte, 16)
+			for _, i := range random[from:to] {
+				putKey(k, i)
+				if err := s.get(k); err != nil {
 					b.Fatal(err)
 				}
 			}
-			report(b, n, time.Since(start))
-		})
-		b.Run("scan/"+eng.name, func(b *testing.B) {
-			start := time.Now()
-			got, err := filled.scan()
+		}))
+	})
+	b.Run("scan", func(b *testing.B) {
+		report(b, "keys/s", scanRounds*n, alternate(filled, scanRounds, 1, nil, func(s store, _, _ int) {
+			got, err := s.scan()
 			if err != nil || got != n {
 				b.Fatalf("scan: %d keys, %v", got, err)
 			}
-			report(b, n, time.Since(start))
-		})
-		b.Run("syncput/"+eng.name, func(b *testing.B) {
-			rng := rand.New(rand.NewPCG(3, 3))
-			start := time.Now()
-			for i := range syncedPuts {
-				if err := filled.apply([][]byte{key(n + i)}, [][]byte{value(rng)}, true); err != nil {
+		}))
+	})
+	b.Run("syncput", func(b *testing.B) {
+		rng := rand.New(rand.NewPCG(3, 3))
+		vals := make([][]byte, syncedPuts)
+		for i := range vals {
+			vals[i] = value(rng)
+		}
+		report(b, "ops/s", syncedPuts, alternate(filled, syncedPuts, syncSlice, nil, func(s store, from, to int) {
+			for i := from; i < to; i++ {
+				if err := s.apply([][]byte{key(n + i)}, [][]byte{vals[i]}, true); err != nil {
 					b.Fatal(err)
 				}
 			}
-			report(b, syncedPuts, time.Since(start))
-		})
-		if s, ok := filled.(*btreeStore); ok {
+		}))
+		if s, ok := filled[0].(*btreeStore); ok {
 			var sb stringsBuilder
 			s.db.Dump(&sb)
-			st := s.db.Stats()
-			b.Logf("btree after the runs:\n%sstats: %+v", sb.String(), st)
+			b.Logf("btree after the runs:\n%sstats: %+v", sb.String(), s.db.Stats())
 		}
-		filled.close()
-	}
+	})
 }
