@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -47,6 +48,7 @@ func main() {
 	engines := flag.String("engines", "aegis-lsm,pebble,badger,goleveldb", "engines to compare")
 	cpuprofile := flag.String("cpuprofile", "", "with -engine: write a CPU profile of each phase named by -profile to this path plus \".phase\"")
 	profile := flag.String("profile", "fillseq,fillrandom,readrandom,scan,syncput", "with -cpuprofile: the phases to profile")
+	rounds := flag.Int("rounds", 1, "run the engines, one after another, this many times and report each figure's median")
 	phaseList := flag.String("phases", "fillseq,fillrandom,readrandom,scan,syncput",
 		"phases to run; fillrandom always runs, the others need its store")
 	flag.Parse()
@@ -64,27 +66,62 @@ func main() {
 		json.NewEncoder(os.Stdout).Encode(r)
 		return
 	}
+	// On a shared machine the load changes within minutes; interleaving
+	// the engines over several rounds exposes each to the same changes.
+	names := strings.Split(*engines, ",")
+	all := map[string][]result{}
+	for round := 1; round <= *rounds; round++ {
+		for _, e := range names {
+			cmd := exec.Command(os.Args[0], "-engine", e, "-n", fmt.Sprint(*n), "-dir", *dir, "-phases", *phaseList)
+			cmd.Stderr = os.Stderr
+			out, err := cmd.Output()
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "lsmbench: %s: %v\n", e, err)
+				continue
+			}
+			var r result
+			if err := json.Unmarshal(out, &r); err != nil {
+				fmt.Fprintf(os.Stderr, "lsmbench: %s: %v\n", e, err)
+				continue
+			}
+			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+				r.PeakRSSKiB = ru.Maxrss
+			}
+			all[e] = append(all[e], r)
+			fmt.Fprintf(os.Stderr, "round %d: %s: fillseq %.0f fillrandom %.0f readrandom %.0f scan %.0f syncput %.0f %s\n",
+				round, e, r.FillSeq, r.FillRandom, r.ReadRandom, r.Scan, r.SyncPut, r.Notes)
+		}
+	}
 	var results []result
-	for _, e := range strings.Split(*engines, ",") {
-		cmd := exec.Command(os.Args[0], "-engine", e, "-n", fmt.Sprint(*n), "-dir", *dir, "-phases", *phaseList)
-		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "lsmbench: %s: %v\n", e, err)
-			continue
+	for _, e := range names {
+		if rs := all[e]; len(rs) > 0 {
+			results = append(results, median(rs))
 		}
-		var r result
-		if err := json.Unmarshal(out, &r); err != nil {
-			fmt.Fprintf(os.Stderr, "lsmbench: %s: %v\n", e, err)
-			continue
-		}
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			r.PeakRSSKiB = ru.Maxrss
-		}
-		results = append(results, r)
-		fmt.Fprintf(os.Stderr, "%s done %s\n", e, r.Notes)
 	}
 	printTable(results)
+}
+
+// median returns each figure's median over rounds (the upper one of the
+// middle two for an even count).
+func median(rs []result) result {
+	pick := func(get func(r result) float64) float64 {
+		v := make([]float64, len(rs))
+		for i, r := range rs {
+			v[i] = get(r)
+		}
+		sort.Float64s(v)
+		return v[len(v)/2]
+	}
+	return result{
+		Engine:     rs[0].Engine,
+		FillSeq:    pick(func(r result) float64 { return r.FillSeq }),
+		FillRandom: pick(func(r result) float64 { return r.FillRandom }),
+		ReadRandom: pick(func(r result) float64 { return r.ReadRandom }),
+		Scan:       pick(func(r result) float64 { return r.Scan }),
+		SyncPut:    pick(func(r result) float64 { return r.SyncPut }),
+		SizeBytes:  int64(pick(func(r result) float64 { return float64(r.SizeBytes) })),
+		PeakRSSKiB: int64(pick(func(r result) float64 { return float64(r.PeakRSSKiB) })),
+	}
 }
 
 func printTable(rs []result) {
