@@ -161,17 +161,10 @@ func (it *blockIter) decodeAt(off int) bool {
 		return false
 	}
 	it.offset = off
-	p := off
-	var v [3]uint64
-	for i := range v {
-		x, n := binary.Uvarint(data[p:])
-		if n <= 0 {
-			return it.fail("bad varint in entry header")
-		}
-		v[i] = x
-		p += n
+	shared, unshared, vlen, p, ok := decodeEntryHeader(data, off)
+	if !ok {
+		return it.fail("bad varint in entry header")
 	}
-	shared, unshared, vlen := v[0], v[1], v[2]
 	if shared > uint64(len(it.key)) {
 		return it.fail("entry shares %d bytes with a %d-byte previous key", shared, len(it.key))
 	}
@@ -184,6 +177,43 @@ func (it *blockIter) decodeAt(off int) bool {
 	it.next = p + int(vlen)
 	it.valid = true
 	return true
+}
+
+// decodeEntryHeader reads the three varints of the entry at off and
+// returns the offset after them. Short entries (keys and values under
+// 128 bytes) have one-byte varints, which it reads without a call.
+func decodeEntryHeader(data []byte, off int) (shared, unshared, vlen uint64, p int, ok bool) {
+	if off+3 <= len(data) && data[off]|data[off+1]|data[off+2] < 0x80 {
+		return uint64(data[off]), uint64(data[off+1]), uint64(data[off+2]), off + 3, true
+	}
+	p = off
+	var v [3]uint64
+	for i := range v {
+		x, n := binary.Uvarint(data[p:])
+		if n <= 0 {
+			return 0, 0, 0, 0, false
+		}
+		v[i] = x
+		p += n
+	}
+	return v[0], v[1], v[2], p, true
+}
+
+// restartKey returns the key at restart point i without decoding the
+// entry into the iterator: a restart entry shares nothing with its
+// predecessor, so its key is a slice of the block. ok is false for a
+// malformed entry, which seekRestart then reports.
+func (it *blockIter) restartKey(i int) (key []byte, ok bool) {
+	data := it.b.data
+	off := it.b.restart(i)
+	if off >= len(data) {
+		return nil, false
+	}
+	shared, unshared, vlen, p, ok := decodeEntryHeader(data, off)
+	if !ok || shared != 0 || unshared > uint64(len(data)-p) || vlen > uint64(len(data)-p)-unshared {
+		return nil, false
+	}
+	return data[p : p+int(unshared)], true
 }
 
 // seekRestart positions at restart point i.
@@ -268,14 +298,17 @@ func (it *blockIter) SeekGE(key []byte) bool {
 		it.valid = false
 		return false
 	}
-	// Find the last restart point whose key is < key.
+	// Find the last restart point whose key is < key, comparing restart
+	// keys where they lie in the block.
 	lo, hi := 0, it.b.numRestarts-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if !it.seekRestart(mid) {
-			return false
+		rk, ok := it.restartKey(mid)
+		if !ok {
+			it.seekRestart(mid) // for its more precise error, if it finds one
+			return it.fail("malformed entry at restart point %d", mid)
 		}
-		if it.cmp(it.key, key) < 0 {
+		if it.cmp(rk, key) < 0 {
 			lo = mid
 		} else {
 			hi = mid - 1

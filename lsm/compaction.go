@@ -190,14 +190,18 @@ func (d *DB) runCompaction(v *version, c *compaction) error {
 	for i, fs := range c.inputs {
 		if i == 0 && c.level == 0 {
 			for _, f := range fs {
-				t, err := d.tables.get(f.num)
+				t, err := d.table(f)
 				if err != nil {
 					return err
 				}
-				iters = append(iters, t.newIter())
+				ti := t.newIter()
+				ti.noFill = true
+				iters = append(iters, ti)
 			}
 		} else if len(fs) > 0 {
-			iters = append(iters, newLevelIter(d, fs))
+			li := newLevelIter(d, fs)
+			li.noFill = true
+			iters = append(iters, li)
 		}
 		for _, f := range fs {
 			inBytes += f.size

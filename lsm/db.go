@@ -122,7 +122,7 @@ func (d *DB) recover() error {
 	}
 	d.nextFile.Store(next)
 	d.lastSeq = st.lastSeq
-	d.mem = newMemtable()
+	d.mem = newMemtable(d.opts.MemtableSize)
 
 	// Every file of the version must be there and open.
 	for _, fs := range st.v.levels {
@@ -213,7 +213,7 @@ func (d *DB) replayWAL(logLSN uint64) error {
 		d.lastSeq = max(d.lastSeq, seq+uint64(b.Count())-1)
 		if d.mem.size.Load() >= d.opts.MemtableSize {
 			d.imm = append(d.imm, d.mem)
-			d.mem = newMemtable()
+			d.mem = newMemtable(d.opts.MemtableSize)
 		}
 	}
 }
@@ -480,7 +480,7 @@ func (d *DB) rotateLocked() {
 	imm := make([]*memtable, len(d.imm), len(d.imm)+1)
 	copy(imm, d.imm)
 	d.imm = append(imm, d.mem)
-	d.mem = newMemtable()
+	d.mem = newMemtable(d.opts.MemtableSize)
 	d.cond.Broadcast()
 }
 
@@ -493,11 +493,12 @@ func (d *DB) Get(key []byte) ([]byte, error) {
 	mem, imm, v := d.readState()
 	defer v.unref()
 	snap := d.visibleSeq.Load()
-	if val, k, ok := mem.get(key, snap); ok {
+	h := bloomHash(key) // for every filter on the way
+	if val, k, ok := mem.get(key, h, snap); ok {
 		return found(val, k)
 	}
 	for i := len(imm) - 1; i >= 0; i-- {
-		if val, k, ok := imm[i].get(key, snap); ok {
+		if val, k, ok := imm[i].get(key, h, snap); ok {
 			return found(val, k)
 		}
 	}
@@ -509,10 +510,10 @@ func (d *DB) Get(key []byte) ([]byte, error) {
 	)
 	v.candidates(key, func(f *fileMeta) bool {
 		var t *tableReader
-		if t, err = d.tables.get(f.num); err != nil {
+		if t, err = d.table(f); err != nil {
 			return false
 		}
-		val, k, ok, err = t.get(key, snap)
+		val, k, ok, err = t.get(key, h, snap)
 		return err == nil && !ok
 	})
 	if err != nil {
@@ -621,6 +622,19 @@ func (d *DB) releaseResources() error {
 		keep(d.lock.Close())
 	}
 	return first
+}
+
+// table returns the open reader of a live table.
+func (d *DB) table(f *fileMeta) (*tableReader, error) {
+	if t := f.reader.Load(); t != nil {
+		return t, nil
+	}
+	t, err := d.tables.get(f.num)
+	if err != nil {
+		return nil, err
+	}
+	f.reader.Store(t)
+	return t, nil
 }
 
 // tableCache keeps open readers for the live tables.

@@ -71,7 +71,11 @@
 //
 // A version edit (version.go) is a list of tagged fields: logLSN,
 // nextFile, lastSeq, deleted (level, file), added (level, file, size,
-// smallest and largest internal keys).
+// smallest and largest internal keys). Reading a manifest stops at a torn
+// last record (cut short, or garbled with nothing but zeros after it);
+// a garbled record with data after it is a CorruptionError, since
+// skipping the edits after it would make Open delete live tables as
+// orphans.
 //
 // # Compaction
 //
@@ -88,12 +92,29 @@
 //
 // # Reads
 //
-// Get looks in the memtable, the frozen memtables, L0 newest first, then
-// one table per level, skipping tables by key range and bloom filter.
+// Get hashes the key once (xxhash) and uses that hash for every filter on
+// its way: the memtable, the frozen memtables, L0 newest first, then one
+// table per level, skipping tables by key range and bloom filter.
+//
+//   - Each memtable has a bloom filter of its own (register-blocked: one
+//     64-bit word per key, 5 bits set, sized at one bit per 8 bytes of
+//     MemtableSize), so a Get of a key not in a memtable, most Gets once
+//     the data outgrows it, costs one word instead of a skiplist search.
+//   - Skiplist nodes carry the first 8 key bytes as a big-endian number
+//     (keyPrefix), which settles most comparisons without touching the
+//     key in the arena, and their tower is allocated with the node.
+//   - A table's index is decoded at open into fences: the blocks' key
+//     prefixes in one dense array, their handles, and the full last keys
+//     for ties; a point read binary-searches the prefixes. Within a data
+//     block the restart points are binary-searched with keys compared in
+//     place, then entries are decoded from the restart point.
+//
 // Iterators merge (heap-based, forward and reverse) the memtables, each
 // L0 table and one concatenating iterator per level; a direction change
-// re-seeks. Data blocks go through a sharded LRU block cache bounded by
-// CacheSize.
+// re-seeks. Data blocks go through a sharded block cache bounded by
+// CacheSize with CLOCK replacement (a hit sets a flag; the hand clears
+// flags and evicts the first unflagged block). Compactions read their
+// inputs around the cache, neither filling it nor evicting for it.
 //
 // # Metrics and tools
 //
@@ -115,7 +136,12 @@
 // checks that the recovered store is exactly the last acknowledged state
 // (or that plus the failed batch, whole) and that Check passes (no
 // orphan table, no stale manifest). fuzz_test.go fuzzes block decoding,
-// table opening and version edits (seeds in testdata/fuzz). bloom_test.go
+// table opening and version edits (seeds in testdata/fuzz).
+// table_test.go checks point reads through the fences (keys sharing a
+// prefix across many blocks, several versions per key), memtable_test.go
+// the skiplist order, the key-prefix comparison and the memtable filter,
+// cache_test.go the cache budget and CLOCK eviction, manifest_test.go
+// torn tails against damage. bloom_test.go
 // measures the false-positive rate against theory. space_test.go measures
 // space amplification after overwrites: small by default,
 // AEGIS_LSM_SPACE=1 runs the 1,000,000-key, five-overwrite case on the OS
@@ -125,7 +151,14 @@
 // # Simplifications
 //
 //   - Skiplist nodes are Go objects (their towers hold pointers, which
-//     arena slabs may not); only keys and values live in the arena.
+//     arena slabs may not); only keys and values live in the arena. The
+//     garbage collector scans every node, and the memtable filter's size
+//     is fixed by MemtableSize, not by the number of keys.
+//   - The block cache charges a block its decoded length plus 96 bytes;
+//     the Go allocator rounds a 4 KiB block (with its 5-byte trailer) up
+//     to a 4864-byte size class, so the heap the cache holds is up to
+//     about 15% over CacheSize, and the garbage collector's headroom
+//     comes on top of that.
 //   - One flush goroutine and one compaction goroutine; compactions never
 //     run in parallel, and an L0 compaction takes every L0 file.
 //   - No snapshots, so compactions keep one version per key; no range

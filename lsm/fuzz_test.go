@@ -116,7 +116,7 @@ func walkTable(data []byte) error {
 	}
 	it.SeekGE(ikey{ukey: []byte("key0010"), trailer: makeTrailer(maxSeq, kindMax)})
 	it.SeekLT(ikey{ukey: []byte("key0020"), trailer: 0})
-	if _, _, _, err := t.get([]byte("key0007"), maxSeq); err != nil && firstErr == nil {
+	if _, _, _, err := t.get([]byte("key0007"), bloomHash([]byte("key0007")), maxSeq); err != nil && firstErr == nil {
 		firstErr = err
 	}
 	return firstErr

@@ -11,11 +11,12 @@ import (
 // levelIter concatenates the tables of one sorted level (L1 and below),
 // opening each table only when the walk reaches it.
 type levelIter struct {
-	d     *DB
-	files []*fileMeta
-	idx   int // index of the open table; -1 or len(files) when none
-	cur   *tableIter
-	err   error
+	d      *DB
+	noFill bool // for the tables it opens; see readDataBlock
+	files  []*fileMeta
+	idx    int // index of the open table; -1 or len(files) when none
+	cur    *tableIter
+	err    error
 }
 
 func newLevelIter(d *DB, files []*fileMeta) *levelIter {
@@ -31,12 +32,13 @@ func (it *levelIter) open(i int) bool {
 	if i < 0 || i >= len(it.files) {
 		return false
 	}
-	t, err := it.d.tables.get(it.files[i].num)
+	t, err := it.d.table(it.files[i])
 	if err != nil {
 		it.err = err
 		return false
 	}
 	it.cur = t.newIter()
+	it.cur.noFill = it.noFill
 	return true
 }
 
@@ -181,7 +183,7 @@ func (d *DB) NewIterator(opts engine.IterOptions) engine.Iterator {
 		iters = append(iters, &memIter{m: imm[i]})
 	}
 	for _, f := range v.levels[0] {
-		t, err := d.tables.get(f.num)
+		t, err := d.table(f)
 		if err != nil {
 			iters = append(iters, errIter{err})
 			continue

@@ -20,8 +20,11 @@ import (
 // version it describes is used. CURRENT names the live manifest
 // ("MANIFEST-000007\n") and is replaced atomically (write CURRENT.tmp,
 // sync, rename, sync the directory). A new manifest is started at every
-// Open, so a torn record can only be the last one of a manifest that is
-// never appended to again; the reader stops there.
+// Open, and after a failed append nothing more is appended, so a torn
+// record can only be the last one of a manifest; the reader stops there.
+// A bad record with more bytes after it is not a torn write but damage,
+// and reading it fails: dropping the edits after it would make Open
+// delete the tables they name as orphans.
 
 const (
 	currentName     = "CURRENT"
@@ -101,9 +104,13 @@ func readCurrent(fs vfs.FS, dir string) (string, error) {
 	return name, nil
 }
 
-// readManifest replays a manifest. A record that fails its checksum or is
-// cut short ends the log (a torn last write); an edit that does not apply
-// is corruption.
+// readManifest replays a manifest. A torn last write ends the log: a
+// record whose length runs past the end of the file, or one that fails
+// its checksum and is the last record or followed only by zeros (a file
+// system may show unwritten blocks as zeros). A record that fails its
+// checksum with other bytes after it, or an edit that does not decode or
+// apply, is corruption. (A damaged length field that points past the end
+// looks like a torn tail and cannot be told from one.)
 func readManifest(fs vfs.FS, dir, name string) (*recoveredState, error) {
 	data, err := vfs.ReadFile(fs, filepath.Join(dir, name))
 	if err != nil {
@@ -117,8 +124,12 @@ func readManifest(fs vfs.FS, dir, name string) (*recoveredState, error) {
 		if n > maxManifestEdit || int(n) > len(data)-off-manifestHdrLen {
 			break
 		}
-		rec := data[off+4 : off+manifestHdrLen+int(n)]
+		end := off + manifestHdrLen + int(n)
+		rec := data[off+4 : end]
 		if binary.LittleEndian.Uint32(data[off:]) != crc32.Checksum(rec, crcTable) {
+			if end < len(data) && !allZero(data[off:]) {
+				return nil, corruptf(name, int64(off), "record of %d bytes fails its checksum and %d bytes follow it", n, len(data)-end)
+			}
 			break
 		}
 		e, err := decodeEdit(rec[4:])
@@ -137,13 +148,22 @@ func readManifest(fs vfs.FS, dir, name string) (*recoveredState, error) {
 		if e.hasLastSeq {
 			st.lastSeq = max(st.lastSeq, e.lastSeq)
 		}
-		off += manifestHdrLen + int(n)
+		off = end
 		records++
 	}
 	if records == 0 {
 		return nil, corruptf(name, 0, "manifest has no complete record")
 	}
 	return st, nil
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // snapshotEdit describes a whole state, the first record of a manifest.

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -22,6 +23,7 @@ type tableReader struct {
 	num    uint64
 	size   int64
 	index  block
+	fences fences
 	filter []byte
 	props  map[string]string
 	cache  *blockCache // may be nil
@@ -62,6 +64,9 @@ func openTable(f vfs.File, name string, num uint64, cache *blockCache, stats *re
 		return nil, fmt.Errorf("lsm: index block: %w", err)
 	}
 	if t.index, err = parseBlock(raw); err != nil {
+		return nil, t.located(ft.index, err)
+	}
+	if t.fences, err = buildFences(t.index); err != nil {
 		return nil, t.located(ft.index, err)
 	}
 	if t.filter, err = t.readBlockRaw(ft.filter); err != nil {
@@ -147,7 +152,13 @@ func (t *tableReader) readBlockRaw(h blockHandle) ([]byte, error) {
 }
 
 // dataBlock returns a parsed data block, through the cache.
-func (t *tableReader) dataBlock(h blockHandle) (block, error) {
+func (t *tableReader) dataBlock(h blockHandle) (block, error) { return t.readDataBlock(h, true) }
+
+// readDataBlock returns a parsed data block from the cache or the file;
+// with fill false a block read from the file is not cached (compaction
+// inputs: read once, then deleted, and caching them would evict the
+// blocks readers use).
+func (t *tableReader) readDataBlock(h blockHandle, fill bool) (block, error) {
 	key := cacheKey{file: t.num, offset: h.offset}
 	if t.cache != nil {
 		if b, ok := t.cache.get(key); ok {
@@ -162,26 +173,27 @@ func (t *tableReader) dataBlock(h blockHandle) (block, error) {
 	if err != nil {
 		return block{}, t.located(h, err)
 	}
-	if t.cache != nil {
+	if t.cache != nil && fill {
 		t.cache.put(key, b, len(raw))
 	}
 	return b, nil
 }
 
-// mayContain consults the bloom filter.
-func (t *tableReader) mayContain(ukey []byte) bool {
+// mayContain consults the bloom filter for a key with bloomHash h.
+func (t *tableReader) mayContain(h uint64) bool {
 	if len(t.filter) == 0 {
 		return true
 	}
-	return bloomMayContain(t.filter, bloomHash(ukey))
+	return bloomMayContain(t.filter, h)
 }
 
-// get looks up the newest entry for ukey with seq <= snap.
-func (t *tableReader) get(ukey []byte, snap uint64) (value []byte, k kind, found bool, err error) {
+// get looks up the newest entry for ukey, whose bloomHash is h, with
+// seq <= snap.
+func (t *tableReader) get(ukey []byte, h, snap uint64) (value []byte, k kind, found bool, err error) {
 	if t.stats != nil {
 		t.stats.tablesProbed.Add(1)
 	}
-	if !t.mayContain(ukey) {
+	if !t.mayContain(h) {
 		if t.stats != nil {
 			t.stats.bloomUseful.Add(1)
 		}
@@ -193,13 +205,9 @@ func (t *tableReader) get(ukey []byte, snap uint64) (value []byte, k kind, found
 	defer getPool.Put(sc)
 	sc.seek = appendIkey(sc.seek[:0], ikey{ukey: ukey, trailer: makeTrailer(snap, kindMax)})
 	seek := sc.seek
-	idx, data := &sc.idx, &sc.data
-	*idx = blockIter{b: t.index, key: idx.key[:0]}
-	for ok := idx.SeekGE(seek); ok; ok = idx.Next() {
-		h, hok := decodeHandle(idx.val)
-		if !hok {
-			return nil, 0, false, corruptf(t.name, -1, "index entry holds a bad block handle")
-		}
+	data := &sc.data
+	for i := t.fences.seek(seek, keyPrefix(ukey)); i < len(t.fences.handles); i++ {
+		h := t.fences.handles[i]
 		b, berr := t.dataBlock(h)
 		if berr != nil {
 			return nil, 0, false, berr
@@ -222,17 +230,91 @@ func (t *tableReader) get(ukey []byte, snap uint64) (value []byte, k kind, found
 		}
 		return data.val, k.kind(), true, nil
 	}
-	if idx.err != nil {
-		return nil, 0, false, t.located(blockHandle{}, idx.err)
-	}
 	t.noteProbe(false)
 	return nil, 0, false, nil
 }
 
 // getScratch is the reusable state of one point read.
 type getScratch struct {
-	idx, data blockIter
-	seek      []byte
+	data blockIter
+	seek []byte
+}
+
+// fences is a table's index decoded at open for point reads: a binary
+// search over the blocks' key prefixes (one dense array, a few cache
+// lines) replaces one over the index block's entries, each a varint
+// decode in a different cache line. Full keys break ties among equal
+// prefixes.
+type fences struct {
+	prefixes []uint64 // keyPrefix of each block's last user key
+	handles  []blockHandle
+	keyEnds  []uint32 // block i's last internal key is keys[keyEnds[i-1]:keyEnds[i]]
+	keys     []byte
+}
+
+// buildFences decodes an index block; a malformed entry is an error.
+func buildFences(index block) (fences, error) {
+	var f fences
+	it := newBlockIter(index, false)
+	for ok := it.First(); ok; ok = it.Next() {
+		k, kok := parseIkey(it.key)
+		if !kok {
+			return fences{}, corruptf("", int64(it.offset), "index key of %d bytes has no trailer", len(it.key))
+		}
+		h, hok := decodeHandle(it.val)
+		if !hok {
+			return fences{}, corruptf("", int64(it.offset), "index entry holds a bad block handle")
+		}
+		f.prefixes = append(f.prefixes, keyPrefix(k.ukey))
+		f.handles = append(f.handles, h)
+		f.keys = append(f.keys, it.key...)
+		f.keyEnds = append(f.keyEnds, uint32(len(f.keys)))
+	}
+	if err := it.Err(); err != nil {
+		return fences{}, err
+	}
+	return f, nil
+}
+
+func (f *fences) key(i int) []byte {
+	start := uint32(0)
+	if i > 0 {
+		start = f.keyEnds[i-1]
+	}
+	return f.keys[start:f.keyEnds[i]]
+}
+
+// seek returns the first block whose last key is >= the encoded internal
+// key seek, whose user key has prefix p (len(handles) if none).
+func (f *fences) seek(seek []byte, p uint64) int {
+	// Prefixes order as their keys do where they differ (keyPrefix), so
+	// the answer lies in the run of blocks whose prefix is p, or is the
+	// block right after it.
+	lo, hi := 0, len(f.prefixes)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if f.prefixes[mid] < p {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	end := lo
+	for end < len(f.prefixes) && f.prefixes[end] == p && end-lo < 4 {
+		end++
+	}
+	if end-lo == 4 { // a long run (keys with a common prefix): search it
+		end = lo + sort.Search(len(f.prefixes)-lo, func(i int) bool { return f.prefixes[lo+i] > p })
+	}
+	for lo < end {
+		mid := int(uint(lo+end) >> 1)
+		if cmpEncoded(f.key(mid), seek) < 0 {
+			lo = mid + 1
+		} else {
+			end = mid
+		}
+	}
+	return lo
 }
 
 var getPool = sync.Pool{New: func() any { return new(getScratch) }}
@@ -256,12 +338,13 @@ func (t *tableReader) prop(name string) uint64 {
 // tableIter is a two-level iterator: the index block picks a data block,
 // a block iterator walks it.
 type tableIter struct {
-	t     *tableReader
-	index *blockIter
-	data  *blockIter
-	cur   ikey
-	err   error
-	seek  []byte
+	t      *tableReader
+	noFill bool // see readDataBlock
+	index  *blockIter
+	data   *blockIter
+	cur    ikey
+	err    error
+	seek   []byte
 }
 
 func (t *tableReader) newIter() *tableIter {
@@ -284,7 +367,7 @@ func (it *tableIter) loadBlock() bool {
 		it.err = corruptf(it.t.name, -1, "index entry holds a bad block handle")
 		return false
 	}
-	b, err := it.t.dataBlock(h)
+	b, err := it.t.readDataBlock(h, !it.noFill)
 	if err != nil {
 		it.err = err
 		return false

@@ -17,6 +17,9 @@ type fileMeta struct {
 	// refs counts the versions holding the file; at zero an obsolete
 	// file is deleted.
 	refs atomic.Int32
+	// reader caches the table cache's open reader, so a read skips the
+	// cache's mutex and map; the reader lives as long as the file does.
+	reader atomic.Pointer[tableReader]
 }
 
 // version is an immutable set of tables per level. L0 is ordered newest

@@ -17,4 +17,15 @@
 //
 // Every engine runs with its default options, except that the WAL
 // (value log, for badger) is on and syncs happen only when asked.
+//
+// On a shared machine the load moves within minutes, so
+//
+//	lsmbench -rounds 3
+//
+// runs the engines one after another three times (each round in the
+// same order) and reports each figure's median; every round's figures go
+// to stderr, with aegis's stalls, write amplification, tables probed per
+// Get and cache hit ratio. -phases runs a subset (fillrandom always runs:
+// the later phases use its store), -engines a subset of engines, and
+// with -engine, -cpuprofile writes one CPU profile per phase.
 package main

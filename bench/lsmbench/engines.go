@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/cockroachdb/pebble/v2"
 	badger "github.com/dgraph-io/badger/v4"
@@ -53,6 +54,13 @@ func (a aegisKV) scan() (int, error) {
 }
 
 func (a aegisKV) close() error { return a.db.Close() }
+
+func (a aegisKV) notes() string {
+	s := a.db.Stats()
+	return fmt.Sprintf("stalls %d (%.1fs), write amp %.2f, L0 files %d, tables/get %.2f, cache hit %.2f, bloom useful %d fp %d",
+		s.Stalls, s.StallSeconds, s.WriteAmp(), s.LevelFiles[0], float64(s.TablesProbed)/float64(max(s.Gets, 1)),
+		s.CacheHitRatio(), s.BloomUseful, s.BloomFP)
+}
 
 type pebbleKV struct{ db *pebble.DB }
 
