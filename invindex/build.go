@@ -1,0 +1,215 @@
+package invindex
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+)
+
+// builder turns one write's documents into posting blocks in memory, so
+// that the write then stores each term's new postings with one put per
+// block instead of a read-modify-write per document and term. Postings
+// are buffered flat, per field, in document order; at the end they are
+// grouped by term with a counting sort and encoded term after term into
+// one reused buffer. Words are interned: a word seen before in the same
+// write costs one map lookup (no allocation, no stemming).
+type builder struct {
+	an     *Analyzer
+	stems  *stemCache
+	fields map[string]*fieldBuild
+	toks   []wordTok // one field of one document, reused
+}
+
+type wordTok struct {
+	term int32
+	pos  uint32
+}
+
+// fieldBuild holds one field's new postings.
+type fieldBuild struct {
+	words map[string]int32 // word before stemming -> term number
+	ids   map[string]int32 // term -> term number
+	terms []string         // term number -> term
+	ps    []flatPosting    // in document order
+	pos   []uint32         // positions of every posting, in the same order
+}
+
+// flatPosting is a buffered posting; its positions are pos[off:off+tf].
+type flatPosting struct {
+	term                 int32
+	doc, length, tf, off uint32
+}
+
+func newBuilder(an *Analyzer, stems *stemCache) *builder {
+	return &builder{an: an, stems: stems, fields: map[string]*fieldBuild{}}
+}
+
+// add analyzes one field of document num (numbers increase from call to
+// call) and buffers its postings. It returns the field's length in
+// tokens and its distinct terms for the document record (nil when the
+// field has no terms).
+func (b *builder) add(num uint32, field, text string) (uint32, []string) {
+	fb := b.fields[field]
+	if fb == nil {
+		fb = &fieldBuild{words: map[string]int32{}, ids: map[string]int32{}}
+		b.fields[field] = fb
+	}
+	b.toks = b.toks[:0]
+	b.an.eachWord(text, func(w []byte, pos uint32) {
+		id, ok := fb.words[string(w)]
+		if !ok {
+			id = fb.intern(b, string(w))
+		}
+		b.toks = append(b.toks, wordTok{id, pos})
+	})
+	if len(b.toks) == 0 {
+		return 0, nil
+	}
+	length := uint32(len(b.toks))
+	slices.SortFunc(b.toks, func(x, y wordTok) int {
+		if c := cmp.Compare(x.term, y.term); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.pos, y.pos)
+	})
+	var terms []string
+	for i := 0; i < len(b.toks); {
+		id := b.toks[i].term
+		off := uint32(len(fb.pos))
+		for ; i < len(b.toks) && b.toks[i].term == id; i++ {
+			fb.pos = append(fb.pos, b.toks[i].pos)
+		}
+		fb.ps = append(fb.ps, flatPosting{id, num, length, uint32(len(fb.pos)) - off, off})
+		terms = append(terms, fb.terms[id])
+	}
+	return length, terms
+}
+
+// intern maps a word not yet seen in this write to its term's number.
+func (fb *fieldBuild) intern(b *builder, word string) int32 {
+	term := word
+	if !b.an.NoStem {
+		term = b.stems.stem(word)
+	}
+	id, ok := fb.ids[term]
+	if !ok {
+		id = int32(len(fb.terms))
+		fb.ids[term] = id
+		fb.terms = append(fb.terms, term)
+	}
+	fb.words[word] = id
+	return id
+}
+
+// sortedFields returns the builder's fields in key order.
+func (b *builder) sortedFields() []string {
+	fields := make([]string, 0, len(b.fields))
+	for f := range b.fields {
+		fields = append(fields, f)
+	}
+	slices.Sort(fields)
+	return fields
+}
+
+// sealed is an encoded block with the range of documents it covers.
+type sealed struct {
+	base, last uint32
+	count      int
+	value      []byte
+}
+
+// sortedTerms returns the field's term numbers in key order, and the
+// terms in the same order.
+func (fb *fieldBuild) sortedTerms() ([]int32, []string) {
+	ids := make([]int32, len(fb.terms))
+	for i := range ids {
+		ids[i] = int32(i)
+	}
+	slices.SortFunc(ids, func(x, y int32) int { return cmp.Compare(fb.terms[x], fb.terms[y]) })
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = fb.terms[id]
+	}
+	return ids, names
+}
+
+// groups sorts the buffered postings by term (counting sort, stable, so
+// each term's postings stay in document order) and returns them with
+// each term's first index.
+func (fb *fieldBuild) groups() (byTerm []flatPosting, start []int) {
+	start = make([]int, len(fb.terms)+1)
+	for _, p := range fb.ps {
+		start[p.term+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	next := slices.Clone(start[:len(fb.terms)])
+	byTerm = make([]flatPosting, len(fb.ps))
+	for _, p := range fb.ps {
+		byTerm[next[p.term]] = p
+		next[p.term]++
+	}
+	return byTerm, start
+}
+
+// encoder encodes one term's postings at a time into blocks of at most
+// maxBlock postings, reusing its buffers from term to term.
+type encoder struct {
+	w      blockWriter
+	buf    []byte
+	blocks []sealed
+}
+
+func (e *encoder) encode(fb *fieldBuild, ps []flatPosting) []sealed {
+	e.buf, e.blocks = e.buf[:0], e.blocks[:0]
+	for len(ps) > 0 {
+		n := min(maxBlock, len(ps))
+		e.w.start(ps[0].doc)
+		for _, p := range ps[:n] {
+			e.w.add(p.doc, p.length, fb.pos[p.off:p.off+p.tf])
+		}
+		from := len(e.buf)
+		e.buf = e.w.appendTo(e.buf)
+		e.blocks = append(e.blocks, sealed{e.w.base, e.w.last, e.w.count, nil})
+		e.blocks[len(e.blocks)-1].value = e.buf[from:len(e.buf):len(e.buf)]
+		ps = ps[n:]
+	}
+	// the buffer may have moved while growing: point every block into
+	// its final backing array
+	off := 0
+	for i := range e.blocks {
+		n := len(e.blocks[i].value)
+		e.blocks[i].value = e.buf[off : off+n : off+n]
+		off += n
+	}
+	return e.blocks
+}
+
+// stemCache remembers stems across writes, since the same words recur
+// in every batch. It is bounded: once full it only answers.
+type stemCache struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+const stemCacheMax = 1 << 17
+
+func (c *stemCache) stem(word string) string {
+	c.mu.Lock()
+	t, ok := c.m[word]
+	c.mu.Unlock()
+	if ok {
+		return t
+	}
+	t = Stem(word)
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[string]string{}
+	}
+	if len(c.m) < stemCacheMax {
+		c.m[word] = t
+	}
+	c.mu.Unlock()
+	return t
+}
