@@ -11,11 +11,12 @@ import (
 // block instead of a read-modify-write per document and term. Postings
 // are buffered flat, per field, in document order; at the end they are
 // grouped by term with a counting sort and encoded term after term into
-// one reused buffer. Words are interned: a word seen before in the same
-// write costs one map lookup (no allocation, no stemming).
+// one reused buffer. Words are numbered by the index's lexicon, so a
+// word costs one map lookup and no allocation or stemming once the index
+// has seen it.
 type builder struct {
 	an     *Analyzer
-	stems  *stemCache
+	lex    *lexicon
 	fields map[string]*fieldBuild
 	toks   []wordTok // one field of one document, reused
 }
@@ -25,10 +26,11 @@ type wordTok struct {
 	pos  uint32
 }
 
-// fieldBuild holds one field's new postings.
+// fieldBuild holds one field's new postings. Its terms are numbered
+// densely in order of appearance.
 type fieldBuild struct {
-	words map[string]int32 // word before stemming -> term number
-	ids   map[string]int32 // term -> term number
+	local []int32          // lexicon number -> 1 + term number, 0 if not seen
+	own   map[string]int32 // term -> term number, for terms not in the lexicon
 	terms []string         // term number -> term
 	ps    []flatPosting    // in document order
 	pos   []uint32         // positions of every posting, in the same order
@@ -40,8 +42,8 @@ type flatPosting struct {
 	doc, length, tf, off uint32
 }
 
-func newBuilder(an *Analyzer, stems *stemCache) *builder {
-	return &builder{an: an, stems: stems, fields: map[string]*fieldBuild{}}
+func newBuilder(an *Analyzer, lex *lexicon) *builder {
+	return &builder{an: an, lex: lex, fields: map[string]*fieldBuild{}}
 }
 
 // add analyzes one field of document num (numbers increase from call to
@@ -51,17 +53,26 @@ func newBuilder(an *Analyzer, stems *stemCache) *builder {
 func (b *builder) add(num uint32, field, text string) (uint32, []string) {
 	fb := b.fields[field]
 	if fb == nil {
-		fb = &fieldBuild{words: map[string]int32{}, ids: map[string]int32{}}
+		fb = &fieldBuild{}
 		b.fields[field] = fb
 	}
 	b.toks = b.toks[:0]
+	lex := b.lex
+	lex.mu.Lock()
 	b.an.eachWord(text, func(w []byte, pos uint32) {
-		id, ok := fb.words[string(w)]
+		gid, ok := lex.words[string(w)]
 		if !ok {
-			id = fb.intern(b, string(w))
+			gid = lex.add(b.an, string(w))
+		}
+		var id int32
+		if gid >= 0 {
+			id = fb.termOf(gid, lex.terms[gid])
+		} else {
+			id = fb.ownTerm(lex, b.an.stem(string(w)))
 		}
 		b.toks = append(b.toks, wordTok{id, pos})
 	})
+	lex.mu.Unlock()
 	if len(b.toks) == 0 {
 		return 0, nil
 	}
@@ -85,19 +96,73 @@ func (b *builder) add(num uint32, field, text string) (uint32, []string) {
 	return length, terms
 }
 
-// intern maps a word not yet seen in this write to its term's number.
-func (fb *fieldBuild) intern(b *builder, word string) int32 {
-	term := word
-	if !b.an.NoStem {
-		term = b.stems.stem(word)
+// termOf returns the field's number for the term with lexicon number gid.
+func (fb *fieldBuild) termOf(gid int32, term string) int32 {
+	if int(gid) >= len(fb.local) {
+		fb.local = append(fb.local, make([]int32, int(gid)+1-len(fb.local))...)
 	}
-	id, ok := fb.ids[term]
+	if fb.local[gid] == 0 {
+		fb.terms = append(fb.terms, term)
+		fb.local[gid] = int32(len(fb.terms))
+	}
+	return fb.local[gid] - 1
+}
+
+// ownTerm returns the field's number for a term met through a word the
+// full lexicon could not take; the term itself may be in the lexicon.
+func (fb *fieldBuild) ownTerm(lex *lexicon, term string) int32 {
+	if gid, ok := lex.ids[term]; ok {
+		return fb.termOf(gid, term)
+	}
+	if fb.own == nil {
+		fb.own = map[string]int32{}
+	}
+	id, ok := fb.own[term]
 	if !ok {
 		id = int32(len(fb.terms))
-		fb.ids[term] = id
+		fb.own[term] = id
 		fb.terms = append(fb.terms, term)
 	}
-	fb.words[word] = id
+	return id
+}
+
+func (a *Analyzer) stem(word string) string {
+	if a.NoStem {
+		return word
+	}
+	return Stem(word)
+}
+
+// lexicon numbers the words and terms an index has analyzed since it was
+// opened, across writes and fields: the same words recur in every batch,
+// and a lookup is much cheaper than stemming and building the maps anew.
+// It lives in memory only and stops growing at lexiconMax words.
+type lexicon struct {
+	mu    sync.Mutex
+	words map[string]int32 // word before stemming -> term's number
+	ids   map[string]int32 // term -> number
+	terms []string         // number -> term
+	max   int              // words it takes; 0 means lexiconMax
+}
+
+const lexiconMax = 1 << 20
+
+// add numbers a new word (the caller holds mu), or returns -1 when full.
+func (l *lexicon) add(an *Analyzer, word string) int32 {
+	if len(l.words) >= cmp.Or(l.max, lexiconMax) {
+		return -1
+	}
+	if l.words == nil {
+		l.words, l.ids = map[string]int32{}, map[string]int32{}
+	}
+	term := an.stem(word)
+	id, ok := l.ids[term]
+	if !ok {
+		id = int32(len(l.terms))
+		l.ids[term] = id
+		l.terms = append(l.terms, term)
+	}
+	l.words[word] = id
 	return id
 }
 
@@ -184,32 +249,4 @@ func (e *encoder) encode(fb *fieldBuild, ps []flatPosting) []sealed {
 		off += n
 	}
 	return e.blocks
-}
-
-// stemCache remembers stems across writes, since the same words recur
-// in every batch. It is bounded: once full it only answers.
-type stemCache struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-const stemCacheMax = 1 << 17
-
-func (c *stemCache) stem(word string) string {
-	c.mu.Lock()
-	t, ok := c.m[word]
-	c.mu.Unlock()
-	if ok {
-		return t
-	}
-	t = Stem(word)
-	c.mu.Lock()
-	if c.m == nil {
-		c.m = map[string]string{}
-	}
-	if len(c.m) < stemCacheMax {
-		c.m[word] = t
-	}
-	c.mu.Unlock()
-	return t
 }

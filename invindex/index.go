@@ -42,7 +42,7 @@ type Index struct {
 	// segmentDocs is the number of documents from which a write stores
 	// new blocks without reading the terms' last blocks.
 	segmentDocs int
-	stems       stemCache
+	lex         lexicon
 
 	added, deleted, searches, conflicts atomic.Uint64
 }
@@ -201,7 +201,7 @@ func (x *Index) AddTxn(txn *mvcc.Txn, docs []Doc) error {
 			}
 		}
 	}
-	b := newBuilder(&x.an, &x.stems)
+	b := newBuilder(&x.an, &x.lex)
 	var fields []string
 	added := 0
 	for i, d := range docs {

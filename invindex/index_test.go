@@ -306,15 +306,17 @@ func TestEditDistance(t *testing.T) {
 // appended to each term's last block (small writes) and as blocks of
 // their own (writes of segmentDocs or more documents).
 func TestModel(t *testing.T) {
-	for _, seg := range []int{segmentMinDocs, 2} {
-		t.Run(fmt.Sprintf("segmentDocs=%d", seg), func(t *testing.T) { testModel(t, seg) })
+	// a lexicon of 5 words fills up early: later words take the path for
+	// words it cannot number
+	for _, c := range []struct{ seg, lex int }{{segmentMinDocs, 0}, {2, 0}, {2, 5}} {
+		t.Run(fmt.Sprintf("segmentDocs=%d/lexicon=%d", c.seg, c.lex), func(t *testing.T) { testModel(t, c.seg, c.lex) })
 	}
 }
 
-func testModel(t *testing.T, segmentDocs int) {
+func testModel(t *testing.T, segmentDocs, lexicon int) {
 	r := rand.New(rand.NewPCG(testutil.Seed(t), 7))
 	x := openIndex(t)
-	x.segmentDocs = segmentDocs
+	x.segmentDocs, x.lex.max = segmentDocs, lexicon
 	vocab := strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda the of")
 	oracle := map[string]map[string]string{}
 	steps := 300

@@ -16,7 +16,7 @@ type posting struct {
 // maxBlock is the most postings one block holds: a query skips or
 // decodes a block whole, so smaller blocks skip finer and larger ones
 // cost fewer keys.
-const maxBlock = 128
+const maxBlock = 256
 
 // A block keeps three sections: document numbers, then each posting's
 // field length and term frequency, then positions. A conjunction reads
@@ -114,8 +114,10 @@ func parseBlock(base uint32, data []byte) (block, error) {
 // or -1 if there is none. One-byte values, the common case in postings,
 // take the inlined fast path.
 func uvarint(b []byte, off int) (uint64, int) {
-	if off < len(b) && b[off] < 0x80 {
-		return uint64(b[off]), off + 1
+	if uint(off) < uint(len(b)) {
+		if c := b[off]; c < 0x80 {
+			return uint64(c), off + 1
+		}
 	}
 	return uvarintSlow(b, off)
 }
@@ -177,7 +179,13 @@ func (r *docReader) nextDoc() bool {
 		}
 		return false
 	}
-	d, off := uvarint(r.b.docs, r.off)
+	var d uint64
+	off := r.off
+	if off < len(r.b.docs) && r.b.docs[off] < 0x80 { // uvarint's fast path, inlined by hand
+		d, off = uint64(r.b.docs[off]), off+1
+	} else {
+		d, off = uvarintSlow(r.b.docs, off)
+	}
 	if off < 0 {
 		r.err = fmt.Errorf("bad varint at byte %d of the document section", r.off)
 		return false
@@ -202,11 +210,15 @@ func (r *docReader) freq() (length, tf uint32, ok bool) {
 		off = skipVarints(r.b.freqs, off, 2*(r.idx-1-r.fidx))
 	}
 	var l, t uint64
-	if off >= 0 {
-		l, off = uvarint(r.b.freqs, off)
-	}
-	if off >= 0 {
-		t, off = uvarint(r.b.freqs, off)
+	if f := r.b.freqs; off >= 0 && off+1 < len(f) && f[off] < 0x80 && f[off+1] < 0x80 {
+		l, t, off = uint64(f[off]), uint64(f[off+1]), off+2 // both one byte: the common case
+	} else {
+		if off >= 0 {
+			l, off = uvarint(f, off)
+		}
+		if off >= 0 {
+			t, off = uvarint(f, off)
+		}
 	}
 	switch {
 	case off < 0:
