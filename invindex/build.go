@@ -15,6 +15,7 @@ import (
 // word costs one map lookup and no allocation or stemming once the index
 // has seen it.
 type builder struct {
+	docs   int // documents in the write, to size the buffers
 	an     *Analyzer
 	lex    *lexicon
 	fields map[string]*fieldBuild
@@ -42,8 +43,8 @@ type flatPosting struct {
 	doc, length, tf, off uint32
 }
 
-func newBuilder(an *Analyzer, lex *lexicon) *builder {
-	return &builder{an: an, lex: lex, fields: map[string]*fieldBuild{}}
+func newBuilder(an *Analyzer, lex *lexicon, docs int) *builder {
+	return &builder{docs: docs, an: an, lex: lex, fields: map[string]*fieldBuild{}}
 }
 
 // add analyzes one field of document num (numbers increase from call to
@@ -83,7 +84,14 @@ func (b *builder) add(num uint32, field, text string) (uint32, []string) {
 		}
 		return cmp.Compare(x.pos, y.pos)
 	})
-	var terms []string
+	if fb.ps == nil {
+		// size the buffers after the first document, with some slack,
+		// rather than regrowing them through the whole write
+		// (bounded: one long first document must not reserve gigabytes)
+		n := min(b.docs*len(b.toks)*5/4, 1<<20)
+		fb.ps, fb.pos = make([]flatPosting, 0, n), make([]uint32, 0, n)
+	}
+	terms := make([]string, 0, len(b.toks))
 	for i := 0; i < len(b.toks); {
 		id := b.toks[i].term
 		off := uint32(len(fb.pos))

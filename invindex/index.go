@@ -201,7 +201,7 @@ func (x *Index) AddTxn(txn *mvcc.Txn, docs []Doc) error {
 			}
 		}
 	}
-	b := newBuilder(&x.an, &x.lex)
+	b := newBuilder(&x.an, &x.lex, len(docs))
 	var fields []string
 	added := 0
 	for i, d := range docs {

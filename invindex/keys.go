@@ -145,7 +145,7 @@ type docRecord struct {
 type fieldTerms struct {
 	field  string
 	length uint32   // tokens in the field
-	terms  []string // distinct terms, sorted
+	terms  []string // distinct terms, in no particular order
 }
 
 // encodeDoc lays out a doc record:
