@@ -107,3 +107,22 @@ func FuzzDecodeDoc(f *testing.F) {
 		}
 	})
 }
+
+func TestSpliceBlocks(t *testing.T) {
+	old := []posting{{doc: 10, length: 5, tf: 2, pos: []uint32{0, 3}}, {doc: 300, length: 1, tf: 1, pos: []uint32{0}}}
+	add := []posting{{doc: 301, length: 7, tf: 1, pos: []uint32{6}}, {doc: 100000, length: 200, tf: 3, pos: []uint32{1, 150, 199}}}
+	a, err := parseBlock(8, encodeBlock(8, old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := spliceBlocks(a, sealed{base: 301, value: encodeBlock(301, add)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := encodeBlock(8, append(slices.Clone(old), add...)); !slices.Equal(got, want) {
+		t.Fatalf("spliced %v, want %v", got, want)
+	}
+	if _, err := spliceBlocks(a, sealed{base: 300, value: encodeBlock(300, []posting{{doc: 300, length: 1, tf: 1, pos: []uint32{0}}})}); err == nil {
+		t.Fatal("splicing a block that starts inside the old one succeeded")
+	}
+}

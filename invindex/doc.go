@@ -62,6 +62,11 @@
 //   - a smaller write (the document store indexes one document per
 //     insert) appends to each term's last block while it has room,
 //     rewriting it, so single-document writes do not leave a block each.
+//     The sections are spliced, not decoded (only the first appended
+//     document delta is re-encoded); a block that would pass 256
+//     postings is decoded and re-chunked. One-document adds of 50 words
+//     into a 3,000-document index took 0.63 ms each against 0.80 ms
+//     before this design (one run, throwaway benchmark, loaded machine).
 //
 // Before, every write appended to each term's last block, reading and
 // rewriting it: a 1,000-document batch rewrote about 11,000 blocks, and

@@ -361,12 +361,25 @@ func (x *Index) appendPostings(txn *mvcc.Txn, field, term string, blocks []seale
 	if !found {
 		return true, x.putBlocks(txn, field, term, blocks)
 	}
+	base := binary.BigEndian.Uint32(key[len(key)-4:])
+	last, err := parseBlock(base, val)
+	if err != nil {
+		return false, &CorruptionError{Key: key, Reason: err.Error()}
+	}
+	if last.count >= maxBlock {
+		return false, x.putBlocks(txn, field, term, blocks)
+	}
+	if len(blocks) == 1 && last.count+blocks[0].count <= maxBlock {
+		// the common case: splice the sections, decoding nothing
+		v, err := spliceBlocks(last, blocks[0])
+		if err != nil {
+			return false, &CorruptionError{Key: key, Reason: err.Error()}
+		}
+		return false, txn.Put(key, v)
+	}
 	ps, err := decodeBlockAt(key, val)
 	if err != nil {
 		return false, err
-	}
-	if len(ps) >= maxBlock {
-		return false, x.putBlocks(txn, field, term, blocks)
 	}
 	for _, b := range blocks {
 		more, err := decodeBlock(b.base, b.value)
@@ -375,7 +388,7 @@ func (x *Index) appendPostings(txn *mvcc.Txn, field, term string, blocks []seale
 		}
 		ps = append(ps, more...)
 	}
-	return false, x.putBlocks(txn, field, term, chunk(binary.BigEndian.Uint32(key[len(key)-4:]), ps))
+	return false, x.putBlocks(txn, field, term, chunk(base, ps))
 }
 
 // chunk splits ps into blocks of at most maxBlock postings; the first

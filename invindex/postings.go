@@ -84,6 +84,30 @@ func encodeBlock(base uint32, ps []posting) []byte {
 	return w.bytes()
 }
 
+// spliceBlocks appends the postings of add (all above a's last document)
+// to block a section by section, without decoding them: only add's
+// first document delta changes, from its own base to a's last document.
+func spliceBlocks(a block, add sealed) ([]byte, error) {
+	b, err := parseBlock(add.base, add.value)
+	if err != nil {
+		return nil, err
+	}
+	d0, off := uvarint(b.docs, 0)
+	if off < 0 || uint64(b.base)+d0 <= uint64(a.last) {
+		return nil, fmt.Errorf("appended postings do not start after document %d", a.last)
+	}
+	first := binary.AppendUvarint(nil, uint64(b.base)+d0-uint64(a.last))
+	docsLen := len(a.docs) + len(first) + len(b.docs) - off
+	out := make([]byte, 0, 4*binary.MaxVarintLen32+docsLen+len(a.freqs)+len(b.freqs)+len(a.pos)+len(b.pos))
+	out = binary.AppendUvarint(out, uint64(a.count+b.count))
+	out = binary.AppendUvarint(out, uint64(b.last-a.base))
+	out = binary.AppendUvarint(out, uint64(docsLen))
+	out = binary.AppendUvarint(out, uint64(len(a.freqs)+len(b.freqs)))
+	out = append(append(append(out, a.docs...), first...), b.docs[off:]...)
+	out = append(append(out, a.freqs...), b.freqs...)
+	return append(append(out, a.pos...), b.pos...), nil
+}
+
 // block is a block's parsed header with its three sections.
 type block struct {
 	base, last       uint32
