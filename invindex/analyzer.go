@@ -56,6 +56,20 @@ func (a *Analyzer) Term(word string) string {
 }
 
 func (a *Analyzer) each(text string, fn func(string, uint32)) {
+	a.eachWord(text, func(w []byte, pos uint32) {
+		t := string(w)
+		if !a.NoStem {
+			t = Stem(t)
+		}
+		fn(t, pos)
+	})
+}
+
+// eachWord calls fn with every lowercased word of text that is not a stop
+// word and not too long, before stemming. The word's bytes are reused
+// after fn returns, so indexing can look them up in a map of words it
+// has already stemmed without allocating.
+func (a *Analyzer) eachWord(text string, fn func(word []byte, pos uint32)) {
 	stop := a.StopWords
 	if stop == nil {
 		stop = EnglishStopWords
@@ -64,32 +78,41 @@ func (a *Analyzer) each(text string, fn func(string, uint32)) {
 	if maxLen <= 0 {
 		maxLen = 64
 	}
-	var buf []byte
+	var arr [64]byte
+	buf := arr[:0]
 	pos := uint32(0)
 	flush := func() {
 		if len(buf) == 0 {
 			return
 		}
-		w := string(buf)
-		buf = buf[:0]
 		p := pos
 		pos++
-		if len(w) > maxLen || stop[w] {
-			return
+		if len(buf) <= maxLen && !stop[string(buf)] {
+			fn(buf, p)
 		}
-		if !a.NoStem {
-			w = Stem(w)
-		}
-		fn(w, p)
+		buf = buf[:0]
 	}
 	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf { // ASCII needs no rune tables
+			i++
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+				buf = append(buf, c)
+			case 'A' <= c && c <= 'Z':
+				buf = append(buf, c+'a'-'A')
+			case c == '\'':
+			default:
+				flush()
+			}
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(text[i:])
 		i += n
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
 			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 			continue
 		}
-		if r == '\'' || r == '\u2019' { // don't -> dont, o'brien -> obrien
+		if r == '\u2019' { // don't -> dont, o'brien -> obrien
 			continue
 		}
 		flush()

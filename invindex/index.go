@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"sync/atomic"
 
 	"github.com/aegisdb/aegis/bitmap"
@@ -15,6 +14,10 @@ import (
 
 // writeRetries bounds the retries of a write after mvcc conflicts.
 const writeRetries = 16
+
+// segmentMinDocs is the default of Index.segmentDocs: from this many
+// documents a write's postings per term are worth blocks of their own.
+const segmentMinDocs = 64
 
 // Doc is a document to index: an id unique in the index and its text
 // fields. Field names must be non-empty and hold no 0x00 byte.
@@ -36,6 +39,10 @@ type Index struct {
 	name string
 	keys keyer
 	an   Analyzer
+	// segmentDocs is the number of documents from which a write stores
+	// new blocks without reading the terms' last blocks.
+	segmentDocs int
+	lex         lexicon
 
 	added, deleted, searches, conflicts atomic.Uint64
 }
@@ -51,7 +58,7 @@ func Open(db *mvcc.DB, name string, opts Options) (*Index, error) {
 	if err := checkName("index name", name); err != nil {
 		return nil, err
 	}
-	return &Index{db: db, name: name, keys: newKeyer(name), an: opts.Analyzer}, nil
+	return &Index{db: db, name: name, keys: newKeyer(name), an: opts.Analyzer, segmentDocs: segmentMinDocs}, nil
 }
 
 // Name returns the index's name.
@@ -121,7 +128,7 @@ func (x *Index) writeMeta(txn *mvcc.Txn, m meta) error {
 }
 
 // fieldDelta accumulates changes to one field's statistics.
-type fieldDelta struct{ docs, tokens int64 }
+type fieldDelta struct{ docs, tokens, terms int64 }
 
 // fieldDeltas are the changes of one write, by field.
 type fieldDeltas map[string]*fieldDelta
@@ -133,24 +140,32 @@ func (ds fieldDeltas) of(field string) *fieldDelta {
 	return ds[field]
 }
 
+// readFieldStats returns a field's statistics (zero when it has none).
+func (x *Index) readFieldStats(txn *mvcc.Txn, field string) (fieldStats, error) {
+	k := x.keys.field(field)
+	v, err := txn.Get(k)
+	if errors.Is(err, mvcc.ErrNotFound) {
+		return fieldStats{}, nil
+	}
+	if err != nil {
+		return fieldStats{}, fmt.Errorf("invindex %s: field %q: %w", x.name, field, err)
+	}
+	return decodeFieldStats(k, v)
+}
+
 func (x *Index) applyFieldDeltas(txn *mvcc.Txn, deltas fieldDeltas) error {
 	for f, d := range deltas {
-		k := x.keys.field(f)
-		var docs, tokens uint64
-		v, err := txn.Get(k)
-		switch {
-		case err == nil:
-			if docs, tokens, err = decodeFieldStats(k, v); err != nil {
-				return err
-			}
-		case !errors.Is(err, mvcc.ErrNotFound):
-			return fmt.Errorf("invindex %s: field %q: %w", x.name, f, err)
+		s, err := x.readFieldStats(txn, f)
+		if err != nil {
+			return err
 		}
-		docs, tokens = uint64(int64(docs)+d.docs), uint64(int64(tokens)+d.tokens)
-		if docs == 0 {
-			err = txn.Delete(k)
+		s.docs = uint64(int64(s.docs) + d.docs)
+		s.tokens = uint64(int64(s.tokens) + d.tokens)
+		s.terms = uint64(int64(s.terms) + d.terms)
+		if s == (fieldStats{}) {
+			err = txn.Delete(x.keys.field(f))
 		} else {
-			err = txn.Put(k, encodeFieldStats(docs, tokens))
+			err = txn.Put(x.keys.field(f), encodeFieldStats(s))
 		}
 		if err != nil {
 			return err
@@ -186,7 +201,9 @@ func (x *Index) AddTxn(txn *mvcc.Txn, docs []Doc) error {
 			}
 		}
 	}
-	pending := map[string][]posting{} // field 0 term -> new postings in doc order
+	b := newBuilder(&x.an, &x.lex, len(docs))
+	var fields []string
+	added := 0
 	for i, d := range docs {
 		if last[d.ID] != i {
 			continue
@@ -197,31 +214,20 @@ func (x *Index) AddTxn(txn *mvcc.Txn, docs []Doc) error {
 		num := m.next
 		m.next++
 		rec := docRecord{num: num}
-		fields := make([]string, 0, len(d.Fields))
+		fields = fields[:0]
 		for f := range d.Fields {
 			fields = append(fields, f)
 		}
 		slices.Sort(fields)
 		for _, f := range fields {
-			toks := x.an.Analyze(d.Fields[f])
-			if len(toks) == 0 {
+			length, terms := b.add(num, f, d.Fields[f])
+			if terms == nil {
 				continue
 			}
-			byTerm := map[string][]uint32{}
-			for _, t := range toks {
-				byTerm[t.Term] = append(byTerm[t.Term], t.Pos)
-			}
-			ft := fieldTerms{field: f, length: uint32(len(toks))}
-			for t, pos := range byTerm {
-				ft.terms = append(ft.terms, t)
-				pk := f + "\x00" + t
-				pending[pk] = append(pending[pk], posting{doc: num, length: ft.length, tf: uint32(len(pos)), pos: pos})
-			}
-			slices.Sort(ft.terms)
-			rec.fields = append(rec.fields, ft)
+			rec.fields = append(rec.fields, fieldTerms{field: f, length: length, terms: terms})
 			fd := deltas.of(f)
 			fd.docs++
-			fd.tokens += int64(ft.length)
+			fd.tokens += int64(length)
 		}
 		if err := txn.Put(x.keys.doc(d.ID), encodeDoc(rec)); err != nil {
 			return err
@@ -230,17 +236,42 @@ func (x *Index) AddTxn(txn *mvcc.Txn, docs []Doc) error {
 			return err
 		}
 		m.live.Add(num)
-		x.added.Add(1)
+		added++
 	}
-	pks := make([]string, 0, len(pending))
-	for pk := range pending {
-		pks = append(pks, pk)
-	}
-	sort.Strings(pks)
-	for _, pk := range pks {
-		field, term, _ := bytes.Cut([]byte(pk), []byte{0})
-		if err := x.appendPostings(txn, string(field), string(term), pending[pk]); err != nil {
-			return err
+	x.added.Add(uint64(added))
+	segment := added >= x.segmentDocs
+	var enc encoder
+	for _, f := range b.sortedFields() {
+		fb := b.fields[f]
+		if len(fb.terms) == 0 {
+			continue
+		}
+		ids, terms := fb.sortedTerms()
+		byTerm, start := fb.groups()
+		fd := deltas.of(f)
+		var known []bool
+		if segment {
+			var err error
+			if known, err = x.knownTerms(txn, f, terms); err != nil {
+				return err
+			}
+		}
+		for i, id := range ids {
+			blocks := enc.encode(fb, byTerm[start[id]:start[id+1]])
+			isNew, err := false, error(nil)
+			if segment {
+				isNew = !known[i]
+				err = x.putBlocks(txn, f, terms[i], blocks)
+			} else {
+				isNew, err = x.appendPostings(txn, f, terms[i], blocks)
+			}
+			if err == nil && isNew {
+				fd.terms++
+				err = txn.Put(x.keys.dict(f, terms[i]), nil)
+			}
+			if err != nil {
+				return err
+			}
 		}
 	}
 	if err := x.applyFieldDeltas(txn, deltas); err != nil {
@@ -249,79 +280,135 @@ func (x *Index) AddTxn(txn *mvcc.Txn, docs []Doc) error {
 	return x.writeMeta(txn, m)
 }
 
-// appendPostings adds ps (all above every stored doc of the term) to the
-// term's last block while it has room, then in new blocks. The term's
-// dictionary entry says where its last block is, what its last document
-// is and how many postings it holds, so appending reads two keys and
-// decodes nothing.
-func (x *Index) appendPostings(txn *mvcc.Txn, field, term string, ps []posting) error {
+// putBlocks stores a term's new blocks (all above every stored document
+// of the term) under their own keys. A write with many documents calls
+// it without reading the term's last block, which it leaves as it is,
+// however small.
+func (x *Index) putBlocks(txn *mvcc.Txn, field, term string, blocks []sealed) error {
 	prefix := x.keys.post(field, term)
-	dk := x.keys.dict(field, term)
-	last, found, err := x.lastBlock(txn, dk)
-	if err != nil {
-		return err
-	}
-	if found && last.count < maxBlock {
-		bk := binary.BigEndian.AppendUint32(bytes.Clone(prefix), last.base)
-		v, err := txn.Get(bk)
-		if err != nil {
-			return fmt.Errorf("invindex %s: last block of %q: %w", x.name, term, err)
-		}
-		n := min(maxBlock-last.count, len(ps))
-		block, err := extendBlock(v, last.doc, ps[:n])
-		if err != nil {
-			return &CorruptionError{Key: bk, Reason: err.Error()}
-		}
-		if err := txn.Put(bk, block); err != nil {
+	key := make([]byte, 0, len(prefix)+4)
+	for _, b := range blocks {
+		key = binary.BigEndian.AppendUint32(append(key[:0], prefix...), b.base)
+		if err := txn.Put(key, b.value); err != nil {
 			return err
 		}
-		last.doc, last.count = ps[n-1].doc, last.count+n
-		ps = ps[n:]
 	}
+	return nil
+}
+
+// dictScanRatio: a write with at least 1/dictScanRatio as many terms of
+// a field as the field's dictionary holds learns which of its terms are
+// new by walking the dictionary once rather than by one read per term
+// (a read costs an engine seek, a step of a scan much less).
+const dictScanRatio = 8
+
+// knownTerms reports which of terms (sorted) the field's dictionary
+// already holds, in the transaction's view.
+func (x *Index) knownTerms(txn *mvcc.Txn, field string, terms []string) ([]bool, error) {
+	known := make([]bool, len(terms))
+	st, err := x.readFieldStats(txn, field)
+	if err != nil {
+		return nil, err
+	}
+	if uint64(len(terms))*dictScanRatio < st.terms {
+		for i, term := range terms {
+			_, err := txn.Get(x.keys.dict(field, term))
+			switch {
+			case err == nil:
+				known[i] = true
+			case !errors.Is(err, mvcc.ErrNotFound):
+				return nil, fmt.Errorf("invindex %s: dictionary of %q: %w", x.name, field, err)
+			}
+		}
+		return known, nil
+	}
+	p := x.keys.dictPrefix(field)
+	lower := append(bytes.Clone(p), terms[0]...)
+	upper := append(append(bytes.Clone(p), terms[len(terms)-1]...), 0)
+	it := txn.Scan(lower, upper)
+	defer it.Close()
+	i := 0
+	for i < len(terms) && it.Next() {
+		t := it.Key()[len(p):]
+		for i < len(terms) && terms[i] < string(t) {
+			i++
+		}
+		if i < len(terms) && terms[i] == string(t) {
+			known[i] = true
+			i++
+		}
+	}
+	return known, it.Err()
+}
+
+// appendPostings adds a term's new blocks to its last stored block while
+// that has room, so writes of a few documents at a time (the document
+// store indexes one per insert) do not leave a block per write. It
+// reports whether the term had no blocks.
+func (x *Index) appendPostings(txn *mvcc.Txn, field, term string, blocks []sealed) (bool, error) {
+	prefix := x.keys.post(field, term)
+	it := txn.ScanReverse(prefix, prefixEnd(prefix))
+	found := it.Next()
+	var key, val []byte
+	if found {
+		key, val = bytes.Clone(it.Key()), bytes.Clone(it.Value())
+	}
+	err := it.Err()
+	it.Close()
+	if err != nil {
+		return false, fmt.Errorf("invindex %s: last block of %q: %w", x.name, term, err)
+	}
+	if !found {
+		return true, x.putBlocks(txn, field, term, blocks)
+	}
+	base := binary.BigEndian.Uint32(key[len(key)-4:])
+	last, err := parseBlock(base, val)
+	if err != nil {
+		return false, &CorruptionError{Key: key, Reason: err.Error()}
+	}
+	if last.count >= maxBlock {
+		return false, x.putBlocks(txn, field, term, blocks)
+	}
+	if len(blocks) == 1 && last.count+blocks[0].count <= maxBlock {
+		// the common case: splice the sections, decoding nothing
+		v, err := spliceBlocks(last, blocks[0])
+		if err != nil {
+			return false, &CorruptionError{Key: key, Reason: err.Error()}
+		}
+		return false, txn.Put(key, v)
+	}
+	ps, err := decodeBlockAt(key, val)
+	if err != nil {
+		return false, err
+	}
+	for _, b := range blocks {
+		more, err := decodeBlock(b.base, b.value)
+		if err != nil {
+			return false, fmt.Errorf("invindex %s: re-reading new postings of %q: %w", x.name, term, err)
+		}
+		ps = append(ps, more...)
+	}
+	return false, x.putBlocks(txn, field, term, chunk(base, ps))
+}
+
+// chunk splits ps into blocks of at most maxBlock postings; the first
+// block keeps base, the others start at their first document.
+func chunk(base uint32, ps []posting) []sealed {
+	var out []sealed
+	var w blockWriter
 	for len(ps) > 0 {
 		n := min(maxBlock, len(ps))
-		last = lastInfo{base: ps[0].doc, doc: ps[n-1].doc, count: n}
-		if err := txn.Put(binary.BigEndian.AppendUint32(bytes.Clone(prefix), last.base), encodeBlock(last.base, ps[:n])); err != nil {
-			return err
+		w.start(base)
+		for _, p := range ps[:n] {
+			w.add(p.doc, p.length, p.pos)
 		}
+		out = append(out, sealed{w.base, w.last, w.count, w.bytes()})
 		ps = ps[n:]
+		if len(ps) > 0 {
+			base = ps[0].doc
+		}
 	}
-	return txn.Put(dk, last.encode())
-}
-
-// lastInfo is a term's dictionary entry: where its last block starts,
-// the last document in it and how many postings it holds.
-//
-//	| base:4 BE | last doc:4 BE | count:2 BE |
-type lastInfo struct {
-	base, doc uint32
-	count     int
-}
-
-func (l lastInfo) encode() []byte {
-	out := binary.BigEndian.AppendUint32(nil, l.base)
-	out = binary.BigEndian.AppendUint32(out, l.doc)
-	return binary.BigEndian.AppendUint16(out, uint16(l.count))
-}
-
-// lastBlock reads a term's dictionary entry; found is false for a term
-// with no postings.
-func (x *Index) lastBlock(txn *mvcc.Txn, dk []byte) (l lastInfo, found bool, err error) {
-	v, err := txn.Get(dk)
-	if errors.Is(err, mvcc.ErrNotFound) {
-		return l, false, nil
-	}
-	if err != nil {
-		return l, false, fmt.Errorf("invindex %s: dictionary: %w", x.name, err)
-	}
-	if len(v) != 10 {
-		return l, false, &CorruptionError{Key: dk, Reason: fmt.Sprintf("dictionary entry of %d bytes, want 10", len(v))}
-	}
-	l = lastInfo{base: binary.BigEndian.Uint32(v), doc: binary.BigEndian.Uint32(v[4:]), count: int(binary.BigEndian.Uint16(v[8:]))}
-	if l.count == 0 || l.count > maxBlock || l.doc < l.base {
-		return l, false, &CorruptionError{Key: dk, Reason: fmt.Sprintf("dictionary entry %+v is impossible", l)}
-	}
-	return l, true, nil
+	return out
 }
 
 // decodeBlockAt decodes a whole block with positions.
@@ -329,22 +416,11 @@ func decodeBlockAt(key, val []byte) ([]posting, error) {
 	if len(key) < 4 {
 		return nil, &CorruptionError{Key: key, Reason: "block key too short"}
 	}
-	r := newBlockReader(binary.BigEndian.Uint32(key[len(key)-4:]), val)
-	out := make([]posting, 0, min(r.left, maxBlock))
-	for {
-		var p posting
-		if !r.next(&p, true) {
-			break
-		}
-		out = append(out, p)
+	ps, err := decodeBlock(binary.BigEndian.Uint32(key[len(key)-4:]), val)
+	if err != nil {
+		return nil, &CorruptionError{Key: bytes.Clone(key), Reason: err.Error()}
 	}
-	if r.err == nil && r.off != len(val) {
-		r.err = fmt.Errorf("%d trailing bytes", len(val)-r.off)
-	}
-	if r.err != nil {
-		return nil, &CorruptionError{Key: bytes.Clone(key), Reason: r.err.Error()}
-	}
-	return out, nil
+	return ps, nil
 }
 
 // DeleteTxn removes the documents with these ids inside txn.
@@ -384,7 +460,7 @@ func (x *Index) deleteDoc(txn *mvcc.Txn, id string, m *meta, deltas fieldDeltas)
 		fd.docs--
 		fd.tokens -= int64(f.length)
 		for _, t := range f.terms {
-			if err := x.removePosting(txn, f.field, t, rec.num); err != nil {
+			if err := x.removePosting(txn, f.field, t, rec.num, fd); err != nil {
 				return err
 			}
 		}
@@ -397,8 +473,10 @@ func (x *Index) deleteDoc(txn *mvcc.Txn, id string, m *meta, deltas fieldDeltas)
 	return txn.Delete(dk)
 }
 
-// removePosting drops doc from the block of (field, term) that holds it.
-func (x *Index) removePosting(txn *mvcc.Txn, field, term string, doc uint32) error {
+// removePosting drops doc from the block of (field, term) that holds
+// it; when that was the term's last posting, the term leaves the
+// dictionary.
+func (x *Index) removePosting(txn *mvcc.Txn, field, term string, doc uint32, fd *fieldDelta) error {
 	prefix := x.keys.post(field, term)
 	upper := prefixEnd(prefix) // the last block whose base is <= doc
 	if doc < 1<<32-1 {
@@ -422,41 +500,22 @@ func (x *Index) removePosting(txn *mvcc.Txn, field, term string, doc uint32) err
 		return &CorruptionError{Key: key, Reason: fmt.Sprintf("block does not hold document %d", doc)}
 	}
 	ps = slices.Delete(ps, i, i+1)
-	base := binary.BigEndian.Uint32(key[len(key)-4:])
-	dk := x.keys.dict(field, term)
-	last, _, err := x.lastBlock(txn, dk)
-	if err != nil {
-		return err
-	}
-	isLast := last.base == base
 	if len(ps) > 0 {
-		if err := txn.Put(key, encodeBlock(base, ps)); err != nil {
-			return err
-		}
-		if !isLast {
-			return nil
-		}
-		return txn.Put(dk, lastInfo{base: base, doc: ps[len(ps)-1].doc, count: len(ps)}.encode())
+		return txn.Put(key, encodeBlock(binary.BigEndian.Uint32(key[len(key)-4:]), ps))
 	}
-	if err := txn.Delete(key); err != nil || !isLast {
+	if err := txn.Delete(key); err != nil {
 		return err
 	}
-	// the last block went: point the dictionary at the new last one
-	rit := txn.ScanReverse(prefix, prefixEnd(prefix)) // sees the Delete above
-	defer rit.Close()
-	if rit.Next() {
-		k := bytes.Clone(rit.Key())
-		prev, err := decodeBlockAt(k, rit.Value())
-		if err != nil {
-			return err
-		}
-		l := lastInfo{base: binary.BigEndian.Uint32(k[len(k)-4:]), doc: prev[len(prev)-1].doc, count: len(prev)}
-		return txn.Put(dk, l.encode())
+	rest := txn.Scan(prefix, prefixEnd(prefix)) // sees the Delete above
+	defer rest.Close()
+	if rest.Next() {
+		return nil
 	}
-	if err := rit.Err(); err != nil {
+	if err := rest.Err(); err != nil {
 		return err
 	}
-	return txn.Delete(dk)
+	fd.terms--
+	return txn.Delete(x.keys.dict(field, term))
 }
 
 // DropTxn deletes every key of the index inside txn.

@@ -1,8 +1,10 @@
 package invindex
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -300,9 +302,21 @@ func TestEditDistance(t *testing.T) {
 // TestModel runs random adds, replaces and deletes, then random boolean
 // and phrase queries, against an oracle that matches analyzed tokens of
 // the documents it keeps in a map.
+// TestModel runs random writes with both ways of storing new postings:
+// appended to each term's last block (small writes) and as blocks of
+// their own (writes of segmentDocs or more documents).
 func TestModel(t *testing.T) {
+	// a lexicon of 5 words fills up early: later words take the path for
+	// words it cannot number
+	for _, c := range []struct{ seg, lex int }{{segmentMinDocs, 0}, {2, 0}, {2, 5}} {
+		t.Run(fmt.Sprintf("segmentDocs=%d/lexicon=%d", c.seg, c.lex), func(t *testing.T) { testModel(t, c.seg, c.lex) })
+	}
+}
+
+func testModel(t *testing.T, segmentDocs, lexicon int) {
 	r := rand.New(rand.NewPCG(testutil.Seed(t), 7))
 	x := openIndex(t)
+	x.segmentDocs, x.lex.max = segmentDocs, lexicon
 	vocab := strings.Fields("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda the of")
 	oracle := map[string]map[string]string{}
 	steps := 300
@@ -378,6 +392,67 @@ func TestModel(t *testing.T) {
 					t.Fatalf("step %d: %q: hits not sorted by score", step, q)
 				}
 			}
+		}
+	}
+	checkDictionary(t, x)
+}
+
+// checkDictionary checks that a field's term count equals its dictionary
+// entries and that every entry has blocks and every term with blocks an
+// entry.
+func checkDictionary(t *testing.T, x *Index) {
+	t.Helper()
+	txn, err := x.db.Begin(mvcc.TxnOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txn.Rollback()
+	collect := func(kind byte, cut func(rest []byte) string) map[string]bool {
+		out := map[string]bool{}
+		p := x.keys.key(kind)
+		it := txn.Scan(p, prefixEnd(p))
+		defer it.Close()
+		for it.Next() {
+			out[cut(it.Key()[len(p):])] = true
+		}
+		if err := it.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	dict := collect(kindDict, func(rest []byte) string { return string(rest) })
+	withBlocks := collect(kindPost, func(rest []byte) string { return string(rest[:len(rest)-5]) })
+	if !maps.Equal(dict, withBlocks) {
+		t.Fatalf("dictionary %v, terms with blocks %v", dict, withBlocks)
+	}
+	perField := map[string]uint64{}
+	for ft := range dict {
+		f, _, _ := strings.Cut(ft, "\x00")
+		perField[f]++
+	}
+	for _, f := range []string{"a", "b"} {
+		st, err := x.readFieldStats(txn, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.terms != perField[f] {
+			t.Fatalf("field %s: stats say %d terms, dictionary holds %d", f, st.terms, perField[f])
+		}
+	}
+}
+
+func TestCorruptBlockFailsQueries(t *testing.T) {
+	x := openIndex(t)
+	if err := x.Add(corpus...); err != nil {
+		t.Fatal(err)
+	}
+	key := binary.BigEndian.AppendUint32(x.keys.post("body", "fox"), 0)
+	if _, err := x.db.Update(1, func(txn *mvcc.Txn) error { return txn.Put(key, []byte{1, 0, 3, 9, 1, 1, 0}) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"body:fox", `body:"brown fox"`, "body:fox AND body:quick"} {
+		if _, err := x.SearchString(q, SearchOptions{}); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("%s: %v, want ErrCorrupt", q, err)
 		}
 	}
 }

@@ -14,8 +14,8 @@ const (
 	kindDoc   = 'd' // d id                   -> doc record
 	kindNum   = 'n' // n docnum:4             -> id
 	kindPost  = 'p' // p field 0 term 0 base:4 -> posting block
-	kindDict  = 't' // t field 0 term         -> last block: base:4 | last doc:4 | count:2
-	kindField = 's' // s field                -> docs:uvarint tokens:uvarint
+	kindDict  = 't' // t field 0 term         -> empty: the term has blocks
+	kindField = 's' // s field                -> docs:uv tokens:uv terms:uv
 	kindMeta  = 'm' // m                      -> next docnum:4 | live docs bitmap
 )
 
@@ -145,7 +145,7 @@ type docRecord struct {
 type fieldTerms struct {
 	field  string
 	length uint32   // tokens in the field
-	terms  []string // distinct terms, sorted
+	terms  []string // distinct terms, in no particular order
 }
 
 // encodeDoc lays out a doc record:
@@ -185,12 +185,17 @@ func decodeDoc(key, data []byte) (docRecord, error) {
 	return r, d.finish(key)
 }
 
-func encodeFieldStats(docs, tokens uint64) []byte {
-	return binary.AppendUvarint(binary.AppendUvarint(nil, docs), tokens)
+// fieldStats are a field's totals over the live documents: documents
+// with the field, tokens in it, and distinct terms (dictionary entries).
+type fieldStats struct{ docs, tokens, terms uint64 }
+
+// encodeFieldStats lays out | docs:uv | tokens:uv | terms:uv |.
+func encodeFieldStats(s fieldStats) []byte {
+	return binary.AppendUvarint(binary.AppendUvarint(binary.AppendUvarint(nil, s.docs), s.tokens), s.terms)
 }
 
-func decodeFieldStats(key, data []byte) (docs, tokens uint64, err error) {
+func decodeFieldStats(key, data []byte) (fieldStats, error) {
 	d := decoder{data: data}
-	docs, tokens = d.uvarint(), d.uvarint()
-	return docs, tokens, d.finish(key)
+	s := fieldStats{docs: d.uvarint(), tokens: d.uvarint(), terms: d.uvarint()}
+	return s, d.finish(key)
 }

@@ -1,10 +1,7 @@
 package invindex
 
 import (
-	"bytes"
 	"container/heap"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -231,6 +228,12 @@ func (e *evaluator) perField(field string, fn func(string) ([]scored, bool, erro
 func (e *evaluator) combine(clauses []Query, and bool) ([]scored, bool, error) {
 	var acc, minus, bonus []scored
 	positives, negatives := 0, 0
+	if and {
+		var err error
+		if clauses, positives, acc, err = e.termConjunction(clauses); err != nil {
+			return nil, false, err
+		}
+	}
 	for _, c := range clauses {
 		inner, isNot := c.(Not)
 		opt, isOpt := c.(Optional)
@@ -240,26 +243,6 @@ func (e *evaluator) combine(clauses []Query, and bool) ([]scored, bool, error) {
 		}
 		if isOpt {
 			target = opt.Query
-		}
-		if and && positives > 0 && !isNot && !isOpt {
-			// a term after the first positive clause only filters and
-			// adds to what is left: no list of its own
-			if t, ok := target.(Term); ok && (t.Field != "" || len(e.fields) == 1) {
-				word := e.x.an.Term(t.Word)
-				if word == "" {
-					continue // a stop word: neutral
-				}
-				field := t.Field
-				if field == "" {
-					field = e.fields[0]
-				}
-				var err error
-				if acc, err = e.termWithin(field, word, acc); err != nil {
-					return nil, false, err
-				}
-				positives++
-				continue
-			}
 		}
 		hits, neutral, err := e.eval(target)
 		if err != nil {
@@ -300,6 +283,38 @@ func (e *evaluator) combine(clauses []Query, and bool) ([]scored, bool, error) {
 	return acc, false, nil
 }
 
+// termConjunction evaluates the plain single-field terms among an And's
+// clauses as one intersection, rarest term first, and returns the other
+// clauses, how many terms it used and their intersection.
+func (e *evaluator) termConjunction(clauses []Query) (rest []Query, n int, acc []scored, err error) {
+	var lists []*termList
+	for _, c := range clauses {
+		t, ok := c.(Term)
+		if !ok || t.Field == "" && len(e.fields) != 1 {
+			rest = append(rest, c)
+			continue
+		}
+		word := e.x.an.Term(t.Word)
+		if word == "" {
+			continue // a stop word: neutral
+		}
+		field := t.Field
+		if field == "" {
+			field = e.fields[0]
+		}
+		l, err := e.load(field, word)
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		lists = append(lists, l)
+	}
+	if len(lists) == 0 {
+		return rest, 0, nil, nil
+	}
+	acc, err = conjunction(lists)
+	return rest, len(lists), acc, err
+}
+
 // universe is every live document, with score 0.
 func (e *evaluator) universe() ([]scored, error) {
 	if e.live == nil {
@@ -319,17 +334,11 @@ func (e *evaluator) fieldStats(field string) (float64, float64, error) {
 	if s, ok := e.stats[field]; ok {
 		return s[0], s[1], nil
 	}
-	k := e.x.keys.field(field)
-	var docs, tokens uint64
-	v, err := e.txn.Get(k)
-	switch {
-	case err == nil:
-		if docs, tokens, err = decodeFieldStats(k, v); err != nil {
-			return 0, 0, err
-		}
-	case !errors.Is(err, mvcc.ErrNotFound):
+	st, err := e.x.readFieldStats(e.txn, field)
+	if err != nil {
 		return 0, 0, err
 	}
+	docs, tokens := st.docs, st.tokens
 	avg := 1.0
 	if docs > 0 {
 		avg = float64(tokens) / float64(docs)
@@ -345,32 +354,6 @@ func (e *evaluator) boost(field string) float64 {
 	return 1
 }
 
-// scanPostings calls fn for every posting of (field, term) in document
-// order; grow, when not nil, first hears each block's posting count.
-func (e *evaluator) scanPostings(field, term string, wantPos bool, grow func(int), fn func(*posting)) error {
-	prefix := e.x.keys.post(field, term)
-	it := e.txn.Scan(prefix, prefixEnd(prefix))
-	defer it.Close()
-	var p posting
-	for it.Next() {
-		key := it.Key()
-		if len(key) != len(prefix)+4 {
-			return &CorruptionError{Key: bytes.Clone(key), Reason: "block key has no 4-byte base"}
-		}
-		r := newBlockReader(binary.BigEndian.Uint32(key[len(prefix):]), it.Value())
-		if grow != nil && r.err == nil {
-			grow(r.left)
-		}
-		for r.next(&p, wantPos) {
-			fn(&p)
-		}
-		if r.err != nil {
-			return &CorruptionError{Key: bytes.Clone(key), Reason: r.err.Error()}
-		}
-	}
-	return it.Err()
-}
-
 // bm25 scores one posting.
 func bm25(idf, tf, length, avg float64) float64 {
 	return idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*length/avg))
@@ -378,100 +361,40 @@ func bm25(idf, tf, length, avg float64) float64 {
 
 func idf(n, df float64) float64 { return math.Log(1 + (n-df+0.5)/(df+0.5)) }
 
-// term scores the documents holding term in field. The document
-// frequency is the number of postings, so scoring waits for the scan.
+// term scores the documents holding term in field.
 func (e *evaluator) term(field, term string) ([]scored, bool, error) {
-	n, avg, err := e.fieldStats(field)
-	if err != nil {
+	l, err := e.load(field, term)
+	if err != nil || l.df == 0 {
 		return nil, false, err
 	}
-	type occ struct{ tf, length uint32 }
-	var occs []occ
-	var out []scored
-	grow := func(n int) { out, occs = slices.Grow(out, n), slices.Grow(occs, n) }
-	err = e.scanPostings(field, term, false, grow, func(p *posting) {
-		out = append(out, scored{doc: p.doc})
-		occs = append(occs, occ{p.tf, p.length})
-	})
-	if err != nil || len(out) == 0 {
-		return nil, false, err
-	}
-	w, boost := idf(n, float64(len(out))), e.boost(field)
-	for i, o := range occs {
-		out[i].score = boost * bm25(w, float64(o.tf), float64(o.length), avg)
-	}
-	return out, false, nil
-}
-
-// termWithin keeps the documents of acc that hold term in field, adding
-// the term's score to theirs. It reads every posting (the document
-// frequency needs them all) but builds nothing for documents not in acc.
-func (e *evaluator) termWithin(field, term string, acc []scored) ([]scored, error) {
-	n, avg, err := e.fieldStats(field)
-	if err != nil {
-		return nil, err
-	}
-	type match struct {
-		i          int
-		tf, length uint32
-	}
-	var ms []match
-	df, j := 0, 0
-	err = e.scanPostings(field, term, false, nil, func(p *posting) {
-		df++
-		for j < len(acc) && acc[j].doc < p.doc {
-			j++
-		}
-		if j < len(acc) && acc[j].doc == p.doc {
-			ms = append(ms, match{j, p.tf, p.length})
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	w, boost := idf(n, float64(df)), e.boost(field)
-	out := make([]scored, len(ms))
-	for k, m := range ms {
-		out[k] = scored{acc[m.i].doc, acc[m.i].score + boost*bm25(w, float64(m.tf), float64(m.length), avg)}
-	}
-	return out, nil
+	hits, err := l.all()
+	return hits, false, err
 }
 
 // phrase matches documents where the analyzed terms of text appear at
 // the same relative positions; the score is the sum of the terms'. It
-// first intersects the terms' documents, then reads positions only for
-// the documents left.
+// first intersects the terms' documents (rarest first), then decodes
+// positions only for the documents left.
 func (e *evaluator) phrase(field, text string) ([]scored, bool, error) {
 	toks := e.x.an.Analyze(text)
 	if len(toks) == 0 {
 		return nil, true, nil
 	}
-	acc, _, err := e.term(field, toks[0].Term)
-	for _, t := range toks[1:] {
-		if err != nil || len(acc) == 0 {
-			break
+	lists := make([]*termList, len(toks))
+	for i, t := range toks {
+		l, err := e.load(field, t.Term)
+		if err != nil || l.df == 0 {
+			return nil, false, err
 		}
-		acc, err = e.termWithin(field, t.Term, acc)
+		lists[i] = l
 	}
-	if err != nil || len(acc) == 0 {
-		return nil, false, err
-	}
-	if len(toks) == 1 {
-		return acc, false, nil
+	acc, err := conjunction(slices.Clone(lists))
+	if err != nil || len(acc) == 0 || len(toks) == 1 {
+		return acc, false, err
 	}
 	pos := make([][][]uint32, len(toks)) // pos[token][candidate] = positions
-	for i, t := range toks {
-		pos[i] = make([][]uint32, len(acc))
-		j := 0
-		err := e.scanPostings(field, t.Term, true, nil, func(p *posting) {
-			for j < len(acc) && acc[j].doc < p.doc {
-				j++
-			}
-			if j < len(acc) && acc[j].doc == p.doc {
-				pos[i][j] = slices.Clone(p.pos)
-			}
-		})
-		if err != nil {
+	for i, l := range lists {
+		if pos[i], err = l.positions(acc); err != nil {
 			return nil, false, err
 		}
 	}

@@ -2,7 +2,8 @@
 // and invindex with github.com/blevesearch/bleve/v2 in one run, and
 // measures search quality on a small labelled set built by hand.
 //
-//	cd bench && go test -run '^$' -bench . -benchtime 1x ./searchbench/   # speed and size
+//	cd bench && go test -run '^$' -bench 'Index|Query' -benchtime 2s ./searchbench/   # speed and size
+//	cd bench && go test -run '^$' -bench Bitmap -benchtime 1s ./searchbench/          # bitmaps vs roaring
 //	cd bench && go test -run TestSearchQuality -v ./searchbench/          # precision@10 vs bleve
 //
 // The corpus of the speed benchmarks is generated (fixed seed): 100,000
