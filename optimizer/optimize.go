@@ -863,6 +863,8 @@ func (o *optimizer) estimate(n Node) {
 		if x.Index != nil {
 			e.Cost = read * 3
 		}
+	case *SeriesScan:
+		e.Rows, e.Cost = seriesScanRows, seriesScanRows
 	case *Values:
 		e.Rows, e.Cost = float64(len(x.Rows)), float64(len(x.Rows))
 	case *Filter:
