@@ -280,3 +280,31 @@ func TestMetricWithoutStore(t *testing.T) {
 		t.Fatalf("run without a store: %v", err)
 	}
 }
+
+// A scan holds at most the store's MaxQueryPoints points.
+func TestMetricTooManyPoints(t *testing.T) {
+	db := openTestDB(t, "memory")
+	eng := Open(db)
+	ts := timeseries.New(db, timeseries.Options{MaxQueryPoints: 10, MaintenanceInterval: -1})
+	defer ts.Close()
+	eng.UseTimeSeries(ts)
+	if _, err := ts.Register(timeseries.Metric{Name: "m", Kind: timeseries.Gauge}); err != nil {
+		t.Fatal(err)
+	}
+	var batch []timeseries.Sample
+	for i := range 11 {
+		batch = append(batch, timeseries.Sample{T: int64(i) * 1000, V: float64(i)})
+	}
+	if err := ts.Write("m", batch); err != nil {
+		t.Fatal(err)
+	}
+	s := eng.NewSession()
+	ctx := context.Background()
+	if _, err := s.Exec(ctx, `SELECT count(*) FROM metric('m')`); !errors.Is(err, timeseries.ErrTooManyPoints) {
+		t.Fatalf("11 points over a limit of 10: %v", err)
+	}
+	res, err := s.Exec(ctx, `SELECT count(*), min(ts) FROM metric('m', '1970-01-01 00:00:01')`)
+	if err != nil || res[0].Rows[0][0].I != 10 || res[0].Rows[0][1].String() != "1970-01-01 00:00:01" {
+		t.Fatalf("10 points: %v, %v", res, err)
+	}
+}

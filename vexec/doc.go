@@ -4,14 +4,18 @@
 // optional selection vector naming the live rows.
 //
 // Uses: optimizer (the plan and expression nodes), model/table (scans,
-// row writes, key encoding for hashing), model/types, mvcc (the
-// transaction every operator reads and writes through).
+// row writes, key encoding for hashing), model/timeseries (the points of
+// metric(...)), model/types, mvcc (the transaction every operator reads
+// and writes through).
 // Used by: sql.
 //
 // # Operators
 //
 // Scan (a table or an index range, decoded straight into vectors, filter
-// applied to the batch), Values, Filter (narrows the selection vector, no
+// applied to the batch), SeriesScan (tsscan.go: a metric's points from
+// model/timeseries in the statement's transaction, collected at Open
+// into flat time/value/series arrays and sliced into batches; each
+// series' tag values and tags JSON are built once), Values, Filter (narrows the selection vector, no
 // copying), Project, hash and nested-loop Join (inner, left, right, full,
 // semi, anti; the build side is materialized in column vectors, the
 // probe side streams; a one-integer key uses a map[int64]), hash
@@ -39,7 +43,10 @@
 // # Simplifications
 //
 //   - Everything that materializes (join build sides, sorts, windows,
-//     aggregation state) lives in memory; there is no spilling to disk.
+//     aggregation state, a SeriesScan's points) lives in memory; there is
+//     no spilling to disk. A SeriesScan holds at most the store's
+//     MaxQueryPoints points and fails beyond (the store pushes points
+//     through a callback, operators pull).
 //   - Join output and materialized rows are copied a value at a time.
 //   - Window frames are the SQL default only (partition start to the
 //     current row's last peer with ORDER BY, the whole partition without).
