@@ -51,7 +51,8 @@
 //   - Constant folding, including AND/OR with a constant side. A constant
 //     expression that fails (1/0) is left for run time, where it fails only
 //     if it is reached.
-//   - Predicate pushdown: WHERE conjuncts move into scans, through
+//   - Predicate pushdown: WHERE conjuncts move into scans (and narrow a
+//     SeriesScan's time range), through
 //     projections (by substitution) and into the inputs of joins; equality
 //     conjuncts between the two sides of a join become hash keys; a
 //     cross join with such a conjunct becomes an inner join.
@@ -86,9 +87,10 @@
 //     select list or HAVING) is refused with ErrUnsupported.
 //   - WITH RECURSIVE is refused (ErrUnsupported); DISTINCT inside window
 //     aggregates likewise.
-//   - A SeriesScan is estimated at a fixed 1,000 rows, and conditions
-//     on ts in WHERE are not pushed into its range (only the arguments
-//     bound what it reads).
+//   - A SeriesScan is estimated at a fixed 1,000 rows. Pushed-down WHERE
+//     conjuncts comparing ts with a constant narrow its range (they stay
+//     in a Filter above, so the range only has to be a superset); OR and
+//     other shapes are left to the Filter.
 //   - DECIMAL is held in an int64 (at most 18 digits); a bare DECIMAL is
 //     DECIMAL(18,6).
 package optimizer

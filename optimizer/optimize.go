@@ -188,6 +188,9 @@ func (o *optimizer) pushFilter(n Node, conj []Expr) Node {
 		return x
 	case *Filter:
 		return o.pushFilter(x.Input, append(conjuncts(x.Pred), conj...))
+	case *SeriesScan:
+		x.narrow(conj) // series.go; the conjuncts still filter above
+		return &Filter{Input: x, Pred: andAll(conj)}
 	case *Join:
 		nl := len(x.Left.Columns())
 		switch x.Kind {

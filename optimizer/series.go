@@ -169,3 +169,46 @@ func ceilDiv(a, b int64) int64 {
 	}
 	return q
 }
+
+// narrow tightens the scan's time range by the conjuncts that compare ts
+// (column 0) with a constant timestamp. The conjuncts stay in a Filter
+// above: the range only has to cover every row they can accept, and points
+// have millisecond times while the constants have microseconds.
+func (n *SeriesScan) narrow(conj []Expr) {
+	for _, c := range conj {
+		call, ok := c.(*Call)
+		if !ok || !IsComparison(call.Fn) || call.Fn == fnNe || len(call.Args) != 2 {
+			continue
+		}
+		fn, col, k := call.Fn, call.Args[0], call.Args[1]
+		if _, isConst := col.(*Const); isConst {
+			fn, col, k = mirror[fn], k, col
+		}
+		ref, ok1 := col.(*ColRef)
+		kc, ok2 := k.(*Const)
+		if !ok1 || !ok2 || ref.Idx != 0 || kc.D.Null || kc.D.Type.Family != types.Timestamp {
+			continue
+		}
+		us := kc.D.I
+		lo, hi := n.Start, n.End
+		switch fn {
+		case fnGe:
+			lo = ceilDiv(us, 1000)
+		case fnGt:
+			lo = floorDiv(us, 1000) + 1
+		case fnLe:
+			hi = floorDiv(us, 1000)
+		case fnLt:
+			hi = ceilDiv(us, 1000) - 1
+		case fnEq:
+			lo, hi = ceilDiv(us, 1000), floorDiv(us, 1000)
+		}
+		if lo > n.Start || hi < n.End {
+			n.Start, n.End = max(lo, n.Start), min(hi, n.End)
+			if n.Range != "" {
+				n.Range += " AND "
+			}
+			n.Range += c.String()
+		}
+	}
+}
