@@ -308,3 +308,28 @@ func TestMetricTooManyPoints(t *testing.T) {
 		t.Fatalf("10 points: %v, %v", res, err)
 	}
 }
+
+// A point too far in time for a TIMESTAMP is an error, not a wrapped
+// value; a range that leaves it out reads the rest.
+func TestMetricPointOutOfTimestampRange(t *testing.T) {
+	db := openTestDB(t, "memory")
+	eng := Open(db)
+	ts := timeseries.New(db, timeseries.Options{MaintenanceInterval: -1})
+	defer ts.Close()
+	eng.UseTimeSeries(ts)
+	if _, err := ts.Register(timeseries.Metric{Name: "m", Kind: timeseries.Gauge}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.Write("m", []timeseries.Sample{{T: -5000, V: 1}, {T: 1 << 61, V: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	s := eng.NewSession()
+	ctx := context.Background()
+	if _, err := s.Exec(ctx, `SELECT * FROM metric('m')`); !errors.Is(err, vexec.ErrExec) || !strings.Contains(err.Error(), "outside the TIMESTAMP range") {
+		t.Fatalf("far point: %v", err)
+	}
+	res, err := s.Exec(ctx, `SELECT time_bucket('1 minute', ts), value FROM metric('m', NULL, '2000-01-01')`)
+	if err != nil || len(res[0].Rows) != 1 || res[0].Rows[0][0].String() != "1969-12-31 23:59:00" {
+		t.Fatalf("pre-epoch point: %v, %v", res, err)
+	}
+}

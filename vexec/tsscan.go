@@ -3,6 +3,7 @@ package vexec
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/aegisdb/aegis/model/timeseries"
 	"github.com/aegisdb/aegis/model/types"
@@ -62,6 +63,10 @@ func (s *seriesScanOp) Open(ctx *Context) error {
 					return err
 				}
 				s.tags = append(s.tags, row)
+			}
+			if t > math.MaxInt64/1000 || t < math.MinInt64/1000 {
+				return fmt.Errorf("%w: metric(%q) has a point at %d ms, outside the TIMESTAMP range; bound the range with from/to",
+					ErrExec, s.node.Metric, t)
 			}
 			if len(s.ts) >= limit {
 				return fmt.Errorf("%w: metric(%q) holds more than %d points in the range; narrow the time range",
