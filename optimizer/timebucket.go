@@ -140,12 +140,17 @@ func (b *Binder) bindTimeBucket(e *parser.FuncCall, ctx exprCtx) (Expr, error) {
 	default:
 		return nil, bindErr(e.Args[1].Position(), "function time_bucket(interval, %s) does not exist; the second argument must be a TIMESTAMP", ts.Type())
 	}
-	fn := &Func{Name: "time_bucket", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
-		v, ok := TimeBucket(width, a[1].I)
+	kernel := func(ts int64) (int64, error) {
+		v, ok := TimeBucket(width, ts)
 		if !ok {
-			return types.Datum{}, fmt.Errorf("%w: time_bucket(%s) of %s is before the earliest timestamp", ErrOverflow, string(c.D.B), a[1])
+			return 0, fmt.Errorf("%w: time_bucket(%s) of %s is before the earliest timestamp",
+				ErrOverflow, string(c.D.B), types.Datum{Type: types.TypeTimestamp, I: ts})
 		}
-		return types.Datum{Type: t, I: v}, nil
+		return v, nil
+	}
+	fn := &Func{Name: "time_bucket", Strict: true, IntKernel: kernel, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
+		v, err := kernel(a[1].I)
+		return types.Datum{Type: t, I: v}, err
 	}}
 	return foldConst(&Call{Fn: fn, Args: []Expr{&Const{D: types.TextDatum(string(c.D.B))}, ts}, T: types.TypeTimestamp}), nil
 }
