@@ -14,9 +14,9 @@
 // Scan (a table or an index range, decoded straight into vectors, filter
 // applied to the batch), SeriesScan (tsscan.go: a metric's points from
 // model/timeseries in the statement's transaction, collected at Open
-// into flat time/value/series arrays and sliced into batches; each
-// series' tag values and tags JSON are built once), Values, Filter (narrows the selection vector, no
-// copying), Project, hash and nested-loop Join (inner, left, right, full,
+// into batch-sized blocks of time/value/series, one block a batch; each
+// series' tag values and tags JSON are built once), Values, Filter
+// (narrows the selection vector, no copying), Project, hash and nested-loop Join (inner, left, right, full,
 // semi, anti; the build side is materialized in column vectors, the
 // probe side streams; a one-integer key uses a map[int64]), hash
 // Aggregate (one group index per row, then per-aggregate update loops
