@@ -16,8 +16,8 @@
 // model/timeseries in the statement's transaction, collected at Open
 // into batch-sized blocks of time/value/series, one block a batch; each
 // series' tag values and tags JSON are built once), Values, Filter
-// (narrows the selection vector, no copying), Project, hash and nested-loop Join (inner, left, right, full,
-// semi, anti; the build side is materialized in column vectors, the
+// (narrows the selection vector, no copying), Project, hash and
+// nested-loop Join (inner, left, right, full, semi, anti; the build side is materialized in column vectors, the
 // probe side streams; a one-integer key uses a map[int64]), hash
 // Aggregate (one group index per row, then per-aggregate update loops
 // over the batch; count/sum/avg/min/max with DISTINCT), Sort and TopN (a
