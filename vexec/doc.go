@@ -11,21 +11,22 @@
 //
 // # Operators
 //
-// Scan (a table or an index range, decoded straight into vectors, filter
-// applied to the batch), SeriesScan (tsscan.go: a metric's points from
-// model/timeseries in the statement's transaction, collected at Open
-// into batch-sized blocks of time/value/series, one block a batch; each
-// series' tag values and tags JSON are built once), Values, Filter
-// (narrows the selection vector, no copying), Project, hash and
-// nested-loop Join (inner, left, right, full, semi, anti; the build side is materialized in column vectors, the
-// probe side streams; a one-integer key uses a map[int64]), hash
-// Aggregate (one group index per row, then per-aggregate update loops
-// over the batch; count/sum/avg/min/max with DISTINCT), Sort and TopN (a
-// bounded heap), Limit, Distinct, Window (row_number, rank, dense_rank
-// and running or whole-partition aggregates), set operations (UNION,
-// INTERSECT, EXCEPT with and without ALL), and Insert/Update/Delete, which
-// read their whole input before writing so an UPDATE never sees its own
-// moved rows.
+// Scan (a table or an index range, decoded straight into vectors,
+// filter applied to the batch), SeriesScan (tsscan.go: a metric's
+// points from model/timeseries in the statement's transaction,
+// collected at Open into batch-sized blocks of time/value/series, one
+// block a batch; each series' tag values and tags JSON are built once),
+// Values, Filter (narrows the selection vector, no copying), Project,
+// hash and nested-loop Join (inner, left, right, full, semi, anti; the
+// build side is materialized in column vectors, the probe side streams;
+// a one-integer key uses a map[int64]), hash Aggregate (one group index
+// per row, then per-aggregate update loops over the batch;
+// count/sum/avg/min/max with DISTINCT), Sort and TopN (a bounded heap),
+// Limit, Distinct, Window (row_number, rank, dense_rank and running or
+// whole-partition aggregates), set operations (UNION, INTERSECT, EXCEPT
+// with and without ALL), and Insert/Update/Delete, which read their
+// whole input before writing so an UPDATE never sees its own moved
+// rows.
 //
 // # Expressions
 //
