@@ -32,8 +32,9 @@
 //
 // An evaluator computes an expression for the selected rows of a batch
 // into a vector it owns. Comparisons and integer/float arithmetic have
-// tight loops over whole vectors; everything else goes a datum at a time
-// through the optimizer's function table. AND, OR and CASE evaluate their
+// tight loops over whole vectors, as does a function with an IntKernel
+// (time_bucket, its interval folded in at bind time); everything else
+// goes a datum at a time through the optimizer's function table. AND, OR and CASE evaluate their
 // later parts only on the rows the earlier parts left undecided, so a
 // guarded division never divides by zero. Correlated subqueries publish
 // the current row of their enclosing level in the Context and re-run;
