@@ -833,6 +833,9 @@ func (b *Binder) bindFunc(e *parser.FuncCall, ctx exprCtx) (Expr, error) {
 			return c, nil
 		}
 	}
+	if name == "time_bucket" { // its interval is parsed here, once (timebucket.go)
+		return b.bindTimeBucket(e, ctx)
+	}
 	fn, ok := scalarFuncs[name]
 	if !ok {
 		return nil, bindErr(e.Pos, "function %s does not exist", name)

@@ -316,6 +316,8 @@ func (b *Binder) bindTableExpr(te parser.TableExpr) (Node, *scope, error) {
 		return renameOutput(n, te.Alias, nil, parser.Pos{})
 	case *parser.JoinExpr:
 		return b.bindJoin(te)
+	case *parser.TableFunc:
+		return b.bindTableFunc(te) // series.go
 	}
 	return nil, nil, unsupported(parser.Pos{}, "FROM item %T", te)
 }

@@ -3,7 +3,8 @@
 // algorithms chosen by estimated cost.
 //
 // Uses: parser (the AST), model/table (descriptors, statistics, key
-// encoding of index bounds), model/types (types and datums).
+// encoding of index bounds), model/types (types and datums),
+// model/timeseries (time bounds and errors of metric(...)).
 // Used by: vexec (runs the plans), sql (the session).
 //
 // # Binding
@@ -27,10 +28,20 @@
 // ORDER BY (an output name, a position, or an expression added as a
 // hidden column and projected away after the sort), LIMIT/OFFSET.
 //
+// Time series. The FROM item metric(name [, from [, to]]) binds to a
+// SeriesScan (series.go): its arguments must be constants; the range is
+// [from, to) turned into the model's inclusive milliseconds; its columns
+// are ts, value, one TEXT column per tag key of the metric's series (read
+// through the optional SeriesCatalog interface, in the statement's
+// transaction) and a tags JSON column. time_bucket(interval, ts)
+// (timebucket.go) parses its constant interval once, at bind time, into
+// a width the Call's Func closes over; buckets follow TimescaleDB (origin
+// 2000-01-03, fixed widths only).
+//
 // # Plan
 //
 // Logical and physical plans share one set of nodes (plan.go): Scan,
-// Values, Filter, Project, Join, Aggregate, Window, Sort (a TopN when it
+// SeriesScan, Values, Filter, Project, Join, Aggregate, Window, Sort (a TopN when it
 // carries a limit), Limit, Distinct, SetOp, Insert, Update, Delete. Each
 // node's output is an ordered list of columns; expressions read input
 // columns by position (ColRef).
@@ -40,7 +51,8 @@
 //   - Constant folding, including AND/OR with a constant side. A constant
 //     expression that fails (1/0) is left for run time, where it fails only
 //     if it is reached.
-//   - Predicate pushdown: WHERE conjuncts move into scans, through
+//   - Predicate pushdown: WHERE conjuncts move into scans (and narrow a
+//     SeriesScan's time range), through
 //     projections (by substitution) and into the inputs of joins; equality
 //     conjuncts between the two sides of a join become hash keys; a
 //     cross join with such a conjunct becomes an inner join.
@@ -75,6 +87,10 @@
 //     select list or HAVING) is refused with ErrUnsupported.
 //   - WITH RECURSIVE is refused (ErrUnsupported); DISTINCT inside window
 //     aggregates likewise.
+//   - A SeriesScan is estimated at a fixed 1,000 rows. Pushed-down WHERE
+//     conjuncts comparing ts with a constant narrow its range (they stay
+//     in a Filter above, so the range only has to be a superset); OR and
+//     other shapes are left to the Filter.
 //   - DECIMAL is held in an int64 (at most 18 digits); a bare DECIMAL is
 //     DECIMAL(18,6).
 package optimizer

@@ -24,6 +24,11 @@ type Func struct {
 	// Eval computes the result of type t from the arguments. Arguments
 	// have the types the binder coerced them to.
 	Eval func(args []types.Datum, t types.Type) (types.Datum, error)
+	// IntKernel, when set, is the function of a Strict call whose other
+	// arguments are constants already folded into it, applied to the last
+	// argument's integer representation: the executor runs it over whole
+	// vectors instead of a datum at a time (time_bucket).
+	IntKernel func(v int64) (int64, error)
 }
 
 var (

@@ -188,6 +188,9 @@ func (o *optimizer) pushFilter(n Node, conj []Expr) Node {
 		return x
 	case *Filter:
 		return o.pushFilter(x.Input, append(conjuncts(x.Pred), conj...))
+	case *SeriesScan:
+		x.narrow(conj) // series.go; the conjuncts still filter above
+		return &Filter{Input: x, Pred: andAll(conj)}
 	case *Join:
 		nl := len(x.Left.Columns())
 		switch x.Kind {
@@ -863,6 +866,8 @@ func (o *optimizer) estimate(n Node) {
 		if x.Index != nil {
 			e.Cost = read * 3
 		}
+	case *SeriesScan:
+		e.Rows, e.Cost = seriesScanRows, seriesScanRows
 	case *Values:
 		e.Rows, e.Cost = float64(len(x.Rows)), float64(len(x.Rows))
 	case *Filter:

@@ -353,6 +353,8 @@ func Describe(n Node) string {
 			s += " filter: " + n.Filter.String()
 		}
 		return s
+	case *SeriesScan:
+		return n.describe()
 	case *Values:
 		return fmt.Sprintf("Values (%d rows)", len(n.Rows))
 	case *Filter:

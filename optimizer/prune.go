@@ -35,6 +35,8 @@ func prune(n Node, need []bool) {
 		mark(needed, x.Filter)
 		x.Needed = needed
 		pruneSubplans(x.Filter)
+	case *SeriesScan:
+		x.Needed = append([]bool(nil), need...)
 	case *Values:
 		for _, r := range x.Rows {
 			for _, e := range r {

@@ -246,7 +246,8 @@ const (
 	NullsLast
 )
 
-// TableExpr is an item of FROM: *TableName, *DerivedTable or *JoinExpr.
+// TableExpr is an item of FROM: *TableName, *TableFunc, *DerivedTable or
+// *JoinExpr.
 type TableExpr interface {
 	Node
 	tableExpr()
@@ -256,6 +257,15 @@ type TableExpr interface {
 type TableName struct {
 	Pos   Pos
 	Name  string
+	Alias string
+}
+
+// TableFunc is a table function call name(args) [AS] alias in FROM,
+// such as metric('cpu_usage', '2026-01-01', '2026-01-02').
+type TableFunc struct {
+	Pos   Pos
+	Name  string
+	Args  []Expr
 	Alias string
 }
 
@@ -339,4 +349,5 @@ func (*SelectStmt) setExpr() {}
 
 func (*TableName) tableExpr()    {}
 func (*DerivedTable) tableExpr() {}
+func (*TableFunc) tableExpr()    {}
 func (*JoinExpr) tableExpr()     {}

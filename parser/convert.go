@@ -486,6 +486,12 @@ func (c *converter) tablePrimary(g *gTablePrimary) (TableExpr, error) {
 			return nil, errorAt(pos(g.Alias.Pos), "a parenthesised join cannot have an alias")
 		}
 		return c.tableExpr(g.Paren)
+	case g.Call != nil:
+		args, err := c.exprs(g.Call.Args)
+		if err != nil {
+			return nil, err
+		}
+		return &TableFunc{Pos: pos(g.Table.Pos), Name: identName(g.Table), Args: args, Alias: alias}, nil
 	default:
 		return tableName(g.Table, g.Alias), nil
 	}

@@ -65,7 +65,7 @@
 //	from        = tablePrim {join} .
 //	join        = ["CROSS" | "INNER" | ("LEFT" | "RIGHT" | "FULL") ["OUTER"]] "JOIN" tablePrim
 //	              ["ON" expr | "USING" "(" names ")"] .
-//	tablePrim   = ("(" from ")" | "(" query ")" | name) [["AS"] name] .
+//	tablePrim   = ("(" from ")" | "(" query ")" | name ["(" [expr {"," expr}] ")"]) [["AS"] name] .
 //	insert      = "INSERT" "INTO" name ["(" names ")"] ("VALUES" row {"," row} | query)
 //	              ["RETURNING" item {"," item}] .
 //	update      = "UPDATE" name [["AS"] name] "SET" name "=" expr {"," ...} ["WHERE" expr] [returning] .

@@ -424,6 +424,22 @@ func (t *TableName) String() string {
 	return b.String()
 }
 
+// String prints name(args) [AS alias].
+func (t *TableFunc) String() string {
+	var b strings.Builder
+	b.WriteString(QuoteIdent(t.Name))
+	b.WriteByte('(')
+	for i, a := range t.Args {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		writeExpr(&b, a, 0)
+	}
+	b.WriteByte(')')
+	writeAlias(&b, t.Alias)
+	return b.String()
+}
+
 // String prints (query) [AS alias].
 func (t *DerivedTable) String() string {
 	var b strings.Builder

@@ -90,11 +90,19 @@ type gJoin struct {
 	Using []*gIdent      `parser:"| 'USING' '(' @@ (',' @@)* ')' )?"`
 }
 
+// gTablePrimary is a table, a table function call name(args), a
+// derived table or a parenthesised join.
 type gTablePrimary struct {
 	Paren   *gTableExpr `parser:"( '(' ( @@"`
 	Derived *gQuery     `parser:"      | @@ ) ')'"`
-	Table   *gIdent     `parser:"| @@ )"`
+	Table   *gIdent     `parser:"| @@"`
+	Call    *gTableArgs `parser:"  @@? )"`
 	Alias   *gIdent     `parser:"('AS'? @@)?"`
+}
+
+type gTableArgs struct {
+	Open bool     `parser:"@'('"`
+	Args []*gExpr `parser:"(@@ (',' @@)*)? ')'"`
 }
 
 // Expressions are flat in the grammar: an operand followed by a chain

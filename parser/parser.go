@@ -197,7 +197,7 @@ var friendly = map[string]string{
 	"GExpr": "expression", "GOperand": "expression", "GArith": "expression",
 	"GPrimary": "expression", "GSelectItem": "expression",
 	"GIdent": "name", "GType": "type name",
-	"GTableExpr": "table", "GTablePrimary": "table", "GColumnDef": "column definition",
+	"GTableExpr": "table", "GTablePrimary": "table", "GTableArgs": "table function arguments", "GColumnDef": "column definition",
 	"GTableElem": "column definition", "GQuery": `"SELECT"`, "GParen": `"("`, "GNamed": "name", "GCallArgs": `"("`,
 	"GUnion": `"SELECT"`, "GIntersect": `"SELECT"`, "GSetOperand": `"SELECT"`, "GSelectCore": `"SELECT"`,
 	"GOrderItem": "expression", "GRow": `"("`, "GAssign": "column name", "GCTE": "name",

@@ -121,6 +121,8 @@ func children(n Node) []Node {
 		return []Node{n.Expr}
 	case *DerivedTable:
 		return []Node{n.Query}
+	case *TableFunc:
+		return exprNodes(n.Args)
 	case *JoinExpr:
 		return []Node{n.Left, n.Right, n.On}
 	case *UnaryExpr:

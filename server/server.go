@@ -102,7 +102,8 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 	s.sqlEng = sql.Open(s.db)
 	s.docs = document.New(s.db, document.Options{Now: s.now})
 	s.tss = newTSStreams(s.db)
-	s.sqlEng.UseStreams(s.tss.streams) // change data capture publishes there
+	s.sqlEng.UseStreams(s.tss.streams)   // change data capture publishes there
+	s.sqlEng.UseTimeSeries(s.tss.series) // metric(...) in SQL reads there
 	if s.users, err = loadUsers(s.db); err != nil {
 		s.closeStorage()
 		return nil, err

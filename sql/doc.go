@@ -2,7 +2,7 @@
 // Sessions that run statements.
 //
 // Uses: parser, optimizer, vexec, model/table (the catalog), model/stream
-// (change data capture), mvcc.
+// (change data capture), model/timeseries (metric(...)), mvcc.
 // Used by: server (POST /api/v1/query), cmd/aegis.
 //
 // A Session runs a script of statements. Outside BEGIN ... COMMIT each
@@ -32,6 +32,13 @@
 // inside the statement's transaction — so an event exists if and only if
 // its change commits, in commit order. Writers of captured tables that
 // share a channel serialize on it through write-write conflicts.
+//
+// Time series (timeseries.go): after UseTimeSeries(store), the table
+// function metric(name [, from [, to]]) reads a model/timeseries metric
+// as rows (ts, value, a TEXT column per tag key, tags JSON) in the
+// statement's transaction, and time_bucket(interval, ts) buckets times,
+// so GROUP BY time_bucket('1 hour', ts), host aggregates points in SQL.
+// The store must be on the engine's DB; the server wires both.
 //
 // Simplifications: REFERENCES is recorded but not enforced; no
 // savepoints; ANALYZE counts distinct values exactly up to 2^20 per

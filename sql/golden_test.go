@@ -2,10 +2,15 @@ package sql
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/aegisdb/aegis/model/timeseries"
 	"github.com/aegisdb/aegis/mvcc"
 	"github.com/aegisdb/aegis/optimizer"
 	"github.com/aegisdb/aegis/parser"
@@ -20,12 +25,18 @@ import (
 //	plan     the bound logical plan, before any rule
 //	explain  EXPLAIN: the optimized physical plan with estimates
 //	explain-analyze  EXPLAIN ANALYZE with times masked
+//	write-points  write time-series points, one per line:
+//	              metric tag=v,tag=v 2026-01-01T00:00:00Z value
+//	              (the metric is registered as a gauge on first use)
 //
 // Regenerate with: go test ./sql/ -run TestGolden -rewrite
 func TestGolden(t *testing.T) {
 	datadriven.Walk(t, "testdata/golden", func(t *testing.T, path string) {
 		db := openTestDB(t, "memory")
 		eng := Open(db)
+		ts := timeseries.New(db, timeseries.Options{MaintenanceInterval: -1})
+		defer ts.Close()
+		eng.UseTimeSeries(ts)
 		s := eng.NewSession()
 		ctx := context.Background()
 		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
@@ -46,6 +57,11 @@ func TestGolden(t *testing.T) {
 					return "error: " + err.Error() + "\n"
 				}
 				return formatResult(res[len(res)-1])
+			case "write-points":
+				if err := writePoints(ts, d.Input); err != nil {
+					return "error: " + err.Error() + "\n"
+				}
+				return "ok\n"
 			case "plan":
 				return logicalPlan(t, eng, d.Input)
 			case "explain", "explain-analyze":
@@ -115,7 +131,9 @@ func logicalPlan(t *testing.T, eng *Engine, text string) string {
 		t.Fatal(err)
 	}
 	defer txn.Rollback()
-	n, err := optimizer.NewBinder(newCatalogView(eng.cat, txn), nil).Bind(st)
+	view := newCatalogView(eng.cat, txn)
+	view.series = eng.series
+	n, err := optimizer.NewBinder(view, nil).Bind(st)
 	if err != nil {
 		return "error: " + err.Error() + "\n"
 	}
@@ -124,4 +142,36 @@ func logicalPlan(t *testing.T, eng *Engine, text string) string {
 		b.WriteString(strings.TrimSuffix(l, "  (rows=0 cost=0)") + "\n")
 	}
 	return b.String()
+}
+
+// writePoints writes the points of a write-points directive.
+func writePoints(ts *timeseries.Store, input string) error {
+	for _, line := range strings.Split(strings.TrimSpace(input), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 4 {
+			return fmt.Errorf("want: metric tags time value, got %q", line)
+		}
+		tags := timeseries.Tags{}
+		for _, kv := range strings.Split(f[1], ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			tags[k] = v
+		}
+		at, err := time.Parse(time.RFC3339Nano, f[2])
+		if err != nil {
+			return err
+		}
+		v, err := strconv.ParseFloat(f[3], 64)
+		if err != nil {
+			return err
+		}
+		if _, err := ts.Metric(f[0]); errors.Is(err, timeseries.ErrUnknownMetric) {
+			if _, err := ts.Register(timeseries.Metric{Name: f[0], Kind: timeseries.Gauge}); err != nil {
+				return err
+			}
+		}
+		if err := ts.Write(f[0], []timeseries.Sample{{Tags: tags, T: at.UnixMilli(), V: v}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aegisdb/aegis/model/stream"
 	"github.com/aegisdb/aegis/model/table"
+	"github.com/aegisdb/aegis/model/timeseries"
 	"github.com/aegisdb/aegis/model/types"
 	"github.com/aegisdb/aegis/mvcc"
 	"github.com/aegisdb/aegis/optimizer"
@@ -44,7 +45,8 @@ type Engine struct {
 	parsed map[string]*parsedScript
 	tick   uint64
 
-	streams *stream.Store // change data capture target (cdc.go); nil: none
+	streams *stream.Store     // change data capture target (cdc.go); nil: none
+	series  *timeseries.Store // what metric(...) reads (timeseries.go); nil: none
 }
 
 // Open returns an engine over db.
@@ -315,6 +317,8 @@ type catalogView struct {
 	cat   *table.Catalog
 	txn   *mvcc.Txn
 	stats map[uint32]*table.Stats
+	// series answers metric(...)'s tag keys (timeseries.go); nil: none.
+	series *timeseries.Store
 }
 
 func newCatalogView(cat *table.Catalog, txn *mvcc.Txn) *catalogView {
@@ -338,6 +342,7 @@ func (v *catalogView) Stats(d *table.Desc) *table.Stats {
 // Plan binds and optimizes a query or DML statement.
 func (s *Session) plan(txn *mvcc.Txn, st parser.Statement, params []types.Datum) (optimizer.Node, error) {
 	view := newCatalogView(s.eng.cat, txn)
+	view.series = s.eng.series
 	n, err := optimizer.NewBinder(view, params).Bind(st)
 	if err != nil {
 		return nil, err
@@ -368,8 +373,8 @@ func (s *Session) run(ctx context.Context, txn *mvcc.Txn, st parser.Statement, p
 	return s.ddl(txn, st)
 }
 
-func vexecContext(ctx context.Context, txn *mvcc.Txn, cat *table.Catalog) *vexec.Context {
-	return &vexec.Context{Txn: txn, Catalog: cat, Canceled: func() bool { return ctx.Err() != nil }}
+func vexecContext(ctx context.Context, txn *mvcc.Txn, e *Engine) *vexec.Context {
+	return &vexec.Context{Txn: txn, Catalog: e.cat, TimeSeries: e.series, Canceled: func() bool { return ctx.Err() != nil }}
 }
 
 func (s *Session) query(ctx context.Context, txn *mvcc.Txn, st parser.Statement, params []types.Datum) (*Result, error) {
@@ -377,7 +382,7 @@ func (s *Session) query(ctx context.Context, txn *mvcc.Txn, st parser.Statement,
 	if err != nil {
 		return nil, err
 	}
-	vc := vexecContext(ctx, txn, s.eng.cat)
+	vc := vexecContext(ctx, txn, s.eng)
 	rows, err := vexec.Run(vc, plan)
 	if err != nil {
 		return nil, err
@@ -415,7 +420,7 @@ func (s *Session) explain(ctx context.Context, txn *mvcc.Txn, x *parser.ExplainS
 	var extra func(optimizer.Node) string
 	var total time.Duration
 	if x.Analyze {
-		vc := vexecContext(ctx, txn, s.eng.cat)
+		vc := vexecContext(ctx, txn, s.eng)
 		vc.EnableAnalyze()
 		start := time.Now()
 		if _, err := vexec.Run(vc, plan); err != nil {

@@ -4,31 +4,37 @@
 // optional selection vector naming the live rows.
 //
 // Uses: optimizer (the plan and expression nodes), model/table (scans,
-// row writes, key encoding for hashing), model/types, mvcc (the
-// transaction every operator reads and writes through).
+// row writes, key encoding for hashing), model/timeseries (the points of
+// metric(...)), model/types, mvcc (the transaction every operator reads
+// and writes through).
 // Used by: sql.
 //
 // # Operators
 //
-// Scan (a table or an index range, decoded straight into vectors, filter
-// applied to the batch), Values, Filter (narrows the selection vector, no
-// copying), Project, hash and nested-loop Join (inner, left, right, full,
-// semi, anti; the build side is materialized in column vectors, the
-// probe side streams; a one-integer key uses a map[int64]), hash
-// Aggregate (one group index per row, then per-aggregate update loops
-// over the batch; count/sum/avg/min/max with DISTINCT), Sort and TopN (a
-// bounded heap), Limit, Distinct, Window (row_number, rank, dense_rank
-// and running or whole-partition aggregates), set operations (UNION,
-// INTERSECT, EXCEPT with and without ALL), and Insert/Update/Delete, which
-// read their whole input before writing so an UPDATE never sees its own
-// moved rows.
+// Scan (a table or an index range, decoded straight into vectors,
+// filter applied to the batch), SeriesScan (tsscan.go: a metric's
+// points from model/timeseries in the statement's transaction,
+// collected at Open into batch-sized blocks of time/value/series, one
+// block a batch; each series' tag values and tags JSON are built once),
+// Values, Filter (narrows the selection vector, no copying), Project,
+// hash and nested-loop Join (inner, left, right, full, semi, anti; the
+// build side is materialized in column vectors, the probe side streams;
+// a one-integer key uses a map[int64]), hash Aggregate (one group index
+// per row, then per-aggregate update loops over the batch;
+// count/sum/avg/min/max with DISTINCT), Sort and TopN (a bounded heap),
+// Limit, Distinct, Window (row_number, rank, dense_rank and running or
+// whole-partition aggregates), set operations (UNION, INTERSECT, EXCEPT
+// with and without ALL), and Insert/Update/Delete, which read their
+// whole input before writing so an UPDATE never sees its own moved
+// rows.
 //
 // # Expressions
 //
 // An evaluator computes an expression for the selected rows of a batch
 // into a vector it owns. Comparisons and integer/float arithmetic have
-// tight loops over whole vectors; everything else goes a datum at a time
-// through the optimizer's function table. AND, OR and CASE evaluate their
+// tight loops over whole vectors, as does a function with an IntKernel
+// (time_bucket, its interval folded in at bind time); everything else
+// goes a datum at a time through the optimizer's function table. AND, OR and CASE evaluate their
 // later parts only on the rows the earlier parts left undecided, so a
 // guarded division never divides by zero. Correlated subqueries publish
 // the current row of their enclosing level in the Context and re-run;
@@ -39,7 +45,10 @@
 // # Simplifications
 //
 //   - Everything that materializes (join build sides, sorts, windows,
-//     aggregation state) lives in memory; there is no spilling to disk.
+//     aggregation state, a SeriesScan's points) lives in memory; there is
+//     no spilling to disk. A SeriesScan holds at most the store's
+//     MaxQueryPoints points and fails beyond (the store pushes points
+//     through a callback, operators pull).
 //   - Join output and materialized rows are copied a value at a time.
 //   - Window frames are the SQL default only (partition start to the
 //     current row's last peer with ORDER BY, the whole partition without).

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aegisdb/aegis/model/table"
+	"github.com/aegisdb/aegis/model/timeseries"
 	"github.com/aegisdb/aegis/model/types"
 	"github.com/aegisdb/aegis/mvcc"
 	"github.com/aegisdb/aegis/optimizer"
@@ -18,6 +19,9 @@ var ErrCanceled = errors.New("vexec: statement canceled")
 type Context struct {
 	Txn     *mvcc.Txn
 	Catalog *table.Catalog
+	// TimeSeries is the store metric(...) reads, on the DB of Txn; nil
+	// when the engine has none.
+	TimeSeries *timeseries.Store
 	// Canceled, when not nil, is polled between batches.
 	Canceled func() bool
 	// RowsAffected counts the rows written by INSERT, UPDATE and DELETE.
@@ -67,6 +71,8 @@ func build(n optimizer.Node) (Operator, error) {
 		op = newScan(x)
 	case *optimizer.Values:
 		op = &valuesOp{node: x}
+	case *optimizer.SeriesScan:
+		op = &seriesScanOp{node: x} // tsscan.go
 	case *optimizer.Filter:
 		op, err = withInput(x.Input, func(in Operator) Operator { return &filterOp{in: in, pred: compile(x.Pred)} })
 	case *optimizer.Project:

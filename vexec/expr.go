@@ -445,6 +445,9 @@ func newCallEval(c *optimizer.Call) *callEval {
 }
 
 func (c *callEval) eval(ctx *Context, b *types.Batch, sel []int) (*types.Vector, error) {
+	if c.call.Fn.IntKernel != nil {
+		return c.evalKernel(ctx, b, sel)
+	}
 	for k, a := range c.args {
 		v, err := a.eval(ctx, b, sel)
 		if err != nil {
@@ -481,6 +484,27 @@ func (c *callEval) eval(ctx *Context, b *types.Batch, sel []int) (*types.Vector,
 			return nil, errorf("%s returned %s for %s", fn.Name, d.Type, c.call.T)
 		}
 		set(&c.out, i, d)
+	}
+	return &c.out, nil
+}
+
+// evalKernel runs a Func's IntKernel over the last argument's vector; the
+// other arguments are constants the kernel already holds.
+func (c *callEval) evalKernel(ctx *Context, b *types.Batch, sel []int) (*types.Vector, error) {
+	v, err := c.args[len(c.args)-1].eval(ctx, b, sel)
+	if err != nil {
+		return nil, err
+	}
+	prepare(&c.out, c.call.T, b.Len)
+	k := c.call.Fn.IntKernel
+	for _, i := range sel {
+		if v.IsNull(i) {
+			setNull(&c.out, i)
+			continue
+		}
+		if c.out.Ints[i], err = k(v.Ints[i]); err != nil {
+			return nil, err
+		}
 	}
 	return &c.out, nil
 }

@@ -6,7 +6,7 @@
 // the background.
 //
 // Uses: mvcc, gorilla, model/keyenc. Used by: server (the
-// /api/v1/timeseries routes).
+// /api/v1/timeseries routes), optimizer, vexec and sql (metric(...)).
 //
 //	s := timeseries.New(db, timeseries.Options{})
 //	_, err := s.Register(timeseries.Metric{Name: "cpu_usage", Kind: timeseries.Gauge, Unit: "percent"})
@@ -88,7 +88,9 @@
 //     Options.MaxQueryPoints (as are raw results).
 //   - Series are never deleted, even when retention has dropped all their
 //     points; the series index grows with the number of distinct tag sets.
-//   - time_bucket from SQL is not here: the SQL engine owns it.
+//   - time_bucket and the SQL table function metric(...) are not here:
+//     the SQL layers own them and read through TagKeysIn and ScanIn
+//     (scanin.go), which work in the caller's transaction.
 //
 // # Tests
 //
