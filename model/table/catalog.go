@@ -30,6 +30,7 @@ type Catalog struct {
 	cacheNonce  string
 	cacheByName map[string]*Desc
 	seqs        map[uint32]*seqBlock
+	rownos      map[uint32]*seqBlock // row-number blocks (bitmapindex.go)
 	// stats caches decoded statistics by table, with the bytes they were
 	// decoded from: a read that finds the same bytes skips the decoding.
 	stats map[uint32]cachedStats
@@ -52,7 +53,7 @@ const seqBlockSize = 64
 
 // NewCatalog returns the catalog of the tables stored in db.
 func NewCatalog(db *mvcc.DB) *Catalog {
-	return &Catalog{db: db, seqs: map[uint32]*seqBlock{}, stats: map[uint32]cachedStats{}}
+	return &Catalog{db: db, seqs: map[uint32]*seqBlock{}, rownos: map[uint32]*seqBlock{}, stats: map[uint32]cachedStats{}}
 }
 
 // DB returns the mvcc database the catalog lives in.
@@ -246,7 +247,7 @@ func (c *Catalog) DropTable(txn *mvcc.Txn, name string) error {
 	if err := deleteRange(txn, lower, upper); err != nil {
 		return err
 	}
-	for _, k := range [][]byte{nameKey(name), descKey(d.ID), seqKey(d.ID), statsKey(d.ID), statsVersionKey(d.ID)} {
+	for _, k := range [][]byte{nameKey(name), descKey(d.ID), seqKey(d.ID), rowNoSeqKey(d.ID), statsKey(d.ID), statsVersionKey(d.ID)} {
 		if err := txn.Delete(k); err != nil {
 			return err
 		}
@@ -394,13 +395,18 @@ func (c *Catalog) CreateIndex(txn *mvcc.Txn, tableName, indexName string, column
 		return nil, err
 	}
 	var ix *Index
+	fresh := false // the table numbers its rows only from its first bitmap index
 	d, err := c.alter(txn, tableName, func(d *Desc) error {
 		var err error
+		fresh = d.RowNumbers == nil
 		ix, err = d.NewIndex(indexName, columns, desc, unique, kind)
 		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	if ix.Kind == IndexBitmap {
+		return d, c.fillBitmapIndex(txn, d, ix, fresh)
 	}
 	// Fill it from the rows: one scan of the primary index.
 	all := make([]int, len(d.Columns))
@@ -430,11 +436,15 @@ func (c *Catalog) DropIndex(txn *mvcc.Txn, indexName string) (*Desc, error) {
 		return nil, err
 	}
 	var id uint32
+	var unnumbered *RowNumbering // row-number maps the last bitmap index left behind
 	d, err := c.alter(txn, owner.Name, func(d *Desc) error {
 		for i := range d.Indexes {
 			if d.Indexes[i].Name == indexName {
 				id = d.Indexes[i].ID
 				d.Indexes = append(d.Indexes[:i], d.Indexes[i+1:]...)
+				if d.RowNumbers != nil && len(d.BitmapIndexes()) == 0 {
+					unnumbered, d.RowNumbers = d.RowNumbers, nil
+				}
 				return nil
 			}
 		}
@@ -442,6 +452,11 @@ func (c *Catalog) DropIndex(txn *mvcc.Txn, indexName string) (*Desc, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if unnumbered != nil {
+		if err := dropRowNumbers(txn, d.ID, unnumbered); err != nil {
+			return nil, err
+		}
 	}
 	p := IndexPrefix(d.ID, id)
 	return d, deleteRange(txn, p, keyenc.PrefixEnd(p))
@@ -471,7 +486,7 @@ func (c *Catalog) NextSerial(tableID uint32) (int64, error) {
 	defer c.mu.Unlock()
 	b := c.seqs[tableID]
 	if b == nil || b.next >= b.end {
-		start, err := c.reserve(tableID)
+		start, err := c.reserve(seqKey(tableID), seqBlockSize)
 		if err != nil {
 			return 0, err
 		}
@@ -483,8 +498,9 @@ func (c *Catalog) NextSerial(tableID uint32) (int64, error) {
 	return v, nil
 }
 
-func (c *Catalog) reserve(tableID uint32) (int64, error) {
-	k := seqKey(tableID)
+// reserve takes n values of the sequence stored under k and returns the
+// first, in a short transaction of its own.
+func (c *Catalog) reserve(k []byte, n int64) (int64, error) {
 	for attempt := 0; ; attempt++ {
 		txn, err := c.db.Begin(mvcc.TxnOptions{})
 		if err != nil {
@@ -502,7 +518,7 @@ func (c *Catalog) reserve(tableID uint32) (int64, error) {
 			txn.Rollback()
 			return 0, err
 		}
-		if err := txn.Put(k, binary.BigEndian.AppendUint64(nil, uint64(start+seqBlockSize))); err != nil {
+		if err := txn.Put(k, binary.BigEndian.AppendUint64(nil, uint64(start+n))); err != nil {
 			txn.Rollback()
 			return 0, err
 		}

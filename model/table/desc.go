@@ -70,6 +70,9 @@ type Desc struct {
 	// Capture names where the table's row changes are published (see
 	// capture.go); empty when they are not.
 	Capture string `json:"capture,omitempty"`
+	// RowNumbers is set while the table has a bitmap index: the index IDs
+	// of its row-number maps (bitmapindex.go).
+	RowNumbers *RowNumbering `json:"row_numbers,omitempty"`
 
 	cat *Catalog // the catalog that loaded d, for its ChangeFunc; nil for a new Desc
 }
@@ -197,8 +200,14 @@ func (d *Desc) NewIndex(name string, columns []string, desc []bool, unique bool,
 	if kind == "" {
 		kind = IndexBTree
 	}
-	if kind != IndexBTree {
-		return nil, fmt.Errorf("%w: index kind %q (only btree indexes are built so far)", ErrUnsupported, kind)
+	switch kind {
+	case IndexBTree:
+	case IndexBitmap:
+		if err := d.checkBitmapIndex(name, columns, unique); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("%w: index kind %q (btree or bitmap)", ErrUnsupported, kind)
 	}
 	ix := Index{ID: d.NextIndexID, Name: name, Unique: unique, Kind: kind}
 	for i, c := range columns {
@@ -213,6 +222,10 @@ func (d *Desc) NewIndex(name string, columns []string, desc []bool, unique bool,
 		}
 	}
 	d.NextIndexID++
+	if kind == IndexBitmap && d.RowNumbers == nil {
+		d.RowNumbers = &RowNumbering{ByRow: d.NextIndexID, ByKey: d.NextIndexID + 1}
+		d.NextIndexID += 2
+	}
 	d.Indexes = append(d.Indexes, ix)
 	return &d.Indexes[len(d.Indexes)-1], nil
 }
@@ -323,5 +336,5 @@ func (d *Desc) validate() error {
 			return err
 		}
 	}
-	return nil
+	return d.validateRowNumbers()
 }

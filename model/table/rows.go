@@ -57,9 +57,15 @@ func Insert(txn *mvcc.Txn, d *Desc, row []types.Datum) error {
 		return err
 	}
 	for i := range d.Indexes {
+		if d.Indexes[i].Kind == IndexBitmap {
+			continue // bitmapInsert
+		}
 		if err := putIndexEntry(txn, d, &d.Indexes[i], row); err != nil {
 			return err
 		}
+	}
+	if err := d.bitmapInsert(txn, row); err != nil {
+		return err
 	}
 	return d.capture(txn, ChangeInsert, nil, row)
 }
@@ -93,10 +99,16 @@ func Delete(txn *mvcc.Txn, d *Desc, row []types.Datum) error {
 		return err
 	}
 	for i := range d.Indexes {
+		if d.Indexes[i].Kind == IndexBitmap {
+			continue // bitmapDelete
+		}
 		k, _ := d.indexEntry(&d.Indexes[i], row)
 		if err := txn.Delete(k); err != nil {
 			return err
 		}
+	}
+	if err := d.bitmapDelete(txn, row); err != nil {
+		return err
 	}
 	return d.capture(txn, ChangeDelete, row, nil)
 }
@@ -123,6 +135,9 @@ func Update(txn *mvcc.Txn, d *Desc, old, row []types.Datum) error {
 	}
 	for i := range d.Indexes {
 		ix := &d.Indexes[i]
+		if ix.Kind == IndexBitmap {
+			continue // bitmapUpdate
+		}
 		ok, _ := d.indexEntry(ix, old)
 		nk, _ := d.indexEntry(ix, row)
 		if bytes.Equal(ok, nk) {
@@ -139,6 +154,9 @@ func Update(txn *mvcc.Txn, d *Desc, old, row []types.Datum) error {
 		if err := putIndexEntry(txn, d, ix, row); err != nil {
 			return err
 		}
+	}
+	if err := d.bitmapUpdate(txn, old, row); err != nil {
+		return err
 	}
 	return d.capture(txn, ChangeUpdate, old, row)
 }

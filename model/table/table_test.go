@@ -285,8 +285,8 @@ func TestAlterKeepsOldRows(t *testing.T) {
 			return err
 		}, ErrNotNull},
 		{"missing table", func(txn *mvcc.Txn) error { _, err := c.AddColumn(txn, "nope", Column{Name: "x"}); return err }, ErrNoSuchTable},
-		{"bitmap index", func(txn *mvcc.Txn) error {
-			_, err := c.CreateIndex(txn, "users", "bm", []string{"age"}, nil, false, IndexBitmap)
+		{"two-column bitmap index", func(txn *mvcc.Txn) error {
+			_, err := c.CreateIndex(txn, "users", "bm", []string{"age", "id"}, nil, false, IndexBitmap)
 			return err
 		}, ErrUnsupported},
 		{"drop missing index", func(txn *mvcc.Txn) error { _, err := c.DropIndex(txn, "nope"); return err }, ErrNoSuchIndex},

@@ -1,0 +1,450 @@
+package table
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/aegisdb/aegis/bitmap"
+	"github.com/aegisdb/aegis/model/keyenc"
+	"github.com/aegisdb/aegis/model/types"
+	"github.com/aegisdb/aegis/mvcc"
+)
+
+// Bitmap indexes. Rows are keyed by primary key, but a bitmap holds
+// uint32s, so a table with a bitmap index numbers its rows. Three kinds of
+// entries live in the table's key range, all written in the row's
+// transaction:
+//
+//	by row:   r <table> <RowNumbers.ByRow> <row number>               -> <pk columns...>
+//	by key:   r <table> <RowNumbers.ByKey> <pk columns...>            -> row number (4 bytes, big-endian)
+//	chunk:    r <table> <index id> <value> <row number >> chunkBits>  -> bitmap.MarshalBinary of the chunk
+//
+// A chunk holds the row numbers of the rows whose indexed column is
+// <value> within one aligned run of 2^chunkBits row numbers, so an insert
+// rewrites one chunk of at most 8 KiB, never the value's whole bitmap.
+// NULL is a value like any other (keyenc's NULL tag), so IS NULL reads
+// chunks too. Row numbers come from a per-table sequence (rowNoSeqKey)
+// reserved in blocks like SERIAL values: never reused, gaps allowed.
+
+// chunkBits is the number of low row-number bits one chunk covers: one
+// container of the bitmap package.
+const chunkBits = 16
+
+// tagRowNo is the key tag of a table's row-number sequence.
+const tagRowNo = 'w'
+
+func rowNoSeqKey(id uint32) []byte { return idKey(tagRowNo, id) }
+
+// RowNumbering names the two row-number maps of a table with bitmap
+// indexes. They are allocated index IDs, so they sit in the table's key
+// range and DROP TABLE removes them with the rows.
+type RowNumbering struct {
+	ByRow uint32 `json:"by_row"` // row number -> primary key
+	ByKey uint32 `json:"by_key"` // primary key -> row number
+}
+
+// checkBitmapIndex refuses the bitmap indexes this package does not build.
+func (d *Desc) checkBitmapIndex(name string, columns []string, unique bool) error {
+	if len(columns) != 1 {
+		return fmt.Errorf("%w: bitmap index %s on %d columns (a bitmap index has one column; create one per column and combine them in queries)", ErrUnsupported, name, len(columns))
+	}
+	if unique {
+		return fmt.Errorf("%w: unique bitmap index %s (use a btree index for uniqueness)", ErrUnsupported, name)
+	}
+	return nil
+}
+
+func (d *Desc) validateRowNumbers() error {
+	hasBitmap := false
+	for i := range d.Indexes {
+		ix := &d.Indexes[i]
+		if ix.Kind == IndexBitmap {
+			hasBitmap = true
+			if len(ix.Columns) != 1 {
+				return fmt.Errorf("bitmap index %q has %d columns", ix.Name, len(ix.Columns))
+			}
+		}
+	}
+	rn := d.RowNumbers
+	if rn == nil {
+		if hasBitmap {
+			return fmt.Errorf("bitmap index without row numbers")
+		}
+		return nil
+	}
+	if rn.ByRow <= PrimaryIndexID || rn.ByRow >= d.NextIndexID || rn.ByKey <= PrimaryIndexID || rn.ByKey >= d.NextIndexID || rn.ByRow == rn.ByKey {
+		return fmt.Errorf("bad row-number map IDs %d, %d", rn.ByRow, rn.ByKey)
+	}
+	for i := range d.Indexes {
+		if id := d.Indexes[i].ID; id == rn.ByRow || id == rn.ByKey {
+			return fmt.Errorf("index %q shares ID %d with a row-number map", d.Indexes[i].Name, id)
+		}
+	}
+	return nil
+}
+
+// BitmapIndexes returns the table's bitmap indexes.
+func (d *Desc) BitmapIndexes() []*Index {
+	var out []*Index
+	for i := range d.Indexes {
+		if d.Indexes[i].Kind == IndexBitmap {
+			out = append(out, &d.Indexes[i])
+		}
+	}
+	return out
+}
+
+func (d *Desc) byRowKey(rn uint32) []byte {
+	return keyenc.AppendInt(IndexPrefix(d.ID, d.RowNumbers.ByRow), int64(rn), keyenc.Ascending)
+}
+
+func (d *Desc) byKeyKey(pk []byte) []byte {
+	return append(IndexPrefix(d.ID, d.RowNumbers.ByKey), pk...)
+}
+
+// bitmapValuePrefix is the key prefix of every chunk of one value.
+func (d *Desc) bitmapValuePrefix(ix *Index, v types.Datum) []byte {
+	return AppendDatum(IndexPrefix(d.ID, ix.ID), v, false)
+}
+
+func (d *Desc) chunkKey(ix *Index, v types.Datum, rn uint32) []byte {
+	return keyenc.AppendInt(d.bitmapValuePrefix(ix, v), int64(rn>>chunkBits), keyenc.Ascending)
+}
+
+// nextRowNumber hands out a row number of the table's sequence.
+func (d *Desc) nextRowNumber() (uint32, error) {
+	if d.cat == nil {
+		return 0, fmt.Errorf("%w: table %s has a bitmap index but its descriptor was not loaded from a catalog", ErrBadDefinition, d.Name)
+	}
+	c := d.cat
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b := c.rownos[d.ID]
+	if b == nil || b.next >= b.end {
+		start, err := c.reserve(rowNoSeqKey(d.ID), seqBlockSize)
+		if err != nil {
+			return 0, err
+		}
+		b = &seqBlock{next: start, end: start + seqBlockSize}
+		c.rownos[d.ID] = b
+	}
+	v := b.next
+	b.next++
+	return checkRowNumber(d, v)
+}
+
+func checkRowNumber(d *Desc, v int64) (uint32, error) {
+	if v < 0 || v > 1<<32-1 {
+		return 0, fmt.Errorf("%w: table %s has used up its 2^32 row numbers; drop and recreate its bitmap indexes", ErrUnsupported, d.Name)
+	}
+	return uint32(v), nil
+}
+
+// rowNumberOf returns the row number of the row with primary key pk.
+func (d *Desc) rowNumberOf(txn *mvcc.Txn, pk []byte) (uint32, error) {
+	k := d.byKeyKey(pk)
+	v, err := txn.Get(k)
+	if errors.Is(err, mvcc.ErrNotFound) {
+		return 0, &CorruptError{Key: k, Reason: "row has no row number though the table has a bitmap index"}
+	}
+	if err != nil {
+		return 0, err
+	}
+	if len(v) != 4 {
+		return 0, &CorruptError{Key: k, Reason: fmt.Sprintf("row number is %d bytes, want 4", len(v))}
+	}
+	return binary.BigEndian.Uint32(v), nil
+}
+
+// putRowNumber writes both map entries of a row.
+func (d *Desc) putRowNumber(txn *mvcc.Txn, pk []byte, rn uint32) error {
+	if err := txn.Put(d.byKeyKey(pk), binary.BigEndian.AppendUint32(nil, rn)); err != nil {
+		return err
+	}
+	return txn.Put(d.byRowKey(rn), pk)
+}
+
+// decodeChunk decodes the chunk stored under key, which must hold row
+// numbers of chunk hi only.
+func decodeChunk(key, value []byte, hi uint32) (*bitmap.Bitmap, error) {
+	b := bitmap.New()
+	if err := b.UnmarshalBinary(value); err != nil {
+		return nil, &CorruptError{Key: key, Reason: "bitmap chunk: " + err.Error()}
+	}
+	lo, ok := b.Minimum()
+	if !ok {
+		return nil, &CorruptError{Key: key, Reason: "empty bitmap chunk"}
+	}
+	last, _ := b.Maximum()
+	if lo>>chunkBits != hi || last>>chunkBits != hi {
+		return nil, &CorruptError{Key: key, Reason: fmt.Sprintf("bitmap chunk %d holds row numbers %d..%d of another chunk", hi, lo, last)}
+	}
+	return b, nil
+}
+
+// chunkNumber reads the chunk number that ends a chunk key after prefix.
+func chunkNumber(key, prefix []byte) (uint32, error) {
+	if !bytes.HasPrefix(key, prefix) {
+		return 0, &CorruptError{Key: key, Reason: "bitmap chunk key outside its value"}
+	}
+	dec := keyenc.NewDecoder(key[len(prefix):])
+	v, err := dec.Next(keyenc.Ascending)
+	if err != nil || v.Kind != keyenc.KindInt || !dec.Done() || v.Int < 0 || v.Int >= 1<<(32-chunkBits) {
+		return 0, &CorruptError{Key: key, Reason: "bitmap chunk key does not end in a chunk number"}
+	}
+	return uint32(v.Int), nil
+}
+
+// changeChunk adds (add) or removes row number rn in the chunk of value v
+// of index ix. The chunk is read and rewritten in txn, so two
+// transactions changing one chunk conflict at commit (mvcc.ErrConflict)
+// like any two writers of one key.
+func (d *Desc) changeChunk(txn *mvcc.Txn, ix *Index, v types.Datum, rn uint32, add bool) error {
+	k := d.chunkKey(ix, v, rn)
+	b := bitmap.New()
+	old, err := txn.Get(k)
+	switch {
+	case err == nil:
+		if b, err = decodeChunk(k, old, rn>>chunkBits); err != nil {
+			return err
+		}
+	case !errors.Is(err, mvcc.ErrNotFound):
+		return err
+	}
+	if add && !b.Add(rn) {
+		return &CorruptError{Key: k, Reason: fmt.Sprintf("row number %d of a new row is already in bitmap index %s", rn, ix.Name)}
+	}
+	if !add && !b.Remove(rn) {
+		return &CorruptError{Key: k, Reason: fmt.Sprintf("row number %d is missing from bitmap index %s", rn, ix.Name)}
+	}
+	if b.IsEmpty() {
+		return txn.Delete(k)
+	}
+	return putChunk(txn, k, b)
+}
+
+func putChunk(txn *mvcc.Txn, k []byte, b *bitmap.Bitmap) error {
+	b.RunOptimize()
+	data, err := b.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	return txn.Put(k, data)
+}
+
+// bitmapInsert numbers a new row and adds it to every bitmap index.
+func (d *Desc) bitmapInsert(txn *mvcc.Txn, row []types.Datum) error {
+	if d.RowNumbers == nil {
+		return nil
+	}
+	rn, err := d.nextRowNumber()
+	if err != nil {
+		return err
+	}
+	if err := d.putRowNumber(txn, d.primaryKeySuffix(row), rn); err != nil {
+		return err
+	}
+	for _, ix := range d.BitmapIndexes() {
+		if err := d.changeChunk(txn, ix, row[d.ColumnByID(ix.Columns[0])], rn, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bitmapDelete removes a row from every bitmap index and its row number.
+func (d *Desc) bitmapDelete(txn *mvcc.Txn, row []types.Datum) error {
+	if d.RowNumbers == nil {
+		return nil
+	}
+	pk := d.primaryKeySuffix(row)
+	rn, err := d.rowNumberOf(txn, pk)
+	if err != nil {
+		return err
+	}
+	for _, ix := range d.BitmapIndexes() {
+		if err := d.changeChunk(txn, ix, row[d.ColumnByID(ix.Columns[0])], rn, false); err != nil {
+			return err
+		}
+	}
+	if err := txn.Delete(d.byKeyKey(pk)); err != nil {
+		return err
+	}
+	return txn.Delete(d.byRowKey(rn))
+}
+
+// bitmapUpdate keeps a row's row number across an update, moving it
+// between values of each bitmap index whose column changed and
+// re-pointing the maps when the primary key changed.
+func (d *Desc) bitmapUpdate(txn *mvcc.Txn, old, row []types.Datum) error {
+	if d.RowNumbers == nil {
+		return nil
+	}
+	oldPK, newPK := d.primaryKeySuffix(old), d.primaryKeySuffix(row)
+	rn, err := d.rowNumberOf(txn, oldPK)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(oldPK, newPK) {
+		if err := txn.Delete(d.byKeyKey(oldPK)); err != nil {
+			return err
+		}
+		if err := d.putRowNumber(txn, newPK, rn); err != nil {
+			return err
+		}
+	}
+	for _, ix := range d.BitmapIndexes() {
+		pos := d.ColumnByID(ix.Columns[0])
+		ov, nv := old[pos], row[pos]
+		if bytes.Equal(AppendDatum(nil, ov, false), AppendDatum(nil, nv, false)) {
+			continue
+		}
+		if err := d.changeChunk(txn, ix, ov, rn, false); err != nil {
+			return err
+		}
+		if err := d.changeChunk(txn, ix, nv, rn, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fillBitmapIndex builds bitmap index ix over the rows already in the
+// table, numbering them first when fresh (the table had no bitmap index
+// before). Chunks are gathered in memory and each written once.
+func (c *Catalog) fillBitmapIndex(txn *mvcc.Txn, d *Desc, ix *Index, fresh bool) error {
+	all := make([]int, len(d.Columns))
+	for i := range all {
+		all[i] = i
+	}
+	pos := d.ColumnByID(ix.Columns[0])
+	type valueChunks struct {
+		v      types.Datum
+		chunks map[uint32]*bitmap.Bitmap
+	}
+	values := map[string]*valueChunks{}
+	var order []string // first-seen order, so writes are deterministic
+	var block seqBlock
+	s := NewScanner(txn, d, ScanOptions{Columns: all})
+	defer s.Close()
+	for {
+		row, ok, err := s.NextRow()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		pk := d.primaryKeySuffix(row)
+		var rn uint32
+		if fresh {
+			if block.next >= block.end {
+				// One reservation per chunk's worth of rows, not per row.
+				start, err := c.reserve(rowNoSeqKey(d.ID), 1<<chunkBits)
+				if err != nil {
+					return err
+				}
+				block = seqBlock{next: start, end: start + 1<<chunkBits}
+			}
+			if rn, err = checkRowNumber(d, block.next); err != nil {
+				return err
+			}
+			block.next++
+			if err := d.putRowNumber(txn, pk, rn); err != nil {
+				return err
+			}
+		} else if rn, err = d.rowNumberOf(txn, pk); err != nil {
+			return err
+		}
+		v := row[pos]
+		ek := string(AppendDatum(nil, v, false))
+		vc := values[ek]
+		if vc == nil {
+			vc = &valueChunks{v: v, chunks: map[uint32]*bitmap.Bitmap{}}
+			values[ek] = vc
+			order = append(order, ek)
+		}
+		b := vc.chunks[rn>>chunkBits]
+		if b == nil {
+			b = bitmap.New()
+			vc.chunks[rn>>chunkBits] = b
+		}
+		b.Add(rn)
+	}
+	for _, ek := range order {
+		vc := values[ek]
+		for hi, b := range vc.chunks {
+			if err := putChunk(txn, d.chunkKey(ix, vc.v, hi<<chunkBits), b); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// dropRowNumbers deletes the row-number maps of a table whose last
+// bitmap index went away.
+func dropRowNumbers(txn *mvcc.Txn, tableID uint32, rn *RowNumbering) error {
+	for _, id := range []uint32{rn.ByRow, rn.ByKey} {
+		p := IndexPrefix(tableID, id)
+		if err := deleteRange(txn, p, keyenc.PrefixEnd(p)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReadBitmap returns the row numbers of the rows whose column of bitmap
+// index ix holds one of vals (a NULL datum stands for IS NULL). Each value
+// must have the column's physical type, as for AppendDatum.
+func ReadBitmap(txn *mvcc.Txn, d *Desc, ix *Index, vals []types.Datum) (*bitmap.Bitmap, error) {
+	if ix.Kind != IndexBitmap {
+		return nil, fmt.Errorf("%w: index %s is not a bitmap index", ErrBadDefinition, ix.Name)
+	}
+	var parts []*bitmap.Bitmap
+	for _, v := range vals {
+		p := d.bitmapValuePrefix(ix, v)
+		it := txn.Scan(p, keyenc.PrefixEnd(p))
+		for it.Next() {
+			hi, err := chunkNumber(it.Key(), p)
+			if err != nil {
+				it.Close()
+				return nil, err
+			}
+			b, err := decodeChunk(it.Key(), it.Value(), hi)
+			if err != nil {
+				it.Close()
+				return nil, err
+			}
+			parts = append(parts, b)
+		}
+		err := it.Err()
+		it.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return unionAll(parts), nil
+}
+
+// unionAll is the union of the bitmaps; it pairs them up so the
+// work grows as n log n in the number of chunks, not n².
+func unionAll(parts []*bitmap.Bitmap) *bitmap.Bitmap {
+	if len(parts) == 0 {
+		return bitmap.New()
+	}
+	for len(parts) > 1 {
+		next := parts[:0:0]
+		for i := 0; i < len(parts); i += 2 {
+			if i+1 == len(parts) {
+				next = append(next, parts[i])
+				continue
+			}
+			next = append(next, bitmap.Or(parts[i], parts[i+1]))
+		}
+		parts = next
+	}
+	return parts[0]
+}

@@ -1,0 +1,376 @@
+package table
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"testing"
+
+	"github.com/aegisdb/aegis/bitmap"
+	"github.com/aegisdb/aegis/internal/testutil"
+	"github.com/aegisdb/aegis/model/keyenc"
+	"github.com/aegisdb/aegis/model/types"
+	"github.com/aegisdb/aegis/mvcc"
+)
+
+func paintDesc(t testing.TB, c *Catalog) {
+	t.Helper()
+	d, err := NewDesc("paint", []Column{
+		{Name: "id", Type: types.TypeBigInt},
+		{Name: "color", Type: types.TypeText},
+		{Name: "size", Type: types.TypeBigInt},
+	}, []string{"id"})
+	must(t, err)
+	must(t, inTxn(t, c, func(txn *mvcc.Txn) error { return c.CreateTable(txn, d) }))
+}
+
+type paintRow struct {
+	color string // "" is NULL
+	size  int64
+}
+
+func paint(id int64, r paintRow) []types.Datum {
+	row := []types.Datum{types.IntDatum(id), types.TextDatum(r.color), types.IntDatum(r.size)}
+	if r.color == "" {
+		row[1] = types.NullDatum(types.TypeText)
+	}
+	return row
+}
+
+func colorDatum(c string) types.Datum {
+	if c == "" {
+		return types.NullDatum(types.TypeText)
+	}
+	return types.TextDatum(c)
+}
+
+// bitmapIDs reads the ids of the rows whose column of index ixName holds
+// v, through ReadBitmap and BitmapScanner.
+func bitmapIDs(t testing.TB, txn *mvcc.Txn, d *Desc, ixName string, v types.Datum) []int64 {
+	t.Helper()
+	b, err := ReadBitmap(txn, d, d.Index(ixName), []types.Datum{v})
+	must(t, err)
+	s := NewBitmapScanner(txn, d, b, []int{0})
+	defer s.Close()
+	batch := types.NewBatch([]types.Type{types.TypeBigInt})
+	var ids []int64
+	for {
+		more, err := s.NextBatch(batch)
+		must(t, err)
+		ids = append(ids, batch.Vecs[0].Ints[:batch.Len]...)
+		if !more {
+			break
+		}
+	}
+	if uint64(len(ids)) != b.Cardinality() {
+		t.Fatalf("scanner gave %d rows for a bitmap of %d", len(ids), b.Cardinality())
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// checkPaint compares both bitmap indexes with the oracle: the ids of
+// every color's rows when full, else the bitmaps' cardinalities.
+func checkPaint(t testing.TB, c *Catalog, oracle map[int64]paintRow, step int, full bool) {
+	t.Helper()
+	must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
+		d := c.mustTable(t, txn, "paint")
+		for _, color := range []string{"red", "green", "blue", ""} {
+			var want []int64
+			for id, r := range oracle {
+				if r.color == color {
+					want = append(want, id)
+				}
+			}
+			sort.Slice(want, func(i, j int) bool { return want[i] < want[j] })
+			if !full {
+				if n := cardinality(t, txn, d, "paint_color", colorDatum(color)); n != len(want) {
+					t.Fatalf("step %d: color %q: %d rows in the bitmap, want %d", step, color, n, len(want))
+				}
+				continue
+			}
+			if got := bitmapIDs(t, txn, d, "paint_color", colorDatum(color)); fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("step %d: color %q: got %d rows, want %d", step, color, len(got), len(want))
+			}
+		}
+		if d.Index("paint_size") == nil {
+			return nil
+		}
+		for size := int64(0); size < 4; size++ {
+			n := 0
+			for _, r := range oracle {
+				if r.size == size {
+					n++
+				}
+			}
+			if got := cardinality(t, txn, d, "paint_size", types.IntDatum(size)); got != n {
+				t.Fatalf("step %d: size %d: got %d rows, want %d", step, size, got, n)
+			}
+		}
+		return nil
+	}))
+}
+
+func cardinality(t testing.TB, txn *mvcc.Txn, d *Desc, ixName string, v types.Datum) int {
+	t.Helper()
+	b, err := ReadBitmap(txn, d, d.Index(ixName), []types.Datum{v})
+	must(t, err)
+	return int(b.Cardinality())
+}
+
+var paintColors = []string{"red", "green", "blue", ""}
+
+// TestBitmapIndexModel keeps two bitmap indexes through inserts past the
+// 65,536-row chunk boundary, an index built over existing rows, updates
+// of the indexed column and of the primary key, deletes and rolled-back
+// transactions, and checks them against a map after every step.
+func TestBitmapIndexModel(t *testing.T) {
+	seed := testutil.Seed(t)
+	r := rand.New(rand.NewPCG(seed, 7))
+	c := openCatalog(t)
+	paintDesc(t, c)
+	must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
+		_, err := c.CreateIndex(txn, "paint", "paint_color", []string{"color"}, nil, false, IndexBitmap)
+		return err
+	}))
+	oracle := map[int64]paintRow{}
+	const rows = 70_000 // past one chunk of 2^16 row numbers
+	for start := int64(0); start < rows; start += 10_000 {
+		must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
+			d := c.mustTable(t, txn, "paint")
+			for id := start; id < start+10_000; id++ {
+				pr := paintRow{color: paintColors[r.IntN(len(paintColors))], size: int64(r.IntN(4))}
+				if err := Insert(txn, d, paint(id, pr)); err != nil {
+					return err
+				}
+				oracle[id] = pr
+			}
+			return nil
+		}))
+	}
+	checkPaint(t, c, oracle, 0, false)
+	// Built over existing rows: numbers come from the by-key map.
+	must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
+		_, err := c.CreateIndex(txn, "paint", "paint_size", []string{"size"}, nil, false, IndexBitmap)
+		return err
+	}))
+	checkPaint(t, c, oracle, 1, true)
+
+	nextID := int64(rows)
+	for step := 2; step < 24; step++ {
+		rollback := r.IntN(4) == 0
+		changed := map[int64]*paintRow{} // nil: deleted
+		txn, err := c.DB().Begin(mvcc.TxnOptions{})
+		must(t, err)
+		d := c.mustTable(t, txn, "paint")
+		current := func(id int64) (paintRow, bool) {
+			if p, ok := changed[id]; ok {
+				if p == nil {
+					return paintRow{}, false
+				}
+				return *p, true
+			}
+			p, ok := oracle[id]
+			return p, ok
+		}
+		for op := 0; op < 200; op++ {
+			id := int64(r.IntN(int(nextID)))
+			cur, ok := current(id)
+			switch k := r.IntN(4); {
+			case !ok || k == 0:
+				if ok {
+					continue
+				}
+				pr := paintRow{color: paintColors[r.IntN(len(paintColors))], size: int64(r.IntN(4))}
+				must(t, Insert(txn, d, paint(id, pr)))
+				changed[id] = &pr
+			case k == 1:
+				must(t, Delete(txn, d, paint(id, cur)))
+				changed[id] = nil
+			case k == 2:
+				pr := paintRow{color: paintColors[r.IntN(len(paintColors))], size: int64(r.IntN(4))}
+				must(t, Update(txn, d, paint(id, cur), paint(id, pr)))
+				changed[id] = &pr
+			default: // move the row to a new primary key
+				nid := nextID
+				nextID++
+				must(t, Update(txn, d, paint(id, cur), paint(nid, cur)))
+				changed[id], changed[nid] = nil, &cur
+			}
+		}
+		if rollback {
+			txn.Rollback()
+		} else {
+			must(t, txn.Commit())
+			for id, p := range changed {
+				if p == nil {
+					delete(oracle, id)
+				} else {
+					oracle[id] = *p
+				}
+			}
+		}
+		checkPaint(t, c, oracle, step, step%10 == 0 || step == 23)
+	}
+}
+
+// TestBitmapIndexConflict: two transactions adding rows to one chunk of
+// one value conflict at commit instead of losing a row.
+func TestBitmapIndexConflict(t *testing.T) {
+	c := openCatalog(t)
+	paintDesc(t, c)
+	must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
+		_, err := c.CreateIndex(txn, "paint", "paint_color", []string{"color"}, nil, false, IndexBitmap)
+		return err
+	}))
+	a, err := c.DB().Begin(mvcc.TxnOptions{})
+	must(t, err)
+	b, err := c.DB().Begin(mvcc.TxnOptions{})
+	must(t, err)
+	must(t, Insert(a, c.mustTable(t, a, "paint"), paint(1, paintRow{color: "red"})))
+	must(t, Insert(b, c.mustTable(t, b, "paint"), paint(2, paintRow{color: "red"})))
+	must(t, a.Commit())
+	if err := b.Commit(); !errors.Is(err, mvcc.ErrConflict) {
+		t.Fatalf("second writer of a chunk committed with %v, want mvcc.ErrConflict", err)
+	}
+	checkPaint(t, c, map[int64]paintRow{1: {color: "red"}}, 0, true)
+}
+
+// TestBitmapIndexCorruptChunk: bad chunk bytes give ErrCorrupt on read
+// and on write, never a panic.
+func TestBitmapIndexCorruptChunk(t *testing.T) {
+	good, _ := bitmap.Of(5).MarshalBinary()
+	otherChunk, _ := bitmap.Of(1 << 20).MarshalBinary()
+	empty, _ := bitmap.New().MarshalBinary()
+	for name, value := range map[string][]byte{
+		"garbage":     []byte("not a bitmap"),
+		"truncated":   good[:len(good)-1],
+		"empty":       empty,
+		"other chunk": otherChunk,
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := openCatalog(t)
+			paintDesc(t, c)
+			must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
+				d, err := c.CreateIndex(txn, "paint", "paint_color", []string{"color"}, nil, false, IndexBitmap)
+				if err != nil {
+					return err
+				}
+				return txn.Put(d.chunkKey(d.Index("paint_color"), types.TextDatum("red"), 0), value)
+			}))
+			err := inTxn(t, c, func(txn *mvcc.Txn) error {
+				d := c.mustTable(t, txn, "paint")
+				_, err := ReadBitmap(txn, d, d.Index("paint_color"), []types.Datum{types.TextDatum("red")})
+				return err
+			})
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("read: %v, want ErrCorrupt", err)
+			}
+			err = inTxn(t, c, func(txn *mvcc.Txn) error {
+				return Insert(txn, c.mustTable(t, txn, "paint"), paint(1, paintRow{color: "red"}))
+			})
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("insert: %v, want ErrCorrupt", err)
+			}
+		})
+	}
+}
+
+// TestBitmapIndexDDL: refused shapes, DROP INDEX removing chunks and,
+// with the last bitmap index, the row-number maps.
+func TestBitmapIndexDDL(t *testing.T) {
+	c := openCatalog(t)
+	paintDesc(t, c)
+	for _, tc := range []struct {
+		cols   []string
+		unique bool
+	}{{[]string{"color", "size"}, false}, {[]string{"color"}, true}} {
+		err := inTxn(t, c, func(txn *mvcc.Txn) error {
+			_, err := c.CreateIndex(txn, "paint", "bad", tc.cols, nil, tc.unique, IndexBitmap)
+			return err
+		})
+		if !errors.Is(err, ErrUnsupported) {
+			t.Fatalf("bitmap index on %v unique=%v: %v, want ErrUnsupported", tc.cols, tc.unique, err)
+		}
+	}
+	must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
+		d := c.mustTable(t, txn, "paint")
+		for id := int64(0); id < 100; id++ {
+			if err := Insert(txn, d, paint(id, paintRow{color: paintColors[id%4], size: id % 3})); err != nil {
+				return err
+			}
+		}
+		for _, ix := range []string{"color", "size"} {
+			if _, err := c.CreateIndex(txn, "paint", "paint_"+ix, []string{ix}, nil, false, IndexBitmap); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	count := func(id uint32) int {
+		n := 0
+		must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
+			p := IndexPrefix(c.mustTable(t, txn, "paint").ID, id)
+			it := txn.Scan(p, keyenc.PrefixEnd(p))
+			defer it.Close()
+			for it.Next() {
+				n++
+			}
+			return it.Err()
+		}))
+		return n
+	}
+	var d *Desc
+	must(t, inTxn(t, c, func(txn *mvcc.Txn) error { d = c.mustTable(t, txn, "paint"); return nil }))
+	rn, colorID := *d.RowNumbers, d.Index("paint_color").ID
+	if n := count(rn.ByRow); n != 100 {
+		t.Fatalf("%d row numbers, want 100", n)
+	}
+	if n := count(colorID); n != 4 {
+		t.Fatalf("%d color chunks, want 4", n)
+	}
+	must(t, inTxn(t, c, func(txn *mvcc.Txn) error { _, err := c.DropIndex(txn, "paint_color"); return err }))
+	if n := count(colorID); n != 0 {
+		t.Fatalf("%d color chunks left after DROP INDEX", n)
+	}
+	if n := count(rn.ByKey); n != 100 {
+		t.Fatalf("row numbers dropped while paint_size still needs them (%d left)", n)
+	}
+	must(t, inTxn(t, c, func(txn *mvcc.Txn) error { _, err := c.DropIndex(txn, "paint_size"); return err }))
+	if n := count(rn.ByKey) + count(rn.ByRow); n != 0 {
+		t.Fatalf("%d row-number entries left after the last bitmap index went", n)
+	}
+	must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
+		if d := c.mustTable(t, txn, "paint"); d.RowNumbers != nil {
+			t.Fatal("descriptor keeps row numbers with no bitmap index")
+		}
+		return Insert(txn, c.mustTable(t, txn, "paint"), paint(1000, paintRow{color: "red"}))
+	}))
+}
+
+// FuzzDecodeChunk: any bytes under a chunk key decode or fail with
+// ErrCorrupt, and a decoded chunk holds only its own row numbers.
+func FuzzDecodeChunk(f *testing.F) {
+	for _, b := range []*bitmap.Bitmap{bitmap.Of(1, 2, 3), bitmap.Of(1<<16 + 4), bitmap.Of(0, 65535)} {
+		data, _ := b.MarshalBinary()
+		f.Add(data, uint32(0))
+		f.Add(data, uint32(1))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, hi uint32) {
+		hi &= 1<<(32-chunkBits) - 1
+		b, err := decodeChunk([]byte("k"), data, hi)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("error %v is not ErrCorrupt", err)
+			}
+			return
+		}
+		b.ForEach(func(v uint32) bool {
+			if v>>chunkBits != hi {
+				t.Fatalf("chunk %d decoded row number %d", hi, v)
+			}
+			return true
+		})
+	})
+}
