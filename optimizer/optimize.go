@@ -23,6 +23,10 @@ func Optimize(n Node, cat Catalog) (Node, error) {
 		need[i] = true
 	}
 	prune(n, need)
+	if o.countOnlyBitmaps(n) {
+		o.estimate(n)
+		prune(n, need)
+	}
 	return n, nil
 }
 
@@ -483,6 +487,7 @@ func (o *optimizer) physical(n Node) Node {
 	switch x := n.(type) {
 	case *Scan:
 		o.chooseIndex(x)
+		o.chooseBitmap(x, false)
 	case *Join:
 		if len(x.LeftKeys) > 0 {
 			x.Algo = HashJoin
@@ -556,11 +561,7 @@ func scanBounds(s *Scan) map[int][]bound {
 		if !cok || !kok || k.D.Null {
 			continue
 		}
-		ct := s.Out[col.Idx].Type
-		if ct.Physical() != k.D.Type.Physical() || (ct.Family == types.Decimal && (k.D.Type.Family != types.Decimal || k.D.Type.Scale != ct.Scale)) {
-			continue
-		}
-		if ct.Family != k.D.Type.Family && !(ct.Family == types.Int && k.D.Type.Family == types.Int) {
+		if !keyComparable(s.Out[col.Idx].Type, k.D) {
 			continue
 		}
 		out[col.Idx] = append(out[col.Idx], bound{fn: fn, val: k.D})
@@ -592,6 +593,9 @@ func (o *optimizer) chooseIndex(s *Scan) {
 	}
 	best := choice{rows: n, cost: n}
 	try := func(ix *table.Index, secondary bool) {
+		if ix.Kind == table.IndexBitmap {
+			return // no key order to range over: chooseBitmap's job
+		}
 		prefix := table.IndexPrefix(s.Table.ID, ix.ID)
 		key := append([]byte(nil), prefix...)
 		sel := 1.0
@@ -856,6 +860,11 @@ func (o *optimizer) estimate(n Node) {
 	}
 	switch x := n.(type) {
 	case *Scan:
+		if x.Bitmap != nil {
+			e.Rows = math.Max(x.Bitmap.Rows*o.selectivity(x.Filter, x), 1)
+			e.Cost = x.Bitmap.Cost
+			break
+		}
 		total := o.tableRows(x.Table)
 		read := total
 		if x.Range != "" {

@@ -54,6 +54,11 @@ type Scan struct {
 	// Needed marks the output columns something reads; the others are
 	// not decoded and read as NULL. Nil means all.
 	Needed []bool
+	// Bitmap, when set, reads the rows from bitmap indexes instead
+	// (bitmapscan.go); Filter then holds only what they do not answer.
+	Bitmap *BitmapAccess
+	// countable: nothing above the scan reads its columns (set by prune).
+	countable bool
 }
 
 // Values produces rows of expressions (VALUES, or a SELECT without FROM).
@@ -338,7 +343,12 @@ func Describe(n Node) string {
 			name += " AS " + n.Alias
 		}
 		s := "Scan " + name
-		if n.Index != nil {
+		if n.Bitmap != nil {
+			s = "BitmapScan " + name + " USING " + n.Bitmap.Expr.String()
+			if n.Bitmap.CountOnly {
+				s += " count only"
+			}
+		} else if n.Index != nil {
 			s = "IndexScan " + name + " USING " + n.Index.Name
 		} else if n.Range != "" {
 			s = "RangeScan " + name + " USING primary key"

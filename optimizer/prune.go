@@ -5,6 +5,8 @@ package optimizer
 // (the other columns read as NULL), so no expression above has to be
 // renumbered.
 
+import "slices"
+
 // prune marks, top-down, the columns each node's consumers need.
 func prune(n Node, need []bool) {
 	if n == nil {
@@ -34,6 +36,7 @@ func prune(n Node, need []bool) {
 		needed := append([]bool(nil), need...)
 		mark(needed, x.Filter)
 		x.Needed = needed
+		x.countable = !slices.Contains(need, true)
 		pruneSubplans(x.Filter)
 	case *SeriesScan:
 		x.Needed = append([]bool(nil), need...)

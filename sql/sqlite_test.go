@@ -39,6 +39,11 @@ var diffIndexes = []string{
 	"CREATE INDEX t1_a ON t1 (a)",
 	"CREATE INDEX t2_t1 ON t2 (t1_id)",
 	"CREATE INDEX t3_grp ON t3 (grp, v)",
+	// Bitmap indexes (bitmap_test.go checks that plans use them).
+	"CREATE INDEX t1_b_bm ON t1 (b) USING bitmap",
+	"CREATE INDEX t1_c_bm ON t1 (c) USING bitmap",
+	"CREATE INDEX t2_x_bm ON t2 (x) USING bitmap",
+	"CREATE INDEX t3_grp_bm ON t3 (grp) USING bitmap",
 }
 
 var words = []string{"apple", "banana", "cherry", "date", "elder", "fig", "grape", "Apple", "b_x", "c%d"}
@@ -419,15 +424,21 @@ var handQueries = []string{
 
 func TestDifferentialSQLite(t *testing.T) {
 	env := newDiffEnv(t, "memory")
+	failed := env.checkAll(handQueries)
+	t.Logf("%d hand-written queries, %d differ", len(handQueries), failed)
+}
+
+// checkAll checks each query ("ordered:" first when the order counts)
+// and returns how many differ.
+func (env *diffEnv) checkAll(queries []string) int {
 	failed := 0
-	for _, q := range handQueries {
+	for _, q := range queries {
 		ordered := strings.HasPrefix(q, "ordered:")
-		q = strings.TrimPrefix(q, "ordered:")
-		if !env.check(q, ordered) {
+		if !env.check(strings.TrimPrefix(q, "ordered:"), ordered) {
 			failed++
 		}
 	}
-	t.Logf("%d hand-written queries, %d differ", len(handQueries), failed)
+	return failed
 }
 
 // TestDifferentialRandom runs generated queries (AEGIS_DIFF_QUERIES sets

@@ -12,7 +12,7 @@ type scanOp struct {
 	node   *optimizer.Scan
 	filter evaluator
 	ctx    *Context
-	sc     *table.Scanner
+	sc     rowSource
 	raw    *types.Batch // the decoded columns only
 	b      *types.Batch // every output column; unread ones are NULL
 	slots  []int        // output position of each decoded column
@@ -57,9 +57,17 @@ func (s *scanOp) Open(ctx *Context) error {
 		}
 		s.node = withColumns(s.node, cols)
 	}
-	s.sc = table.NewScanner(ctx.Txn, s.node.Table, table.ScanOptions{
-		Index: s.node.Index, Lower: s.node.Lower, Upper: s.node.Upper, Reverse: s.node.Reverse, Columns: s.node.Cols,
-	})
+	if s.node.Bitmap != nil {
+		sc, err := openBitmapScan(ctx.Txn, s.node)
+		if err != nil {
+			return err
+		}
+		s.sc = sc
+	} else {
+		s.sc = table.NewScanner(ctx.Txn, s.node.Table, table.ScanOptions{
+			Index: s.node.Index, Lower: s.node.Lower, Upper: s.node.Upper, Reverse: s.node.Reverse, Columns: s.node.Cols,
+		})
+	}
 	s.more = true
 	return nil
 }
