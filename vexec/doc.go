@@ -12,7 +12,11 @@
 // # Operators
 //
 // Scan (a table or an index range, decoded straight into vectors,
-// filter applied to the batch), SeriesScan (tsscan.go: a metric's
+// filter applied to the batch; or a bitmap scan, bitmapscan.go: at Open
+// the plan's bitmap expression is evaluated bottom-up with
+// table.ReadBitmap per leaf and bitmap.And/Or, stopping an AND once it is
+// empty, and a table.BitmapScanner fetches the rows in row-number order,
+// or only counts them when no column is needed), SeriesScan (tsscan.go: a metric's
 // points from model/timeseries in the statement's transaction,
 // collected at Open into batch-sized blocks of time/value/series, one
 // block a batch; each series' tag values and tags JSON are built once),
@@ -50,6 +54,8 @@
 //     MaxQueryPoints points and fails beyond (the store pushes points
 //     through a callback, operators pull).
 //   - Join output and materialized rows are copied a value at a time.
+//   - A bitmap scan materializes its combined bitmap (4 bytes a row at
+//     worst) before the first batch; leaves are read one after another.
 //   - Window frames are the SQL default only (partition start to the
 //     current row's last peer with ORDER BY, the whole partition without).
 package vexec

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"sync"
 	"testing"
 
 	"github.com/aegisdb/aegis/bitmap"
@@ -235,6 +236,66 @@ func TestBitmapIndexConflict(t *testing.T) {
 		t.Fatalf("second writer of a chunk committed with %v, want mvcc.ErrConflict", err)
 	}
 	checkPaint(t, c, map[int64]paintRow{1: {color: "red"}}, 0, true)
+}
+
+// TestBitmapIndexConcurrentWriters: goroutines inserting, recoloring
+// and deleting rows, each write retried on conflict, leave bitmaps that
+// match what committed.
+func TestBitmapIndexConcurrentWriters(t *testing.T) {
+	c := openCatalog(t)
+	paintDesc(t, c)
+	must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
+		_, err := c.CreateIndex(txn, "paint", "paint_color", []string{"color"}, nil, false, IndexBitmap)
+		return err
+	}))
+	const writers, perWriter = 4, 150
+	var mu sync.Mutex
+	oracle := map[int64]paintRow{}
+	errs := make(chan error, writers)
+	for w := range writers {
+		go func() {
+			r := rand.New(rand.NewPCG(uint64(w), 9))
+			for i := range perWriter {
+				id := int64(w*perWriter + i)
+				pr := paintRow{color: paintColors[r.IntN(len(paintColors))]}
+				var final *paintRow
+				_, err := c.DB().Update(1000, func(txn *mvcc.Txn) error {
+					d, err := c.Table(txn, "paint")
+					if err != nil {
+						return err
+					}
+					final = &pr
+					if err := Insert(txn, d, paint(id, pr)); err != nil {
+						return err
+					}
+					switch r.IntN(3) { // then change it in the same transaction
+					case 0:
+						final = nil
+						return Delete(txn, d, paint(id, pr))
+					case 1:
+						nr := paintRow{color: paintColors[r.IntN(len(paintColors))]}
+						final = &nr
+						return Update(txn, d, paint(id, pr), paint(id, nr))
+					}
+					return nil
+				})
+				if err != nil {
+					errs <- fmt.Errorf("writer %d row %d: %w", w, id, err)
+					return
+				}
+				mu.Lock()
+				if final != nil {
+					oracle[id] = *final
+				}
+				mu.Unlock()
+			}
+			errs <- nil
+		}()
+	}
+	for range writers {
+		must(t, <-errs)
+	}
+	checkPaint(t, c, oracle, 0, true)
 }
 
 // TestBitmapIndexCorruptChunk: bad chunk bytes give ErrCorrupt on read

@@ -13,6 +13,9 @@
 //
 //	row:            sql\0 r <table id> <1>        <pk columns...>   -> row value
 //	index entry:    sql\0 r <table id> <index id> <columns...> [<pk columns...>] -> <pk columns...>
+//	bitmap chunk:   sql\0 r <table id> <index id> <value> <row number >> 16>    -> serialized bitmap
+//	row number:     sql\0 r <table id> <by-row id> <row number>                 -> <pk columns...>
+//	                sql\0 r <table id> <by-key id> <pk columns...>              -> row number
 //
 // IDs and columns are model/keyenc values, so a range scan of the engine
 // is a range scan of the table in key order, and a prefix of an index's
@@ -21,6 +24,35 @@
 // whose indexed values hold a NULL (NULLs never collide), and otherwise
 // relies on the key itself being unique. The index entry's value is the
 // encoded primary key, which finds the row.
+//
+// # Bitmap indexes
+//
+// CREATE INDEX ... USING bitmap (bitmapindex.go, bitmapscan.go) keeps,
+// per distinct value of one column (NULL included, so IS NULL can use
+// it), the set of rows holding it as a bitmap of the bitmap package. A
+// bitmap holds uint32s and rows are keyed by primary key, so a table with
+// a bitmap index numbers its rows: a per-table sequence (like SERIAL,
+// reserved in blocks, never reused) gives each inserted row a number, and
+// two maps kept in the row's transaction translate it (row number ->
+// primary key, to fetch rows in row-number order; primary key -> row
+// number, for delete and update, which are handed the row's values, not
+// its number). The maps are allocated index IDs inside the table's range,
+// created with the first bitmap index (numbering the rows already there)
+// and dropped with the last. Why maps and not the primary key itself or
+// a number stored in the row: primary keys are arbitrary tuples; a number
+// in the row value would change the row format of every table and force
+// a rewrite of all rows at CREATE INDEX; the maps cost two small entries
+// per row only on tables that have a bitmap index.
+//
+// A value's bitmap is cut into chunks of 2^16 row numbers (one container
+// of the bitmap package), each under its own key, so an insert, update or
+// delete reads and rewrites one chunk (at most ~8 KiB) per bitmap index,
+// never a whole bitmap; an emptied chunk is deleted. Chunks go through
+// mvcc like rows, so two transactions touching one chunk conflict at
+// commit (mvcc.ErrConflict, first committer wins) and a reader sees its
+// snapshot's chunks. CREATE INDEX gathers chunks in memory over one scan
+// and writes each once. A chunk whose bytes do not decode, or hold
+// numbers of another chunk, is a *CorruptError (FuzzDecodeChunk).
 //
 // # Row values
 //
@@ -68,9 +100,17 @@
 //   - DROP TABLE and DROP INDEX delete entries one key at a time in the
 //     transaction, which buffers them all; a range tombstone in mvcc would
 //     make them constant-size.
-//   - Bitmap indexes (USING bitmap) are refused with ErrUnsupported until
-//     the bitmap package lands. The columnar (PAX) block layout of
-//     DESIGN.md is not built; Scanner is where it would plug in.
+//   - Bitmap indexes have one column; several columns, and UNIQUE, are
+//     refused with ErrUnsupported (create one per column: queries combine
+//     them). Concurrent writers of rows with one indexed value in one
+//     chunk (rows numbered close together, the usual case for concurrent
+//     inserts) conflict and must retry: bitmap indexes suit read-mostly,
+//     low-cardinality columns. Row numbers are 32-bit: a table that has
+//     inserted 2^32 rows since its first bitmap index fails further
+//     inserts until the bitmap indexes are dropped and recreated.
+//     Fetching a row costs two point reads (row number -> key -> row).
+//   - The columnar (PAX) block layout of DESIGN.md is not built; Scanner
+//     is where it would plug in.
 //   - ADD COLUMN does not fill existing rows with a DEFAULT; the SQL layer
 //     must rewrite them if it wants the default stored.
 package table

@@ -15,6 +15,7 @@ import (
 //	sql\0 m "next-table-id"            the next table ID to hand out
 //	sql\0 m "schema"                   a random nonce, rewritten by every DDL
 //	sql\0 q <id>                       the table's sequence (SERIAL, rowid)
+//	sql\0 w <id>                       the table's row-number sequence (bitmap indexes)
 //	sql\0 s <id>                       the table's statistics (JSON)
 //	sql\0 r <id> <index id> <columns>  rows and index entries
 //
