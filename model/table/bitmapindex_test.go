@@ -113,11 +113,30 @@ func checkPaint(t testing.TB, c *Catalog, oracle map[int64]paintRow, step int, f
 	}))
 }
 
+// cardinality counts the rows of one value with a scanner that reads no
+// column (it counts without fetching), checked against the bitmap.
 func cardinality(t testing.TB, txn *mvcc.Txn, d *Desc, ixName string, v types.Datum) int {
 	t.Helper()
 	b, err := ReadBitmap(txn, d, d.Index(ixName), []types.Datum{v})
 	must(t, err)
-	return int(b.Cardinality())
+	s := NewBitmapScanner(txn, d, b, nil)
+	batch := types.NewBatch(nil)
+	n := 0
+	for {
+		more, err := s.NextBatch(batch)
+		must(t, err)
+		if batch.Len > types.BatchSize {
+			t.Fatalf("batch of %d rows", batch.Len)
+		}
+		n += batch.Len
+		if !more {
+			break
+		}
+	}
+	if uint64(n) != b.Cardinality() {
+		t.Fatalf("counting scan gave %d rows for a bitmap of %d", n, b.Cardinality())
+	}
+	return n
 }
 
 var paintColors = []string{"red", "green", "blue", ""}

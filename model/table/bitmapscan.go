@@ -19,6 +19,7 @@ type BitmapScanner struct {
 	it    *bitmap.Iterator
 	dec   *rowDecoder
 	fetch bool
+	left  uint64 // rows not yet counted, when not fetching
 	err   error
 	// Rows counts the rows produced, for EXPLAIN ANALYZE.
 	Rows int64
@@ -28,7 +29,8 @@ type BitmapScanner struct {
 // column positions columns. With no columns the rows are only counted,
 // never read: a batch then carries its length and no vectors.
 func NewBitmapScanner(txn *mvcc.Txn, d *Desc, rows *bitmap.Bitmap, columns []int) *BitmapScanner {
-	return &BitmapScanner{txn: txn, d: d, rows: rows, it: rows.Iterator(), dec: newRowDecoder(d, columns), fetch: len(columns) > 0}
+	return &BitmapScanner{txn: txn, d: d, rows: rows, it: rows.Iterator(), dec: newRowDecoder(d, columns),
+		fetch: len(columns) > 0, left: rows.Cardinality()}
 }
 
 // String describes the scan for plans and debugging.
@@ -47,14 +49,16 @@ func (s *BitmapScanner) NextBatch(b *types.Batch) (more bool, err error) {
 		s.err = fmt.Errorf("%w: table %s has no bitmap index to scan", ErrBadDefinition, s.d.Name)
 		return false, s.err
 	}
+	if !s.fetch {
+		// Counting needs no row numbers, only how many are left.
+		n := min(s.left, types.BatchSize)
+		b.Len, s.left = int(n), s.left-n
+		s.Rows += int64(n)
+		return s.left > 0, nil
+	}
 	for b.Len < types.BatchSize {
 		if !s.it.Next() {
 			return false, nil
-		}
-		if !s.fetch {
-			b.Len++
-			s.Rows++
-			continue
 		}
 		rowKey, value, err := s.row(s.it.Value())
 		if err != nil {
