@@ -329,6 +329,12 @@ func (c *Catalog) fillBitmapIndex(txn *mvcc.Txn, d *Desc, ix *Index, fresh bool)
 	var block seqBlock
 	s := NewScanner(txn, d, ScanOptions{Columns: all})
 	defer s.Close()
+	var numbers *mvcc.Iterator // the by-key map, walked in step with the rows
+	if !fresh {
+		p := IndexPrefix(d.ID, d.RowNumbers.ByKey)
+		numbers = txn.Scan(p, keyenc.PrefixEnd(p))
+		defer numbers.Close()
+	}
 	for {
 		row, ok, err := s.NextRow()
 		if err != nil {
@@ -355,7 +361,7 @@ func (c *Catalog) fillBitmapIndex(txn *mvcc.Txn, d *Desc, ix *Index, fresh bool)
 			if err := d.putRowNumber(txn, pk, rn); err != nil {
 				return err
 			}
-		} else if rn, err = d.rowNumberOf(txn, pk); err != nil {
+		} else if rn, err = d.nextNumbered(numbers, pk); err != nil {
 			return err
 		}
 		v := row[pos]
@@ -382,6 +388,26 @@ func (c *Catalog) fillBitmapIndex(txn *mvcc.Txn, d *Desc, ix *Index, fresh bool)
 		}
 	}
 	return nil
+}
+
+// nextNumbered reads the row number of the row with primary key pk from
+// the by-key map's iterator: rows and map entries are both in primary key
+// order, one entry a row, so the next entry must be pk's.
+func (d *Desc) nextNumbered(it *mvcc.Iterator, pk []byte) (uint32, error) {
+	want := d.byKeyKey(pk)
+	if !it.Next() {
+		if err := it.Err(); err != nil {
+			return 0, err
+		}
+		return 0, &CorruptError{Key: want, Reason: "row has no row number though the table has a bitmap index"}
+	}
+	if !bytes.Equal(it.Key(), want) {
+		return 0, &CorruptError{Key: it.Key(), Reason: fmt.Sprintf("row-number entry out of step with the rows (expected key %x)", want)}
+	}
+	if v := it.Value(); len(v) == 4 {
+		return binary.BigEndian.Uint32(v), nil
+	}
+	return 0, &CorruptError{Key: want, Reason: fmt.Sprintf("row number is %d bytes, want 4", len(it.Value()))}
 }
 
 // dropRowNumbers deletes the row-number maps of a table whose last
