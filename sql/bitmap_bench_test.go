@@ -33,9 +33,9 @@ var (
 	bitmapBenchOnce sync.Once
 	bitmapBenchEnv  *benchDBs
 	bitmapBenchErr  error
-	// bitmapBuild is how long CREATE INDEX ... USING bitmap took for
-	// both indexes, reported by the benchmark.
-	bitmapBuild time.Duration
+	// bitmapBuild and liteBuild are how long creating both indexes took
+	// (ours USING bitmap, SQLite's B-trees), logged by the benchmark.
+	bitmapBuild, liteBuild time.Duration
 )
 
 var paintColorNames = []string{"red", "green", "blue", "white", "black"}
@@ -121,11 +121,19 @@ func loadBitmapBench() (*benchDBs, error) {
 		return nil, err
 	}
 	start := time.Now()
-	if _, err := env.eng.NewSession().Exec(ctx, "CREATE INDEX paint_color ON paint (color) USING bitmap; CREATE INDEX paint_size ON paint (size) USING bitmap; ANALYZE"); err != nil {
+	if _, err := env.eng.NewSession().Exec(ctx, "CREATE INDEX paint_color ON paint (color) USING bitmap; CREATE INDEX paint_size ON paint (size) USING bitmap"); err != nil {
 		return nil, err
 	}
 	bitmapBuild = time.Since(start)
-	if _, err := lite.Exec("CREATE INDEX paint_color ON paint (color); CREATE INDEX paint_size ON paint (size); ANALYZE"); err != nil {
+	if _, err := env.eng.NewSession().Exec(ctx, "ANALYZE"); err != nil {
+		return nil, err
+	}
+	start = time.Now()
+	if _, err := lite.Exec("CREATE INDEX paint_color ON paint (color); CREATE INDEX paint_size ON paint (size)"); err != nil {
+		return nil, err
+	}
+	liteBuild = time.Since(start)
+	if _, err := lite.Exec("ANALYZE"); err != nil {
 		return nil, err
 	}
 	return env, nil
@@ -150,7 +158,7 @@ var bitmapBenchQueries = []struct{ name, sql string }{
 func BenchmarkBitmapIndex(b *testing.B) {
 	env := bitmapBenchDB(b)
 	ctx := context.Background()
-	b.Logf("CREATE INDEX USING bitmap of color and size over %d rows: %v", env.rows, bitmapBuild)
+	b.Logf("CREATE INDEX of color and size over %d rows: ours USING bitmap %v, SQLite %v", env.rows, bitmapBuild, liteBuild)
 	for _, q := range bitmapBenchQueries {
 		indexed, plain := fmt.Sprintf(q.sql, "paint"), fmt.Sprintf(q.sql, "paint_plain")
 		res, err := env.eng.NewSession().Exec(ctx, "EXPLAIN "+indexed)

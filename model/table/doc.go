@@ -51,7 +51,9 @@
 // mvcc like rows, so two transactions touching one chunk conflict at
 // commit (mvcc.ErrConflict, first committer wins) and a reader sees its
 // snapshot's chunks. CREATE INDEX gathers chunks in memory over one scan
-// and writes each once. A chunk whose bytes do not decode, or hold
+// and writes each once; a table's second bitmap index reads the row
+// numbers by walking the by-key map in step with the rows (both are in
+// primary key order). A chunk whose bytes do not decode, or hold
 // numbers of another chunk, is a *CorruptError (FuzzDecodeChunk).
 //
 // # Row values
