@@ -78,6 +78,13 @@
 // every scan which columns anything above reads (prune.go).
 // EXPLAIN prints the chosen plan with estimated rows and cost.
 //
+// Last (parallel.go), a primary-key scan of at least 100,000 rows whose
+// consumers do not depend on row order (it sits below an aggregate, a
+// sort or DISTINCT, through filters, projections and joins) is cut into
+// up to min(GOMAXPROCS, MaxScanWorkers) key ranges at quantiles of the
+// first key column's histogram, which the executor reads concurrently.
+// A table without ANALYZE statistics is scanned serially.
+//
 // # Simplifications
 //
 //   - Outer joins keep their written order; only inner-join clusters are

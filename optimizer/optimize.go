@@ -23,6 +23,7 @@ func Optimize(n Node, cat Catalog) (Node, error) {
 		need[i] = true
 	}
 	prune(n, need)
+	o.parallelize(n, false)
 	return n, nil
 }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/aegisdb/aegis/model/table"
 	"github.com/aegisdb/aegis/model/types"
 	"github.com/aegisdb/aegis/mvcc"
+	"github.com/aegisdb/aegis/optimizer"
 )
 
 type benchDBs struct {
@@ -194,15 +195,25 @@ func BenchmarkQuery(b *testing.B) {
 	env := benchDB(b)
 	ctx := context.Background()
 	for _, q := range benchQueries {
-		b.Run("engine=aegis/"+q.name, func(b *testing.B) {
-			s := env.eng.NewSession()
-			reportCPU(b, func(int) {
-				if _, err := s.Exec(ctx, q.sql); err != nil {
-					b.Fatal(err)
-				}
+		// aegis-serial reads every scan with one goroutine, to show
+		// what the parallel scan buys and what a row costs on one core.
+		for _, workers := range []int{optimizer.MaxScanWorkers, 1} {
+			name := "engine=aegis/"
+			if workers == 1 {
+				name = "engine=aegis-serial/"
+			}
+			b.Run(name+q.name, func(b *testing.B) {
+				defer func(saved int) { optimizer.MaxScanWorkers = saved }(optimizer.MaxScanWorkers)
+				optimizer.MaxScanWorkers = workers
+				s := env.eng.NewSession()
+				reportCPU(b, func(int) {
+					if _, err := s.Exec(ctx, q.sql); err != nil {
+						b.Fatal(err)
+					}
+				})
+				b.ReportMetric(float64(env.rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 			})
-			b.ReportMetric(float64(env.rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-		})
+		}
 		b.Run("engine=sqlite/"+q.name, func(b *testing.B) {
 			st, err := env.lite.Prepare(q.sql)
 			if err != nil {

@@ -42,6 +42,20 @@
 //
 // EXPLAIN ANALYZE wraps every operator to count rows, batches and time.
 //
+// # Parallel scans
+//
+// A Scan the optimizer split (Scan.Splits, "parallel N" in EXPLAIN) runs
+// one goroutine per key range (parallelscan.go). Each has its own MVCC
+// iterator, filter evaluator and two batches, filling one while the
+// consumer reads the other; a batch goes back to its worker when the
+// consumer asks for the next, so nothing is copied. The scanners are all
+// opened before the first goroutine starts, because opening one registers
+// its range with the transaction and a transaction is not safe for
+// concurrent use; after that a forward scanner reads only its own
+// iterator. The first error stops every worker; so does Close, which a
+// LIMIT above may call while workers still have rows. Batches come in no
+// fixed order, which is why only order-free consumers get split scans.
+//
 // # Simplifications
 //
 //   - Everything that materializes (join build sides, sorts, windows,
