@@ -20,9 +20,15 @@ func TestParallelScan(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("one CPU: scans are never split")
 	}
+	for _, backend := range []string{"memory", "btree", "lsm"} {
+		t.Run(backend, func(t *testing.T) { testParallelScan(t, backend) })
+	}
+}
+
+func testParallelScan(t *testing.T, backend string) {
 	const rows = 120_000
 	ctx := context.Background()
-	s := Open(openTestDB(t, "memory")).NewSession()
+	s := Open(openTestDB(t, backend)).NewSession()
 	exec := func(q string) *Result {
 		t.Helper()
 		res, err := s.Exec(ctx, q)
