@@ -117,7 +117,7 @@ func (it *Iterator) Next() bool {
 			it.eng.Last()
 			it.advanceEngineReverse()
 		} else {
-			it.advanceEngine(it.eng.First())
+			it.advanceEngine(engKeyIf(it.eng, it.eng.First()))
 		}
 	} else if it.engReturned {
 		it.engReturned = false
@@ -203,21 +203,21 @@ func (it *Iterator) stepEngine() {
 // and the user key is unescaped from it on demand (decodeEngKey).
 // stepEngine moves on when the caller is done with the entry.
 //
-// at says whether the engine is at a key: the caller has just positioned
-// it, and passes that on rather than having it asked again.
-func (it *Iterator) advanceEngine(at bool) {
+// ek is the engine's current key, nil when it is at none: the caller has
+// just positioned it and passes the key on rather than having it asked
+// for again.
+func (it *Iterator) advanceEngine(ek []byte) {
 	it.engOK = false
 	readTS := it.txn.readTS
 	e := it.eng
-	for at {
-		ek := e.Key()
+	for ek != nil {
 		prefix, ts, err := splitVersionKey(ek)
 		if err != nil {
 			it.err = err
 			return
 		}
 		if ts > readTS { // too new for this snapshot; an older one follows
-			at = e.Next()
+			ek = engKeyIf(e, e.Next())
 			continue
 		}
 		value, tombstone, err := decodeValue(ek, e.Value())
@@ -229,7 +229,7 @@ func (it *Iterator) advanceEngine(at bool) {
 		// may be reused, so it keeps a copy.
 		it.prefix = append(it.prefix[:0], prefix...)
 		if tombstone {
-			at = it.skipPast(it.prefix)
+			ek = it.skipPast(it.prefix)
 			continue
 		}
 		it.engOK, it.engKey, it.engKeyLazy, it.engValue = true, nil, true, value
@@ -289,19 +289,28 @@ func (it *Iterator) advanceEngineReverse() {
 }
 
 // skipPast positions the engine iterator at the first version of the user
-// key after the one whose encoded prefix is prefix, and reports whether
-// there is one.
-func (it *Iterator) skipPast(prefix []byte) bool {
+// key after the one whose encoded prefix is prefix, and returns its key
+// (nil when there is none).
+func (it *Iterator) skipPast(prefix []byte) []byte {
 	e := it.eng
 	for i := 0; i < skipByNext; i++ {
 		if !e.Next() {
-			return false
+			return nil
 		}
 		if k := e.Key(); len(k) != len(prefix)+tsLen || !bytes.HasPrefix(k, prefix) {
-			return true
+			return k
 		}
 	}
-	return e.SeekGE(prefixEnd(prefix))
+	return engKeyIf(e, e.SeekGE(prefixEnd(prefix)))
+}
+
+// engKeyIf returns e's key if at says it is at one, else nil. Engine keys
+// of versions are never empty, so nil is free to mean "none".
+func engKeyIf(e engine.Iterator, at bool) []byte {
+	if !at {
+		return nil
+	}
+	return e.Key()
 }
 
 // Key returns the current user key. A forward scan unescapes it only
