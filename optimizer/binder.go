@@ -639,8 +639,9 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 	}
 
 	needAgg := len(groupBy) > 0 || having != nil
+	level := len(b.scopes) - 1
 	for _, it := range items {
-		needAgg = needAgg || hasAgg(it.e)
+		needAgg = needAgg || hasAgg(it.e) || hasOuterAggAt(it.e, level)
 	}
 	if needAgg && readsWorkTable {
 		return nil, 0, nil, bindErr(parser.Pos{}, "aggregate functions are not allowed in a recursive query's recursive term (query %q)", b.recs[len(b.recs)-1].name)
@@ -653,6 +654,19 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 			agg.Out = append(agg.Out, Column{Name: defaultExprName(g), Type: g.Type()})
 		}
 		aggIdx := map[string]int{}
+		// addAgg returns the output column of an aggregate, adding it once.
+		addAgg := func(a AggCall) int {
+			k := exprKey(&AggExpr{Agg: a})
+			i, ok := aggIdx[k]
+			if !ok {
+				i = len(agg.Aggs)
+				aggIdx[k] = i
+				agg.Aggs = append(agg.Aggs, a)
+				agg.Out = append(agg.Out, Column{Name: a.Func, Type: a.T})
+			}
+			return len(groupBy) + i
+		}
+		regrouped := map[Node]bool{}
 		var post func(e Expr) (Expr, error)
 		post = func(e Expr) (Expr, error) {
 			if i, ok := keys[exprKey(e)]; ok {
@@ -660,23 +674,16 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 			}
 			switch x := e.(type) {
 			case *AggExpr:
-				k := exprKey(x)
-				i, ok := aggIdx[k]
-				if !ok {
-					i = len(agg.Aggs)
-					aggIdx[k] = i
-					agg.Aggs = append(agg.Aggs, x.Agg)
-					agg.Out = append(agg.Out, Column{Name: x.Agg.Func, Type: x.Agg.T})
-				}
-				return &ColRef{Idx: len(groupBy) + i, Name: x.String(), T: x.Agg.T}, nil
+				return &ColRef{Idx: addAgg(x.Agg), Name: x.String(), T: x.Agg.T}, nil
 			case *ColRef:
 				return nil, bindErr(parser.Pos{}, "column %q must appear in the GROUP BY clause or be used in an aggregate function", x.Name)
 			case *Subquery:
-				if x.Correlated {
-					refs := map[int]bool{}
-					outerCols(x.Plan, len(b.scopes)-1, refs)
-					if len(refs) > 0 {
-						return nil, unsupported(parser.Pos{}, "a subquery that reads columns of a grouped query is not supported; join the grouped result in a derived table instead")
+				// It runs per group: its references to this level are
+				// rebased onto the Aggregate's output (grouped.go).
+				if x.Correlated && !regrouped[x.Plan] {
+					regrouped[x.Plan] = true
+					if err := regroup(x.Plan, level, keys, addAgg); err != nil {
+						return nil, err
 					}
 				}
 			}
