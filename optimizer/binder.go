@@ -33,7 +33,7 @@ type Binder struct {
 	// Recursive CTEs (recursive.go): the CTEs of WITH RECURSIVE clauses,
 	// those whose terms are being bound, the next WorkTable ID, and how
 	// many CTE bodies enclose the current binding.
-	recursiveCTE map[*parser.CTE]bool
+	recursiveCTE map[*parser.CTE]*parser.With
 	recs         []*recState
 	nextWorkID   int
 	cteDepth     int
@@ -146,9 +146,9 @@ func (b *Binder) pushWith(w *parser.With) (pop func(), err error) {
 		defs[c.Name] = c
 		if w.Recursive {
 			if b.recursiveCTE == nil {
-				b.recursiveCTE = map[*parser.CTE]bool{}
+				b.recursiveCTE = map[*parser.CTE]*parser.With{}
 			}
-			b.recursiveCTE[c] = true
+			b.recursiveCTE[c] = w
 		}
 	}
 	b.ctes = append(b.ctes, defs)
@@ -330,9 +330,13 @@ func (b *Binder) bindTableExpr(te parser.TableExpr) (Node, *scope, error) {
 				b.cteDepth++
 				var n Node
 				var err error
-				if b.recursiveCTE[cte] && selfReferences(cte) {
+				w := b.recursiveCTE[cte]
+				switch {
+				case w != nil && selfReferences(cte):
 					n, err = b.isolated(func() (Node, error) { return b.bindRecursiveCTE(cte) })
-				} else {
+				case w != nil && reachesItself(cte, w):
+					err = unsupported(te.Pos, "mutual recursion between WITH items is not implemented (query %q)", cte.Name)
+				default:
 					n, err = b.bindDerived(cte.Query)
 				}
 				b.cteDepth--

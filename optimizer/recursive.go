@@ -91,6 +91,33 @@ func selfReferences(c *parser.CTE) bool {
 	return found
 }
 
+// reachesItself reports whether the CTE refers to itself through other
+// CTEs of its WITH (mutual recursion).
+func reachesItself(c *parser.CTE, w *parser.With) bool {
+	byName := map[string]*parser.CTE{}
+	for _, x := range w.CTEs {
+		byName[x.Name] = x
+	}
+	seen := map[*parser.CTE]bool{}
+	var visit func(x *parser.CTE) bool
+	visit = func(x *parser.CTE) bool {
+		found := false
+		parser.Walk(x.Query, func(n parser.Node) bool {
+			if t, ok := n.(*parser.TableName); ok {
+				if y := byName[t.Name]; y == c && x != c {
+					found = true
+				} else if y != nil && y != x && !seen[y] {
+					seen[y] = true
+					found = visit(y)
+				}
+			}
+			return !found
+		})
+		return found
+	}
+	return visit(c)
+}
+
 // workTableFor returns the recursive CTE a FROM name refers to, nil when
 // the name is something else. found is the index in b.ctes of a CTE of
 // that name (-1 when none).

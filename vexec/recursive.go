@@ -15,7 +15,7 @@ import (
 const DefaultMaxRecursionRows = 1_000_000
 
 // ErrRecursionLimit: a recursive CTE produced more rows than allowed.
-var ErrRecursionLimit = errors.New("vexec: recursive query exceeded its row limit")
+var ErrRecursionLimit = errors.New("vexec: recursion limit exceeded")
 
 // workTable holds the rows of one iteration of a recursive CTE, in
 // compact batches of their own (no selection vector, bytes copied).
