@@ -386,10 +386,16 @@ func (b *Binder) isolated(bind func() (Node, error)) (Node, error) {
 		b.correlated[level] = true
 	}
 	b.scopes = saved
-	if err == nil && hasOuterPlan(n, level) {
+	if err != nil {
+		return nil, err
+	}
+	// Only the FROM siblings (the barrier's level) are out of reach; a
+	// subquery nested inside may read the derived query's own columns.
+	sibling := map[int]bool{}
+	if outerCols(n, level, sibling); len(sibling) > 0 {
 		return nil, unsupported(parser.Pos{}, "a subquery in FROM may not refer to columns of the enclosing query")
 	}
-	return n, err
+	return n, nil
 }
 
 func renameOutput(n Node, alias string, names []string, pos parser.Pos) (Node, *scope, error) {

@@ -452,6 +452,9 @@ var handQueries = []string{
 	"WITH RECURSIVE a(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM a WHERE n < 10), b(m) AS (SELECT n * n FROM a) SELECT x.n, y.n, b.m FROM a x JOIN a y ON y.n = x.n + 1 JOIN b ON b.m = x.n * x.n",
 	"WITH RECURSIVE a(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM a WHERE n < 5), z(m) AS (SELECT 10 UNION ALL SELECT m + 10 FROM z WHERE m < 40) SELECT n, m FROM a, z",
 	"WITH RECURSIVE r(id, lvl) AS (SELECT id, 0 FROM t1 WHERE id <= 3 UNION ALL SELECT t2.id, r.lvl + 1 FROM r JOIN t2 ON t2.t1_id = r.id WHERE r.lvl < 3) SELECT id, lvl FROM r",
+	"WITH RECURSIVE c(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM c WHERE EXISTS (SELECT 1 FROM edges WHERE edges.src = c.n AND edges.dst = c.n + 1) AND n < 40) SELECT n FROM c",
+	"WITH RECURSIVE c(n, k) AS (SELECT 0, 0 UNION ALL SELECT (SELECT max(dst) FROM edges WHERE edges.src = c.n), k + 1 FROM c WHERE k < 12) SELECT n, k FROM c",
+	"SELECT * FROM (SELECT id, (SELECT count(*) FROM t2 WHERE t2.t1_id = t1.id) AS n FROM t1) q WHERE n > 1",
 	"SELECT id, (WITH RECURSIVE d(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM d WHERE k < 4) SELECT sum(k) FROM d) FROM tree WHERE id < 4",
 	// correlated subqueries of grouped queries
 	"SELECT b, (SELECT count(*) FROM t2 WHERE t2.x = t1.b) FROM t1 GROUP BY b",
