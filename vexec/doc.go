@@ -24,7 +24,13 @@
 // count/sum/avg/min/max with DISTINCT), Sort and TopN (a bounded heap),
 // Limit, Distinct, Window (row_number, rank, dense_rank and running or
 // whole-partition aggregates), set operations (UNION, INTERSECT, EXCEPT
-// with and without ALL), and Insert/Update/Delete, which read their
+// with and without ALL), RecursiveUnion (recursive.go: WITH RECURSIVE by
+// working-table iteration: the non-recursive term's rows, then the
+// recursive term run again and again, its WorkTableScan reading the rows
+// of the previous run from the Context, until a run yields none; without
+// ALL a hash set of every row produced drops repeats, so cycles end;
+// rows stream out as made, so a LIMIT above stops the recursion), and
+// Insert/Update/Delete, which read their
 // whole input before writing so an UPDATE never sees its own moved
 // rows.
 //
@@ -50,6 +56,10 @@
 //     MaxQueryPoints points and fails beyond (the store pushes points
 //     through a callback, operators pull).
 //   - Join output and materialized rows are copied a value at a time.
+//   - A recursive CTE may produce at most Context.MaxRecursionRows rows
+//     (DefaultMaxRecursionRows, 1,000,000, when 0), counted after
+//     UNION's duplicate removal; beyond, ErrRecursionLimit names the CTE.
+//     A working table and UNION's set of seen rows live in memory.
 //   - Window frames are the SQL default only (partition start to the
 //     current row's last peer with ORDER BY, the whole partition without).
 package vexec
