@@ -1,7 +1,6 @@
 package vexec
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/aegisdb/aegis/model/types"
@@ -14,8 +13,9 @@ import (
 // without a stop) fails with ErrRecursionLimit instead of filling memory.
 const DefaultMaxRecursionRows = 1_000_000
 
-// ErrRecursionLimit: a recursive CTE produced more rows than allowed.
-var ErrRecursionLimit = errors.New("vexec: recursion limit exceeded")
+// ErrRecursionLimit: a recursive CTE produced more rows than allowed. It
+// matches ErrExec too: the statement, not the server, is at fault.
+var ErrRecursionLimit = fmt.Errorf("%w: recursion limit exceeded", ErrExec)
 
 // workTable holds the rows of one iteration of a recursive CTE, in
 // compact batches of their own (no selection vector, bytes copied).
