@@ -3,9 +3,12 @@ package sql
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
+	"github.com/aegisdb/aegis/mvcc"
 	"github.com/aegisdb/aegis/optimizer"
+	"github.com/aegisdb/aegis/parser"
 	"github.com/aegisdb/aegis/vexec"
 )
 
@@ -52,5 +55,54 @@ CREATE TABLE g (grp INT, v INT)`); err != nil {
 		if _, err := s.Exec(ctx, q); err != nil {
 			t.Errorf("%s: %v", q, err)
 		}
+	}
+}
+
+// TestRecursionCap runs recursive plans under Context.MaxRecursionRows:
+// the cap counts every row the CTE produces, and a plan runs the same
+// twice (the operators reopen cleanly).
+func TestRecursionCap(t *testing.T) {
+	eng := Open(openTestDB(t, "memory"))
+	s := eng.NewSession()
+	txn, err := eng.db.Begin(mvcc.TxnOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txn.Rollback()
+	run := func(q string, limit int64) (int, error) {
+		st, err := parser.Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan, err := s.plan(txn, st, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for range 2 {
+			rows, err := vexec.Run(&vexec.Context{Txn: txn, Catalog: eng.cat, MaxRecursionRows: limit}, plan)
+			if err != nil {
+				return 0, err
+			}
+			if n != 0 && len(rows) != n {
+				t.Fatalf("%s: %d rows, then %d", q, n, len(rows))
+			}
+			n = len(rows)
+		}
+		return n, nil
+	}
+	const upTo50 = "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 50) SELECT n FROM c"
+	if n, err := run(upTo50, 50); err != nil || n != 50 {
+		t.Fatalf("50 rows under a cap of 50: got %d, %v", n, err)
+	}
+	if _, err := run(upTo50, 49); !errors.Is(err, vexec.ErrRecursionLimit) || !strings.Contains(err.Error(), `"c" produced more than 49 rows`) {
+		t.Fatalf("50 rows under a cap of 49: got %v", err)
+	}
+	const endless = "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c"
+	if _, err := run(endless, 1000); !errors.Is(err, vexec.ErrRecursionLimit) {
+		t.Fatalf("endless recursion: got %v", err)
+	}
+	if n, err := run(endless+" LIMIT 7", 1000); err != nil || n != 7 {
+		t.Fatalf("endless recursion under LIMIT 7: got %d, %v", n, err)
 	}
 }
