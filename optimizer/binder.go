@@ -648,12 +648,14 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 		}
 	}
 
-	needAgg := len(groupBy) > 0 || having != nil
 	level := len(b.scopes) - 1
+	aggs := having != nil && (hasAgg(having) || hasOuterAggAt(having, level))
 	for _, it := range items {
-		needAgg = needAgg || hasAgg(it.e) || hasOuterAggAt(it.e, level)
+		aggs = aggs || hasAgg(it.e) || hasOuterAggAt(it.e, level)
 	}
-	if needAgg && readsWorkTable {
+	needAgg := aggs || len(groupBy) > 0 || having != nil
+	if aggs && readsWorkTable {
+		// As in PostgreSQL; GROUP BY alone (a per-iteration DISTINCT) is fine.
 		return nil, 0, nil, bindErr(parser.Pos{}, "aggregate functions are not allowed in a recursive query's recursive term (query %q)", b.recs[len(b.recs)-1].name)
 	}
 	if needAgg {

@@ -47,7 +47,8 @@
 // self-reference is checked where it binds, with PostgreSQL's rules and
 // messages: exactly once, in the recursive term, not inside a subquery
 // (a derived table is fine), not on the nullable side of an outer join,
-// not under INTERSECT or EXCEPT, not in a query level that aggregates;
+// not under INTERSECT or EXCEPT, not in a query level that computes
+// aggregates;
 // ORDER BY/LIMIT on the CTE's own query and mutual recursion between
 // WITH items are refused.
 //

@@ -22,8 +22,8 @@ import (
 // recursive term, not in a subquery (whose result would have to be
 // computed per iteration and row), not on the nullable side of an outer
 // join, not under INTERSECT or EXCEPT, and not in a query level that
-// aggregates (an aggregate would see one iteration's rows, not the
-// relation's). Each message names the rule, as PostgreSQL's do.
+// computes aggregates (an aggregate would see one iteration's rows, not
+// the relation's). Each message names the rule, as PostgreSQL's do.
 
 // RecursiveUnion evaluates Init, then Recur over the rows of the previous
 // iteration (read by the WorkTable with the same ID) until an iteration
