@@ -467,6 +467,12 @@ var handQueries = []string{
 	"SELECT b, sum(a), (SELECT sum(x) FROM t2 WHERE t2.x < t1.b) AS below FROM t1 GROUP BY b",
 	"ordered:SELECT b, sum(a) FROM t1 GROUP BY b ORDER BY (SELECT count(*) FROM t2 WHERE t2.x < t1.b) DESC, b NULLS LAST",
 	"SELECT t1.b, avg(t2.x), (SELECT count(*) FROM t3 WHERE t3.v > t1.b * 10) FROM t1 JOIN t2 ON t1.id = t2.t1_id GROUP BY t1.b",
+	"SELECT (SELECT count(*) FROM t2 WHERE t2.x = t1.b) AS cnt, count(*) FROM t1 GROUP BY cnt",
+	"SELECT b, (SELECT sum(x) + sum(t1.a) FROM t2 WHERE t2.t1_id = t1.b) FROM t1 GROUP BY b",
+	"SELECT b, (SELECT (SELECT max(t1.a)) FROM t3 WHERE t3.k = 1) FROM t1 GROUP BY b",
+	"SELECT b, (SELECT count(*) FROM (SELECT t1_id FROM t2 GROUP BY t1_id HAVING count(*) > t1.b) AS q) FROM t1 GROUP BY b",
+	"SELECT b, sum(a), rank() OVER (ORDER BY (SELECT count(*) FROM t2 WHERE t2.x < t1.b) DESC, b NULLS LAST) FROM t1 GROUP BY b",
+	"SELECT count(*), (SELECT count(*) FROM t2 WHERE t2.x < count(t1.id) / 4) FROM t1",
 }
 
 func TestDifferentialSQLite(t *testing.T) {
