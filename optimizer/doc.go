@@ -50,7 +50,10 @@
 // not under INTERSECT or EXCEPT, not in a query level that computes
 // aggregates;
 // ORDER BY/LIMIT on the CTE's own query and mutual recursion between
-// WITH items are refused.
+// WITH items are refused. After physical planning, every largest subtree
+// of a recursive term that does not read the working table is wrapped
+// in a Cached node: its rows cannot change between iterations (functions
+// are deterministic within a statement), so they are read once per run.
 //
 // Time series. The FROM item metric(name [, from [, to]]) binds to a
 // SeriesScan (series.go): its arguments must be constants; the range is
@@ -66,8 +69,8 @@
 //
 // Logical and physical plans share one set of nodes (plan.go): Scan,
 // SeriesScan, Values, Filter, Project, Join, Aggregate, Window, Sort (a TopN when it
-// carries a limit), Limit, Distinct, SetOp, RecursiveUnion and its
-// WorkTable, Insert, Update, Delete. Each
+// carries a limit), Limit, Distinct, SetOp, RecursiveUnion with its
+// WorkTable and Cached inputs, Insert, Update, Delete. Each
 // node's output is an ordered list of columns; expressions read input
 // columns by position (ColRef).
 //

@@ -23,6 +23,7 @@ func Optimize(n Node, cat Catalog) (Node, error) {
 		need[i] = true
 	}
 	prune(n, need)
+	cacheInvariants(n) // recursive.go
 	return n, nil
 }
 

@@ -359,6 +359,8 @@ func Describe(n Node) string {
 		return n.describe() // recursive.go
 	case *WorkTable:
 		return n.describe()
+	case *Cached:
+		return n.describe()
 	case *Values:
 		return fmt.Sprintf("Values (%d rows)", len(n.Rows))
 	case *Filter:

@@ -291,3 +291,78 @@ func (o *optimizer) estimateRecursive(n *RecursiveUnion) {
 	n.Rows = init.Rows + 10*rec.Rows
 	n.Cost = init.Cost + 10*rec.Cost + n.Rows
 }
+
+// Cached replays, on every iteration of the RecursiveUnion with the same
+// ID, the rows its input produced on the first: the input does not read
+// the working table, so each run would produce the same rows (every
+// function is deterministic within a statement, and outer references
+// stay fixed while the union runs). A graph walk then scans its edges
+// table once per statement instead of once per iteration.
+type Cached struct {
+	Estimate
+	ID    int
+	Input Node
+}
+
+func (n *Cached) Columns() []Column { return n.Input.Columns() }
+func (n *Cached) Inputs() []Node    { return []Node{n.Input} }
+
+func (n *Cached) describe() string { return "Cached (read once per recursion)" }
+
+// cacheInvariants wraps, in the recursive term of every RecursiveUnion
+// of the plan, each largest subtree that does not read the working table
+// in a Cached. It runs last, on the physical plan.
+func cacheInvariants(n Node) {
+	if r, ok := n.(*RecursiveUnion); ok {
+		wrapInvariant(r.Recur, r.ID)
+	}
+	for _, in := range n.Inputs() {
+		cacheInvariants(in)
+	}
+}
+
+func wrapInvariant(n Node, id int) {
+	in := n.Inputs()
+	changed := false
+	for i, c := range in {
+		switch {
+		case readsWorkTable(c, id):
+			wrapInvariant(c, id)
+		case worthCaching(c):
+			in[i] = &Cached{Estimate: *c.Est(), ID: id, Input: c}
+			changed = true
+		}
+	}
+	if changed {
+		setInputs(n, in)
+	}
+}
+
+func readsWorkTable(n Node, id int) bool {
+	if w, ok := n.(*WorkTable); ok {
+		return w.ID == id
+	}
+	for _, in := range n.Inputs() {
+		if readsWorkTable(in, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// worthCaching: a subtree that reads a table (a constant VALUES list is
+// as cheap to recompute as to replay).
+func worthCaching(n Node) bool {
+	switch n.(type) {
+	case *Scan, *SeriesScan:
+		return true
+	case *Cached:
+		return false
+	}
+	for _, in := range n.Inputs() {
+		if worthCaching(in) {
+			return true
+		}
+	}
+	return false
+}

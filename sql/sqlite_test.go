@@ -455,6 +455,7 @@ var handQueries = []string{
 	"WITH RECURSIVE c(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM c WHERE EXISTS (SELECT 1 FROM edges WHERE edges.src = c.n AND edges.dst = c.n + 1) AND n < 40) SELECT n FROM c",
 	"WITH RECURSIVE c(n, k) AS (SELECT 0, 0 UNION ALL SELECT (SELECT max(dst) FROM edges WHERE edges.src = c.n), k + 1 FROM c WHERE k < 12) SELECT n, k FROM c",
 	"SELECT * FROM (SELECT id, (SELECT count(*) FROM t2 WHERE t2.t1_id = t1.id) AS n FROM t1) q WHERE n > 1",
+	"SELECT id, (WITH RECURSIVE r(n) AS (SELECT 0 UNION SELECT e.dst FROM r JOIN edges e ON e.src = r.n AND e.dst <> tree.id) SELECT count(*) FROM r) FROM tree WHERE id < 12",
 	"SELECT id, (WITH RECURSIVE d(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM d WHERE k < 4) SELECT sum(k) FROM d) FROM tree WHERE id < 4",
 	// correlated subqueries of grouped queries
 	"SELECT b, (SELECT count(*) FROM t2 WHERE t2.x = t1.b) FROM t1 GROUP BY b",

@@ -108,6 +108,8 @@ func build(n optimizer.Node) (Operator, error) {
 		op, err = withInputs(x.Init, x.Recur, func(l, r Operator) Operator { return newRecursiveUnion(l, r, x) }) // recursive.go
 	case *optimizer.WorkTable:
 		op = &workScanOp{node: x}
+	case *optimizer.Cached:
+		op, err = withInput(x.Input, func(in Operator) Operator { return &cachedOp{in: in, node: x} })
 	case *optimizer.Insert:
 		op, err = withInput(x.Input, func(in Operator) Operator {
 			return &dmlOp{in: in, kind: dmlInsert, desc: x.Table, serial: x.Serial, returning: compileAll(x.Returning), out: x.Out}

@@ -214,3 +214,60 @@ func (w *workScanOp) Next() (*types.Batch, error) {
 }
 
 func (w *workScanOp) Close() { w.batches = nil }
+
+// cachedOp reads its input once per run of its recursive CTE and
+// replays the rows on the later iterations (optimizer.Cached). The run
+// is told apart by the working table the RecursiveUnion registered at
+// Open, a fresh one per run (a recursive CTE inside a correlated
+// subquery runs again for every outer row, and its cache with it).
+type cachedOp struct {
+	in    Operator
+	node  *optimizer.Cached
+	owner *workTable // the run the rows belong to
+	rows  *workTable
+	pos   int
+}
+
+func (c *cachedOp) Open(ctx *Context) error {
+	run := ctx.work[c.node.ID]
+	if run != nil && run == c.owner {
+		c.pos = 0
+		return nil
+	}
+	var ts []types.Type
+	for _, col := range c.node.Columns() {
+		ts = append(ts, col.Type)
+	}
+	c.rows, c.owner, c.pos = &workTable{ts: ts}, nil, 0
+	if err := c.in.Open(ctx); err != nil {
+		c.in.Close()
+		return err
+	}
+	defer c.in.Close()
+	var sel []int
+	for {
+		b, err := c.in.Next()
+		if err != nil {
+			return err
+		}
+		if b == nil {
+			break
+		}
+		sel = fullSel(b, sel)
+		c.rows.add(b, sel)
+	}
+	c.owner = run
+	return nil
+}
+
+func (c *cachedOp) Next() (*types.Batch, error) {
+	if c.pos >= len(c.rows.batches) {
+		return nil, nil
+	}
+	b := c.rows.batches[c.pos]
+	c.pos++
+	b.Sel = nil // a consumer may have narrowed it on an earlier iteration
+	return b, nil
+}
+
+func (c *cachedOp) Close() {}
