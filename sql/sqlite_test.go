@@ -398,6 +398,7 @@ var handQueries = []string{
 	"WITH g AS (SELECT grp, sum(v) AS s FROM t3 GROUP BY grp) SELECT grp FROM g WHERE s > 100",
 	"WITH x (n) AS (SELECT a FROM t1) SELECT n, count(*) FROM x GROUP BY n",
 	"WITH j AS (SELECT t1.id, t2.x FROM t1 JOIN t2 ON t1.id = t2.t1_id) SELECT id, sum(x) FROM j GROUP BY id",
+	"WITH x AS (SELECT id, a FROM t1 WHERE a > 15) SELECT p.id, q.id FROM x p JOIN x q ON p.a = q.a AND p.id < q.id",
 	// set operations
 	"SELECT a FROM t1 UNION SELECT x FROM t2",
 	"SELECT a FROM t1 UNION ALL SELECT x FROM t2",
