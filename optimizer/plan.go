@@ -361,6 +361,12 @@ func Describe(n Node) string {
 		return s
 	case *SeriesScan:
 		return n.describe()
+	case *RecursiveUnion:
+		return n.describe() // recursive.go
+	case *WorkTable:
+		return n.describe()
+	case *Cached:
+		return n.describe()
 	case *Values:
 		return fmt.Sprintf("Values (%d rows)", len(n.Rows))
 	case *Filter:

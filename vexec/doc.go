@@ -24,7 +24,15 @@
 // count/sum/avg/min/max with DISTINCT), Sort and TopN (a bounded heap),
 // Limit, Distinct, Window (row_number, rank, dense_rank and running or
 // whole-partition aggregates), set operations (UNION, INTERSECT, EXCEPT
-// with and without ALL), and Insert/Update/Delete, which read their
+// with and without ALL), RecursiveUnion (recursive.go: WITH RECURSIVE by
+// working-table iteration: the non-recursive term's rows, then the
+// recursive term run again and again, its WorkTableScan reading the rows
+// of the previous run from the Context, until a run yields none; without
+// ALL a hash set of every row produced drops repeats, so cycles end;
+// rows stream out as made, so a LIMIT above stops the recursion; a
+// Cached input of the recursive term is read once per run and replayed
+// on later iterations), and
+// Insert/Update/Delete, which read their
 // whole input before writing so an UPDATE never sees its own moved
 // rows.
 //
@@ -64,6 +72,11 @@
 //     MaxQueryPoints points and fails beyond (the store pushes points
 //     through a callback, operators pull).
 //   - Join output and materialized rows are copied a value at a time.
+//   - A recursive CTE may produce at most Context.MaxRecursionRows rows
+//     (DefaultMaxRecursionRows, 1,000,000, when 0), counted after
+//     UNION's duplicate removal; beyond, ErrRecursionLimit names the CTE.
+//     A working table, UNION's set of seen rows and Cached inputs (a
+//     whole table a graph walk joins with) live in memory.
 //   - Window frames are the SQL default only (partition start to the
 //     current row's last peer with ORDER BY, the whole partition without).
 package vexec
