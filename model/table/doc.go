@@ -3,7 +3,8 @@
 // scans that decode rows straight into the typed column vectors of the
 // executor.
 //
-// Uses: mvcc, model/keyenc, model/types. Used by: optimizer, vexec, sql.
+// Uses: mvcc, model/keyenc, model/types, bitmap. Used by: optimizer,
+// vexec, sql.
 //
 // # Keys
 //
@@ -110,7 +111,10 @@
 //     low-cardinality columns. Row numbers are 32-bit: a table that has
 //     inserted 2^32 rows since its first bitmap index fails further
 //     inserts until the bitmap indexes are dropped and recreated.
-//     Fetching a row costs two point reads (row number -> key -> row).
+//     Fetching a row costs two point reads (row number -> key -> row); a
+//     table whose primary key is one integer column in 0..2^32-1 could
+//     use it as the row number and skip both maps, at the price of
+//     refusing other keys once a bitmap index exists: not done.
 //   - The columnar (PAX) block layout of DESIGN.md is not built; Scanner
 //     is where it would plug in.
 //   - ADD COLUMN does not fill existing rows with a DEFAULT; the SQL layer
