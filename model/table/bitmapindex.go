@@ -43,6 +43,46 @@ func rowNoSeqKey(id uint32) []byte { return idKey(tagRowNo, id) }
 type RowNumbering struct {
 	ByRow uint32 `json:"by_row"` // row number -> primary key
 	ByKey uint32 `json:"by_key"` // primary key -> row number
+	// IntKey: the primary key is one integer column. A row whose key is
+	// in [0, directRows) is numbered by its key and has no map entries;
+	// any other row takes a number from directRows up, from the sequence.
+	IntKey bool `json:"int_key,omitempty"`
+}
+
+// directRows bounds the integer keys that serve as their own row
+// numbers; the numbers above are for the rows whose keys do not fit.
+const directRows = 1 << 31
+
+// intKeyTable reports whether d's primary key is one integer column,
+// whose values can be row numbers.
+func (d *Desc) intKeyTable() bool {
+	if len(d.Primary.Columns) != 1 {
+		return false
+	}
+	pos := d.ColumnByID(d.Primary.Columns[0])
+	return pos >= 0 && d.Columns[pos].Type.Family == types.Int
+}
+
+// directNumber is the row number of row when its key is its own number.
+func (d *Desc) directNumber(row []types.Datum) (uint32, bool) {
+	if !d.RowNumbers.IntKey {
+		return 0, false
+	}
+	v := row[d.ColumnByID(d.Primary.Columns[0])]
+	if v.Null || v.I < 0 || v.I >= directRows {
+		return 0, false
+	}
+	return uint32(v.I), true
+}
+
+// numberOf returns the row number of a stored row and whether it is
+// direct (no map entries).
+func (d *Desc) numberOf(txn *mvcc.Txn, row []types.Datum) (uint32, bool, error) {
+	if rn, ok := d.directNumber(row); ok {
+		return rn, true, nil
+	}
+	rn, err := d.rowNumberOf(txn, d.primaryKeySuffix(row))
+	return rn, false, err
 }
 
 // checkBitmapIndex refuses the bitmap indexes this package does not build.
@@ -73,6 +113,9 @@ func (d *Desc) validateRowNumbers() error {
 			return fmt.Errorf("bitmap index without row numbers")
 		}
 		return nil
+	}
+	if rn.IntKey && !d.intKeyTable() {
+		return fmt.Errorf("row numbers from a primary key that is not one integer column")
 	}
 	if rn.ByRow <= PrimaryIndexID || rn.ByRow >= d.NextIndexID || rn.ByKey <= PrimaryIndexID || rn.ByKey >= d.NextIndexID || rn.ByRow == rn.ByKey {
 		return fmt.Errorf("bad row-number map IDs %d, %d", rn.ByRow, rn.ByKey)
@@ -135,7 +178,12 @@ func (d *Desc) nextRowNumber() (uint32, error) {
 	return checkRowNumber(d, v)
 }
 
+// checkRowNumber turns the sequence value v into a row number: above the
+// direct ones for an integer key.
 func checkRowNumber(d *Desc, v int64) (uint32, error) {
+	if d.RowNumbers.IntKey {
+		v += directRows
+	}
 	if v < 0 || v > 1<<32-1 {
 		return 0, fmt.Errorf("%w: table %s has used up its 2^32 row numbers; drop and recreate its bitmap indexes", ErrUnsupported, d.Name)
 	}
@@ -239,12 +287,15 @@ func (d *Desc) bitmapInsert(txn *mvcc.Txn, row []types.Datum) error {
 	if d.RowNumbers == nil {
 		return nil
 	}
-	rn, err := d.nextRowNumber()
-	if err != nil {
-		return err
-	}
-	if err := d.putRowNumber(txn, d.primaryKeySuffix(row), rn); err != nil {
-		return err
+	rn, direct := d.directNumber(row)
+	if !direct {
+		var err error
+		if rn, err = d.nextRowNumber(); err != nil {
+			return err
+		}
+		if err := d.putRowNumber(txn, d.primaryKeySuffix(row), rn); err != nil {
+			return err
+		}
 	}
 	for _, ix := range d.BitmapIndexes() {
 		if err := d.changeChunk(txn, ix, row[d.ColumnByID(ix.Columns[0])], rn, true); err != nil {
@@ -259,8 +310,7 @@ func (d *Desc) bitmapDelete(txn *mvcc.Txn, row []types.Datum) error {
 	if d.RowNumbers == nil {
 		return nil
 	}
-	pk := d.primaryKeySuffix(row)
-	rn, err := d.rowNumberOf(txn, pk)
+	rn, direct, err := d.numberOf(txn, row)
 	if err != nil {
 		return err
 	}
@@ -269,42 +319,64 @@ func (d *Desc) bitmapDelete(txn *mvcc.Txn, row []types.Datum) error {
 			return err
 		}
 	}
-	if err := txn.Delete(d.byKeyKey(pk)); err != nil {
+	if direct {
+		return nil
+	}
+	if err := txn.Delete(d.byKeyKey(d.primaryKeySuffix(row))); err != nil {
 		return err
 	}
 	return txn.Delete(d.byRowKey(rn))
 }
 
-// bitmapUpdate keeps a row's row number across an update, moving it
-// between values of each bitmap index whose column changed and
-// re-pointing the maps when the primary key changed.
+// bitmapUpdate moves a row between values of each bitmap index whose
+// column changed. A row keeps its number across an update unless its
+// primary key changed and one of the keys is its own number (an integer
+// key in [0, directRows)); the maps follow a changed primary key.
 func (d *Desc) bitmapUpdate(txn *mvcc.Txn, old, row []types.Datum) error {
 	if d.RowNumbers == nil {
 		return nil
 	}
 	oldPK, newPK := d.primaryKeySuffix(old), d.primaryKeySuffix(row)
-	rn, err := d.rowNumberOf(txn, oldPK)
+	oldRN, oldDirect, err := d.numberOf(txn, old)
 	if err != nil {
 		return err
 	}
+	newRN, newDirect := oldRN, oldDirect
 	if !bytes.Equal(oldPK, newPK) {
-		if err := txn.Delete(d.byKeyKey(oldPK)); err != nil {
-			return err
+		newRN, newDirect = d.directNumber(row)
+		if !newDirect && !oldDirect {
+			newRN = oldRN // a mapped row keeps its number
+		} else if !newDirect {
+			if newRN, err = d.nextRowNumber(); err != nil {
+				return err
+			}
 		}
-		if err := d.putRowNumber(txn, newPK, rn); err != nil {
-			return err
+		if !oldDirect {
+			if err := txn.Delete(d.byKeyKey(oldPK)); err != nil {
+				return err
+			}
+			if newRN != oldRN {
+				if err := txn.Delete(d.byRowKey(oldRN)); err != nil {
+					return err
+				}
+			}
+		}
+		if !newDirect {
+			if err := d.putRowNumber(txn, newPK, newRN); err != nil {
+				return err
+			}
 		}
 	}
 	for _, ix := range d.BitmapIndexes() {
 		pos := d.ColumnByID(ix.Columns[0])
 		ov, nv := old[pos], row[pos]
-		if bytes.Equal(AppendDatum(nil, ov, false), AppendDatum(nil, nv, false)) {
+		if oldRN == newRN && bytes.Equal(AppendDatum(nil, ov, false), AppendDatum(nil, nv, false)) {
 			continue
 		}
-		if err := d.changeChunk(txn, ix, ov, rn, false); err != nil {
+		if err := d.changeChunk(txn, ix, ov, oldRN, false); err != nil {
 			return err
 		}
-		if err := d.changeChunk(txn, ix, nv, rn, true); err != nil {
+		if err := d.changeChunk(txn, ix, nv, newRN, true); err != nil {
 			return err
 		}
 	}
@@ -344,8 +416,10 @@ func (c *Catalog) fillBitmapIndex(txn *mvcc.Txn, d *Desc, ix *Index, fresh bool)
 			break
 		}
 		pk := d.primaryKeySuffix(row)
-		var rn uint32
-		if fresh {
+		rn, direct := d.directNumber(row)
+		switch {
+		case direct:
+		case fresh:
 			if block.next >= block.end {
 				// One reservation per chunk's worth of rows, not per row.
 				start, err := c.reserve(rowNoSeqKey(d.ID), 1<<chunkBits)
@@ -361,8 +435,10 @@ func (c *Catalog) fillBitmapIndex(txn *mvcc.Txn, d *Desc, ix *Index, fresh bool)
 			if err := d.putRowNumber(txn, pk, rn); err != nil {
 				return err
 			}
-		} else if rn, err = d.nextNumbered(numbers, pk); err != nil {
-			return err
+		default:
+			if rn, err = d.nextNumbered(numbers, pk); err != nil {
+				return err
+			}
 		}
 		v := row[pos]
 		ek := string(AppendDatum(nil, v, false))

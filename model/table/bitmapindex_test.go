@@ -15,16 +15,63 @@ import (
 	"github.com/aegisdb/aegis/mvcc"
 )
 
-func paintDesc(t testing.TB, c *Catalog) {
+// paintKeys is how the test table "paint" is keyed, which decides how
+// its rows are numbered.
+type paintKeys int
+
+const (
+	// keysInt: id BIGINT PRIMARY KEY; the tests' ids are their own row numbers.
+	keysInt paintKeys = iota
+	// keysMixed: id BIGINT PRIMARY KEY, a third of the keys their own row
+	// numbers (spread past 65,536), the others negative or past 2^32 and
+	// numbered through the maps.
+	keysMixed
+	// keysComposite: PRIMARY KEY (id, k): every row through the maps.
+	keysComposite
+)
+
+func (k paintKeys) String() string { return [...]string{"int", "mixed", "composite"}[k] }
+
+func (k paintKeys) create(t testing.TB, c *Catalog) {
 	t.Helper()
-	d, err := NewDesc("paint", []Column{
+	cols := []Column{
 		{Name: "id", Type: types.TypeBigInt},
 		{Name: "color", Type: types.TypeText},
 		{Name: "size", Type: types.TypeBigInt},
-	}, []string{"id"})
+	}
+	pk := []string{"id"}
+	if k == keysComposite {
+		cols = append(cols, Column{Name: "k", Type: types.TypeText})
+		pk = append(pk, "k")
+	}
+	d, err := NewDesc("paint", cols, pk)
 	must(t, err)
 	must(t, inTxn(t, c, func(txn *mvcc.Txn) error { return c.CreateTable(txn, d) }))
 }
+
+// key is the stored id of the test's row id.
+func (k paintKeys) key(id int64) int64 {
+	if k != keysMixed {
+		return id
+	}
+	switch id % 3 {
+	case 0:
+		return id * 4
+	case 1:
+		return -id
+	}
+	return id + 5_000_000_000
+}
+
+func (k paintKeys) row(id int64, r paintRow) []types.Datum {
+	row := paint(k.key(id), r)
+	if k == keysComposite {
+		row = append(row, types.TextDatum("x"))
+	}
+	return row
+}
+
+func paintDesc(t testing.TB, c *Catalog) { keysInt.create(t, c) }
 
 type paintRow struct {
 	color string // "" is NULL
@@ -73,7 +120,7 @@ func bitmapIDs(t testing.TB, txn *mvcc.Txn, d *Desc, ixName string, v types.Datu
 
 // checkPaint compares both bitmap indexes with the oracle: the ids of
 // every color's rows when full, else the bitmaps' cardinalities.
-func checkPaint(t testing.TB, c *Catalog, oracle map[int64]paintRow, step int, full bool) {
+func checkPaint(t testing.TB, c *Catalog, k paintKeys, oracle map[int64]paintRow, step int, full bool) {
 	t.Helper()
 	must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
 		d := c.mustTable(t, txn, "paint")
@@ -81,7 +128,7 @@ func checkPaint(t testing.TB, c *Catalog, oracle map[int64]paintRow, step int, f
 			var want []int64
 			for id, r := range oracle {
 				if r.color == color {
-					want = append(want, id)
+					want = append(want, k.key(id))
 				}
 			}
 			sort.Slice(want, func(i, j int) bool { return want[i] < want[j] })
@@ -142,26 +189,35 @@ func cardinality(t testing.TB, txn *mvcc.Txn, d *Desc, ixName string, v types.Da
 var paintColors = []string{"red", "green", "blue", ""}
 
 // TestBitmapIndexModel keeps two bitmap indexes through inserts past the
-// 65,536-row chunk boundary, an index built over existing rows, updates
+// 65,536-row chunk boundary (of mapped numbers with a composite key, of
+// integer keys that are their own numbers mixed with mapped ones), an index built over existing rows, updates
 // of the indexed column and of the primary key, deletes and rolled-back
 // transactions, and checks them against a map after every step.
 func TestBitmapIndexModel(t *testing.T) {
+	for _, tc := range []struct {
+		keys paintKeys
+		rows int64
+	}{{keysComposite, 70_000}, {keysMixed, 20_000}} {
+		t.Run(tc.keys.String(), func(t *testing.T) { testBitmapIndexModel(t, tc.keys, tc.rows) })
+	}
+}
+
+func testBitmapIndexModel(t *testing.T, k paintKeys, rows int64) {
 	seed := testutil.Seed(t)
 	r := rand.New(rand.NewPCG(seed, 7))
 	c := openCatalog(t)
-	paintDesc(t, c)
+	k.create(t, c)
 	must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
 		_, err := c.CreateIndex(txn, "paint", "paint_color", []string{"color"}, nil, false, IndexBitmap)
 		return err
 	}))
 	oracle := map[int64]paintRow{}
-	const rows = 70_000 // past one chunk of 2^16 row numbers
 	for start := int64(0); start < rows; start += 10_000 {
 		must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
 			d := c.mustTable(t, txn, "paint")
 			for id := start; id < start+10_000; id++ {
 				pr := paintRow{color: paintColors[r.IntN(len(paintColors))], size: int64(r.IntN(4))}
-				if err := Insert(txn, d, paint(id, pr)); err != nil {
+				if err := Insert(txn, d, k.row(id, pr)); err != nil {
 					return err
 				}
 				oracle[id] = pr
@@ -169,13 +225,13 @@ func TestBitmapIndexModel(t *testing.T) {
 			return nil
 		}))
 	}
-	checkPaint(t, c, oracle, 0, false)
+	checkPaint(t, c, k, oracle, 0, false)
 	// Built over existing rows: numbers come from the by-key map.
 	must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
 		_, err := c.CreateIndex(txn, "paint", "paint_size", []string{"size"}, nil, false, IndexBitmap)
 		return err
 	}))
-	checkPaint(t, c, oracle, 1, true)
+	checkPaint(t, c, k, oracle, 1, true)
 
 	nextID := int64(rows)
 	for step := 2; step < 24; step++ {
@@ -197,25 +253,25 @@ func TestBitmapIndexModel(t *testing.T) {
 		for op := 0; op < 200; op++ {
 			id := int64(r.IntN(int(nextID)))
 			cur, ok := current(id)
-			switch k := r.IntN(4); {
-			case !ok || k == 0:
+			switch op := r.IntN(4); {
+			case !ok || op == 0:
 				if ok {
 					continue
 				}
 				pr := paintRow{color: paintColors[r.IntN(len(paintColors))], size: int64(r.IntN(4))}
-				must(t, Insert(txn, d, paint(id, pr)))
+				must(t, Insert(txn, d, k.row(id, pr)))
 				changed[id] = &pr
-			case k == 1:
-				must(t, Delete(txn, d, paint(id, cur)))
+			case op == 1:
+				must(t, Delete(txn, d, k.row(id, cur)))
 				changed[id] = nil
-			case k == 2:
+			case op == 2:
 				pr := paintRow{color: paintColors[r.IntN(len(paintColors))], size: int64(r.IntN(4))}
-				must(t, Update(txn, d, paint(id, cur), paint(id, pr)))
+				must(t, Update(txn, d, k.row(id, cur), k.row(id, pr)))
 				changed[id] = &pr
 			default: // move the row to a new primary key
 				nid := nextID
 				nextID++
-				must(t, Update(txn, d, paint(id, cur), paint(nid, cur)))
+				must(t, Update(txn, d, k.row(id, cur), k.row(nid, cur)))
 				changed[id], changed[nid] = nil, &cur
 			}
 		}
@@ -231,7 +287,7 @@ func TestBitmapIndexModel(t *testing.T) {
 				}
 			}
 		}
-		checkPaint(t, c, oracle, step, step%10 == 0 || step == 23)
+		checkPaint(t, c, k, oracle, step, step%10 == 0 || step == 23)
 	}
 }
 
@@ -254,7 +310,7 @@ func TestBitmapIndexConflict(t *testing.T) {
 	if err := b.Commit(); !errors.Is(err, mvcc.ErrConflict) {
 		t.Fatalf("second writer of a chunk committed with %v, want mvcc.ErrConflict", err)
 	}
-	checkPaint(t, c, map[int64]paintRow{1: {color: "red"}}, 0, true)
+	checkPaint(t, c, keysInt, map[int64]paintRow{1: {color: "red"}}, 0, true)
 }
 
 // TestBitmapIndexConcurrentWriters: goroutines inserting, recoloring
@@ -262,7 +318,7 @@ func TestBitmapIndexConflict(t *testing.T) {
 // match what committed.
 func TestBitmapIndexConcurrentWriters(t *testing.T) {
 	c := openCatalog(t)
-	paintDesc(t, c)
+	keysMixed.create(t, c)
 	must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
 		_, err := c.CreateIndex(txn, "paint", "paint_color", []string{"color"}, nil, false, IndexBitmap)
 		return err
@@ -284,17 +340,17 @@ func TestBitmapIndexConcurrentWriters(t *testing.T) {
 						return err
 					}
 					final = &pr
-					if err := Insert(txn, d, paint(id, pr)); err != nil {
+					if err := Insert(txn, d, keysMixed.row(id, pr)); err != nil {
 						return err
 					}
 					switch r.IntN(3) { // then change it in the same transaction
 					case 0:
 						final = nil
-						return Delete(txn, d, paint(id, pr))
+						return Delete(txn, d, keysMixed.row(id, pr))
 					case 1:
 						nr := paintRow{color: paintColors[r.IntN(len(paintColors))]}
 						final = &nr
-						return Update(txn, d, paint(id, pr), paint(id, nr))
+						return Update(txn, d, keysMixed.row(id, pr), keysMixed.row(id, nr))
 					}
 					return nil
 				})
@@ -314,7 +370,7 @@ func TestBitmapIndexConcurrentWriters(t *testing.T) {
 	for range writers {
 		must(t, <-errs)
 	}
-	checkPaint(t, c, oracle, 0, true)
+	checkPaint(t, c, keysMixed, oracle, 0, true)
 }
 
 // TestBitmapIndexCorruptChunk: bad chunk bytes give ErrCorrupt on read
@@ -360,8 +416,17 @@ func TestBitmapIndexCorruptChunk(t *testing.T) {
 // TestBitmapIndexDDL: refused shapes, DROP INDEX removing chunks and,
 // with the last bitmap index, the row-number maps.
 func TestBitmapIndexDDL(t *testing.T) {
+	for _, tc := range []struct {
+		keys           paintKeys
+		mapped, chunks int // row-number map entries, color chunks
+	}{{keysComposite, 100, 4}, {keysMixed, 66, 8}, {keysInt, 0, 4}} {
+		t.Run(tc.keys.String(), func(t *testing.T) { testBitmapIndexDDL(t, tc.keys, tc.mapped, tc.chunks) })
+	}
+}
+
+func testBitmapIndexDDL(t *testing.T, k paintKeys, mapped, chunks int) {
 	c := openCatalog(t)
-	paintDesc(t, c)
+	k.create(t, c)
 	for _, tc := range []struct {
 		cols   []string
 		unique bool
@@ -377,7 +442,7 @@ func TestBitmapIndexDDL(t *testing.T) {
 	must(t, inTxn(t, c, func(txn *mvcc.Txn) error {
 		d := c.mustTable(t, txn, "paint")
 		for id := int64(0); id < 100; id++ {
-			if err := Insert(txn, d, paint(id, paintRow{color: paintColors[id%4], size: id % 3})); err != nil {
+			if err := Insert(txn, d, k.row(id, paintRow{color: paintColors[id%4], size: id % 3})); err != nil {
 				return err
 			}
 		}
@@ -404,17 +469,17 @@ func TestBitmapIndexDDL(t *testing.T) {
 	var d *Desc
 	must(t, inTxn(t, c, func(txn *mvcc.Txn) error { d = c.mustTable(t, txn, "paint"); return nil }))
 	rn, colorID := *d.RowNumbers, d.Index("paint_color").ID
-	if n := count(rn.ByRow); n != 100 {
-		t.Fatalf("%d row numbers, want 100", n)
+	if n := count(rn.ByRow); n != mapped {
+		t.Fatalf("%d row numbers, want %d", n, mapped)
 	}
-	if n := count(colorID); n != 4 {
-		t.Fatalf("%d color chunks, want 4", n)
+	if n := count(colorID); n != chunks {
+		t.Fatalf("%d color chunks, want %d", n, chunks)
 	}
 	must(t, inTxn(t, c, func(txn *mvcc.Txn) error { _, err := c.DropIndex(txn, "paint_color"); return err }))
 	if n := count(colorID); n != 0 {
 		t.Fatalf("%d color chunks left after DROP INDEX", n)
 	}
-	if n := count(rn.ByKey); n != 100 {
+	if n := count(rn.ByKey); n != mapped {
 		t.Fatalf("row numbers dropped while paint_size still needs them (%d left)", n)
 	}
 	must(t, inTxn(t, c, func(txn *mvcc.Txn) error { _, err := c.DropIndex(txn, "paint_size"); return err }))
@@ -425,7 +490,7 @@ func TestBitmapIndexDDL(t *testing.T) {
 		if d := c.mustTable(t, txn, "paint"); d.RowNumbers != nil {
 			t.Fatal("descriptor keeps row numbers with no bitmap index")
 		}
-		return Insert(txn, c.mustTable(t, txn, "paint"), paint(1000, paintRow{color: "red"}))
+		return Insert(txn, c.mustTable(t, txn, "paint"), k.row(1000, paintRow{color: "red"}))
 	}))
 }
 

@@ -74,17 +74,23 @@ func (s *BitmapScanner) NextBatch(b *types.Batch) (more bool, err error) {
 	return true, nil
 }
 
-// row follows a row number to the row's key and value.
+// row follows a row number to the row's key and value: straight to the
+// key when the number is an integer key, else through the by-row map.
 func (s *BitmapScanner) row(rn uint32) (key, value []byte, err error) {
 	nk := s.d.byRowKey(rn)
-	pk, err := s.txn.Get(nk)
-	if errors.Is(err, mvcc.ErrNotFound) {
-		return nil, nil, &CorruptError{Key: nk, Reason: fmt.Sprintf("row number %d is in a bitmap index but names no row", rn)}
+	if s.d.RowNumbers.IntKey && rn < directRows {
+		nk = AppendDatum(IndexPrefix(s.d.ID, PrimaryIndexID), types.IntDatum(int64(rn)), s.d.Primary.Descending(0))
+		key = nk
+	} else {
+		pk, err := s.txn.Get(nk)
+		if errors.Is(err, mvcc.ErrNotFound) {
+			return nil, nil, &CorruptError{Key: nk, Reason: fmt.Sprintf("row number %d is in a bitmap index but names no row", rn)}
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		key = append(IndexPrefix(s.d.ID, PrimaryIndexID), pk...)
 	}
-	if err != nil {
-		return nil, nil, err
-	}
-	key = append(IndexPrefix(s.d.ID, PrimaryIndexID), pk...)
 	value, err = s.txn.Get(key)
 	if errors.Is(err, mvcc.ErrNotFound) {
 		return nil, nil, &CorruptError{Key: nk, Reason: fmt.Sprintf("row number %d points at missing row %x", rn, key)}

@@ -223,7 +223,7 @@ func (d *Desc) NewIndex(name string, columns []string, desc []bool, unique bool,
 	}
 	d.NextIndexID++
 	if kind == IndexBitmap && d.RowNumbers == nil {
-		d.RowNumbers = &RowNumbering{ByRow: d.NextIndexID, ByKey: d.NextIndexID + 1}
+		d.RowNumbers = &RowNumbering{ByRow: d.NextIndexID, ByKey: d.NextIndexID + 1, IntKey: d.intKeyTable()}
 		d.NextIndexID += 2
 	}
 	d.Indexes = append(d.Indexes, ix)
