@@ -334,13 +334,73 @@ func AndCardinality(a, b *Bitmap) uint64 {
 	return n
 }
 
-// FastOr returns the union of all the bitmaps.
+// FastOr returns the union of all the bitmaps. It unites the containers
+// of each chunk key in one step (arrays merged while their total fits an
+// array, else everything OR-ed into one bitset), so it costs one pass
+// over the inputs' containers where a chain of Or would copy the growing
+// result once per operand.
 func FastOr(bms ...*Bitmap) *Bitmap {
-	out := New()
+	type keyed struct {
+		key uint16
+		c   *container
+	}
+	var all []keyed
 	for _, b := range bms {
-		out = Or(out, b)
+		for i, k := range b.keys {
+			all = append(all, keyed{k, b.cons[i]})
+		}
+	}
+	slices.SortStableFunc(all, func(x, y keyed) int { return int(x.key) - int(y.key) })
+	out := New()
+	group := make([]*container, 0, len(bms))
+	for i := 0; i < len(all); {
+		group = group[:0]
+		j := i
+		for ; j < len(all) && all[j].key == all[i].key; j++ {
+			group = append(group, all[j].c)
+		}
+		out.keys = append(out.keys, all[i].key)
+		out.cons = append(out.cons, unionOf(group))
+		i = j
 	}
 	return out
+}
+
+// unionOf unites the containers of one chunk key into a new container.
+func unionOf(cs []*container) *container {
+	if len(cs) == 1 {
+		return cs[0].clone()
+	}
+	total, arrays := 0, true
+	for _, c := range cs {
+		total += c.card
+		arrays = arrays && c.kind == kindArray
+	}
+	if arrays && total <= arrayMax {
+		acc := cs[0].arr
+		for _, c := range cs[1:] {
+			acc = unionArrays(acc, c.arr)
+		}
+		return newArray(acc)
+	}
+	w := make([]uint64, bitsetWords)
+	for _, c := range cs {
+		switch c.kind {
+		case kindArray:
+			for _, v := range c.arr {
+				w[v>>6] |= 1 << (v & 63)
+			}
+		case kindBitset:
+			for k, x := range c.bits {
+				w[k] |= x
+			}
+		default:
+			for _, r := range c.runs {
+				setRange(w, int(r.start), int(r.last))
+			}
+		}
+	}
+	return fromBits(w, popcount(w))
 }
 
 // Iterator walks a bitmap's values in increasing order. The bitmap must

@@ -216,6 +216,28 @@ func TestSetOpsAgainstMap(t *testing.T) {
 	}
 }
 
+// TestFastOrAgainstMap unites several random bitmaps (arrays, bitsets
+// and runs, some chunk keys shared) and checks the union and its
+// invariants.
+func TestFastOrAgainstMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(seed(t), 6))
+	for range 60 {
+		n := r.IntN(6)
+		want := map[uint32]bool{}
+		var bms []*Bitmap
+		for range n {
+			m := randomSet(r)
+			for v := range m {
+				want[v] = true
+			}
+			bms = append(bms, fromMap(m, r))
+		}
+		got := FastOr(bms...)
+		check(t, got)
+		same(t, got, want)
+	}
+}
+
 func TestRankSelectAgainstMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(seed(t), 3))
 	for range 40 {

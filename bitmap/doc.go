@@ -5,8 +5,8 @@
 // Uses: nothing but the standard library. Used by: invindex (its set of
 // live documents, for NOT queries) and model/table's bitmap indexes
 // (CREATE INDEX ... USING bitmap), which store one serialized bitmap per
-// value and 65,536 row numbers (one chunk here) under an mvcc key, and
-// vexec, which intersects and unites them for a bitmap scan.
+// value and 4,096 row numbers under an mvcc key and unite them with
+// FastOr, and vexec, which intersects and unites them for a bitmap scan.
 //
 //	b := bitmap.Of(1, 2, 70000)
 //	b.Add(5); b.Remove(2); b.Contains(5)          // true

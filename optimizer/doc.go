@@ -115,8 +115,9 @@
 // predicates answered that way leave the filter. Leaf selectivity is
 // values/distinct (ANALYZE) or nulls/rows for IS NULL, 5% per value
 // without statistics; AND multiplies, OR adds as independent events.
-// Cost: 16 units per 8-KiB chunk read (one per value per 65,536 rows) plus
-// 28 per fetched row (two point reads, measured against a sequential row).
+// Cost: 16 units per value per 65,536 rows of bitmap read, plus 28 per
+// fetched row (two point reads, measured against a sequential row), 14
+// when the table's integer primary key numbers its rows (one read).
 // When nothing above reads a column and no filter is left, the rows are
 // counted, not fetched (EXPLAIN: "count only"): prune marks such scans
 // and the optimizer revisits them after pruning with the fetch cost

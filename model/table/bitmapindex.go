@@ -28,9 +28,16 @@ import (
 // chunks too. Row numbers come from a per-table sequence (rowNoSeqKey)
 // reserved in blocks like SERIAL values: never reused, gaps allowed.
 
-// chunkBits is the number of low row-number bits one chunk covers: one
-// container of the bitmap package.
-const chunkBits = 16
+// chunkBits is the number of low row-number bits one chunk covers. A
+// write rewrites a whole chunk, so its size is the price of every insert:
+// with 4,096 row numbers a chunk of a value on 20% of the rows is an array
+// of ~820 entries (1.6 KiB), where a whole 65,536-number container of the
+// bitmap package would be an 8 KiB bitset. Measured on 1,000,000 rows
+// (sql BenchmarkBitmapInsert, CPU): a 100-row insert into a table with two
+// bitmap indexes cost 2.9 times the insert without them at 2^16, 2.2
+// times at 2^12; a count over three values' bitmaps went from 1.5 to 1.75
+// ms, as reads pay a key per 4,096 rows per value instead of per 65,536.
+const chunkBits = 12
 
 // tagRowNo is the key tag of a table's row-number sequence.
 const tagRowNo = 'w'
@@ -421,12 +428,12 @@ func (c *Catalog) fillBitmapIndex(txn *mvcc.Txn, d *Desc, ix *Index, fresh bool)
 		case direct:
 		case fresh:
 			if block.next >= block.end {
-				// One reservation per chunk's worth of rows, not per row.
-				start, err := c.reserve(rowNoSeqKey(d.ID), 1<<chunkBits)
+				// One reservation per 65,536 rows, not per row.
+				start, err := c.reserve(rowNoSeqKey(d.ID), 1<<16)
 				if err != nil {
 					return err
 				}
-				block = seqBlock{next: start, end: start + 1<<chunkBits}
+				block = seqBlock{next: start, end: start + 1<<16}
 			}
 			if rn, err = checkRowNumber(d, block.next); err != nil {
 				return err
@@ -528,25 +535,8 @@ func ReadBitmap(txn *mvcc.Txn, d *Desc, ix *Index, vals []types.Datum) (*bitmap.
 			return nil, err
 		}
 	}
-	return unionAll(parts), nil
-}
-
-// unionAll is the union of the bitmaps; it pairs them up so the
-// work grows as n log n in the number of chunks, not n².
-func unionAll(parts []*bitmap.Bitmap) *bitmap.Bitmap {
-	if len(parts) == 0 {
-		return bitmap.New()
-	}
-	for len(parts) > 1 {
-		next := parts[:0:0]
-		for i := 0; i < len(parts); i += 2 {
-			if i+1 == len(parts) {
-				next = append(next, parts[i])
-				continue
-			}
-			next = append(next, bitmap.Or(parts[i], parts[i+1]))
-		}
-		parts = next
-	}
-	return parts[0]
+	// FastOr unites the chunks of one container in one step; a pairwise
+	// Or merged arrays again at every level (2.4 times the CPU of the
+	// count in sql BenchmarkBitmapIndex, 16 chunks a container).
+	return bitmap.FastOr(parts...), nil
 }

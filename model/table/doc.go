@@ -14,7 +14,7 @@
 //
 //	row:            sql\0 r <table id> <1>        <pk columns...>   -> row value
 //	index entry:    sql\0 r <table id> <index id> <columns...> [<pk columns...>] -> <pk columns...>
-//	bitmap chunk:   sql\0 r <table id> <index id> <value> <row number >> 16>    -> serialized bitmap
+//	bitmap chunk:   sql\0 r <table id> <index id> <value> <row number >> 12>    -> serialized bitmap
 //	row number:     sql\0 r <table id> <by-row id> <row number>                 -> <pk columns...>
 //	                sql\0 r <table id> <by-key id> <pk columns...>              -> row number
 //
@@ -39,16 +39,27 @@
 // number, for delete and update, which are handed the row's values, not
 // its number). The maps are allocated index IDs inside the table's range,
 // created with the first bitmap index (numbering the rows already there)
-// and dropped with the last. Why maps and not the primary key itself or
-// a number stored in the row: primary keys are arbitrary tuples; a number
-// in the row value would change the row format of every table and force
-// a rewrite of all rows at CREATE INDEX; the maps cost two small entries
-// per row only on tables that have a bitmap index.
+// and dropped with the last. Why maps and not a number stored in the
+// row: that would change the row format of every table and force a
+// rewrite of all rows at CREATE INDEX, while the maps cost two small
+// entries per row only on tables that have a bitmap index.
 //
-// A value's bitmap is cut into chunks of 2^16 row numbers (one container
-// of the bitmap package), each under its own key, so an insert, update or
-// delete reads and rewrites one chunk (at most ~8 KiB) per bitmap index,
-// never a whole bitmap; an emptied chunk is deleted. Chunks go through
+// The common case skips the maps: when the primary key is one integer
+// column (the hidden rowid, id INT PRIMARY KEY, ...), a row whose key is
+// in [0, 2^31) is numbered by its key (RowNumbering.IntKey). It has no map
+// entries, its number is known from its values on delete and update, and
+// a bitmap scan reads it with one point read instead of two. Keys outside
+// that range (negative, huge) still work: their rows take numbers from
+// 2^31 up from the sequence, through the maps. Such a row moving to an
+// in-range key (or back) changes number, which an UPDATE of the primary
+// key handles like a change of the indexed value.
+//
+// A value's bitmap is cut into chunks of 4,096 row numbers (a sixteenth
+// of a bitmap-package container; chunkBits says why), each under its own
+// key, so an insert, update or delete reads and rewrites one chunk (at
+// most 8 KiB, 1.6 KiB for a value on a fifth of the rows) per bitmap
+// index, never a whole bitmap; an emptied chunk is deleted. A read unites
+// a value's chunks with bitmap.FastOr. Chunks go through
 // mvcc like rows, so two transactions touching one chunk conflict at
 // commit (mvcc.ErrConflict, first committer wins) and a reader sees its
 // snapshot's chunks. CREATE INDEX gathers chunks in memory over one scan
@@ -109,12 +120,11 @@
 //     chunk (rows numbered close together, the usual case for concurrent
 //     inserts) conflict and must retry: bitmap indexes suit read-mostly,
 //     low-cardinality columns. Row numbers are 32-bit: a table that has
-//     inserted 2^32 rows since its first bitmap index fails further
-//     inserts until the bitmap indexes are dropped and recreated.
-//     Fetching a row costs two point reads (row number -> key -> row); a
-//     table whose primary key is one integer column in 0..2^32-1 could
-//     use it as the row number and skip both maps, at the price of
-//     refusing other keys once a bitmap index exists: not done.
+//     inserted 2^32 rows numbered through the maps (2^31 with an integer
+//     key) since its first bitmap index fails further inserts until the
+//     bitmap indexes are dropped and recreated.
+//     Fetching a row numbered through the maps costs two point reads (row
+//     number -> key -> row); an integer key in [0, 2^31) costs one.
 //   - The columnar (PAX) block layout of DESIGN.md is not built; Scanner
 //     is where it would plug in.
 //   - ADD COLUMN does not fill existing rows with a DEFAULT; the SQL layer
