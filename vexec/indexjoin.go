@@ -1,0 +1,301 @@
+package vexec
+
+import (
+	"time"
+
+	"github.com/aegisdb/aegis/model/keyenc"
+	"github.com/aegisdb/aegis/model/table"
+	"github.com/aegisdb/aegis/model/types"
+	"github.com/aegisdb/aegis/optimizer"
+)
+
+// indexJoinOp runs an index nested-loop join: for every row of the outer
+// input it encodes the probe key with the order-preserving key codec,
+// walks that key's range of the inner table's index with a table.Scanner
+// in the statement's transaction (the same snapshot every scan reads),
+// and pairs the row with what it finds. Pairs gather in a batch of
+// left++right columns; when the batch is full, the inner scan's filter
+// and then the residual condition narrow its selection vector, and the
+// batch itself is the output of an inner or left join, with no further
+// copy. A NULL key part probes nothing (NULL equals nothing).
+type indexJoinOp struct {
+	node     *optimizer.Join
+	lookup   *optimizer.IndexLookup
+	inner    *optimizer.Scan
+	outer    Operator
+	keys     []evaluator // the outer keys the probe uses, by key position
+	filter   evaluator   // the inner scan's filter, over its columns
+	residual evaluator   // over left++right
+	ctx      *Context
+
+	pairTypes          []types.Type
+	outerW, innerW     int
+	outerOff, innerOff int   // where each side's columns start in a pair batch
+	cols               []int // table column positions a probe decodes
+	slots              []int // inner column of each decoded vector
+	raw                *types.Batch
+	prefix             []byte // the index's key prefix
+	key                []byte
+	existsOnly         bool // semi/anti join with nothing to check: one entry decides
+
+	pairs     *types.Batch
+	pairOuter []int // outer row of each pair
+	matched   []bool
+	all       []int
+	out       batchQueue
+	done      bool
+	stats     *OpStats // the inner scan's figures under EXPLAIN ANALYZE
+}
+
+func newIndexJoin(outer Operator, n *optimizer.Join) *indexJoinOp {
+	j := &indexJoinOp{node: n, lookup: n.Lookup, inner: n.InnerScan(), outer: outer}
+	outerKeys := compileAll(n.OuterKeys())
+	j.keys = make([]evaluator, len(outerKeys))
+	for _, c := range j.lookup.Cols {
+		if c.Key >= 0 {
+			j.keys[c.Key] = outerKeys[c.Key]
+		}
+	}
+	j.filter = compile(j.inner.Filter)
+	j.residual = compile(j.lookup.Residual)
+	lt, rt := columnTypes(n.Left.Columns()), columnTypes(n.Right.Columns())
+	j.pairTypes = append(append([]types.Type(nil), lt...), rt...)
+	j.outerW, j.innerW, j.innerOff = len(lt), len(rt), len(lt)
+	if j.lookup.InnerLeft {
+		j.outerW, j.innerW, j.outerOff, j.innerOff = len(rt), len(lt), len(lt), 0
+	}
+	j.out.ts = j.pairTypes
+	if k := n.Kind; k == optimizer.SemiJoin || k == optimizer.AntiJoin {
+		j.out.ts = lt
+		j.existsOnly = j.filter == nil && j.residual == nil
+	}
+	var ts []types.Type
+	for i, c := range j.inner.Out {
+		if j.inner.Needed == nil || j.inner.Needed[i] {
+			j.cols = append(j.cols, j.inner.Cols[i])
+			j.slots = append(j.slots, i)
+			ts = append(ts, c.Type)
+		}
+	}
+	j.raw = types.NewBatch(ts)
+	ixID := uint32(table.PrimaryIndexID)
+	if j.lookup.Index != nil {
+		ixID = j.lookup.Index.ID
+	}
+	j.prefix = table.IndexPrefix(j.inner.Table.ID, ixID)
+	return j
+}
+
+func (j *indexJoinOp) Open(ctx *Context) error {
+	j.ctx, j.done = ctx, false
+	j.out.ready, j.out.cur = nil, nil
+	if ctx.analyze != nil {
+		if j.stats = ctx.analyze[j.inner]; j.stats == nil {
+			j.stats = &OpStats{}
+			ctx.analyze[j.inner] = j.stats
+		}
+	}
+	return j.outer.Open(ctx)
+}
+
+func (j *indexJoinOp) Next() (*types.Batch, error) {
+	for {
+		if b := j.out.pop(); b != nil {
+			return b, nil
+		}
+		if j.done {
+			return nil, nil
+		}
+		b, err := j.outer.Next()
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			j.done = true
+			continue
+		}
+		if err := j.joinBatch(b); err != nil {
+			return nil, err
+		}
+		j.out.flush()
+	}
+}
+
+// probeKey encodes the index key of outer row r; false when a key part
+// is NULL.
+func (j *indexJoinOp) probeKey(keys []*types.Vector, r int) ([]byte, bool) {
+	ix := &j.inner.Table.Primary
+	if j.lookup.Index != nil {
+		ix = j.lookup.Index
+	}
+	j.key = append(j.key[:0], j.prefix...)
+	for i, c := range j.lookup.Cols {
+		d := c.Const
+		if c.Key >= 0 {
+			if keys[c.Key].IsNull(r) {
+				return nil, false
+			}
+			d = keys[c.Key].Get(r)
+		}
+		j.key = table.AppendDatum(j.key, d, ix.Descending(i))
+	}
+	return j.key, true
+}
+
+func (j *indexJoinOp) joinBatch(b *types.Batch) error {
+	j.all = fullSel(b, j.all)
+	sel := j.all
+	keys := make([]*types.Vector, len(j.keys))
+	for i, e := range j.keys {
+		if e == nil {
+			continue
+		}
+		v, err := e.eval(j.ctx, b, sel)
+		if err != nil {
+			return err
+		}
+		// Later keys may reuse an evaluator's buffer; columns are safe.
+		if _, isCol := e.(colEval); !isCol {
+			v = cloneVector(v, sel)
+		}
+		keys[i] = v
+	}
+	if cap(j.matched) < b.Len {
+		j.matched = make([]bool, b.Len)
+	}
+	j.matched = j.matched[:b.Len]
+	clear(j.matched)
+	var start time.Time
+	for _, r := range sel {
+		key, ok := j.probeKey(keys, r)
+		if !ok {
+			continue
+		}
+		if j.stats != nil {
+			start = time.Now()
+			j.stats.Batches++
+		}
+		err := j.probe(b, r, key)
+		if j.stats != nil {
+			j.stats.Time += time.Since(start)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := j.flushPairs(); err != nil {
+		return err
+	}
+	lw := len(j.node.Left.Columns())
+	switch kind := j.node.Kind; kind {
+	case optimizer.SemiJoin, optimizer.AntiJoin:
+		want := kind == optimizer.SemiJoin
+		for _, r := range sel {
+			if j.matched[r] == want {
+				appendFrom(j.out.row().Vecs, b.Vecs, r)
+			}
+		}
+	case optimizer.LeftJoin:
+		for _, r := range sel {
+			if !j.matched[r] {
+				out := j.out.row()
+				appendFrom(out.Vecs[:lw], b.Vecs, r)
+				appendNulls(out.Vecs[lw:])
+			}
+		}
+	}
+	return nil
+}
+
+// probe reads the inner rows of one key and pairs them with outer row r.
+func (j *indexJoinOp) probe(b *types.Batch, r int, key []byte) error {
+	sc := table.NewScanner(j.ctx.Txn, j.inner.Table, table.ScanOptions{
+		Index: j.lookup.Index, Lower: key, Upper: keyenc.PrefixEnd(key), Columns: j.cols,
+	})
+	defer sc.Close()
+	for more := true; more; {
+		var err error
+		if more, err = sc.NextBatch(j.raw); err != nil {
+			return err
+		}
+		if j.existsOnly {
+			if j.raw.Len > 0 {
+				j.matched[r] = true
+				if j.stats != nil {
+					j.stats.Rows++
+				}
+				return nil
+			}
+			continue
+		}
+		for i := 0; i < j.raw.Len; i++ {
+			if j.pairs == nil {
+				j.pairs = types.NewBatch(j.pairTypes)
+			}
+			p := j.pairs
+			appendFrom(p.Vecs[j.outerOff:j.outerOff+j.outerW], b.Vecs, r)
+			in := p.Vecs[j.innerOff : j.innerOff+j.innerW]
+			k := 0
+			for c := range in {
+				if k < len(j.slots) && j.slots[k] == c {
+					in[c].Append(j.raw.Vecs[k].Get(i))
+					k++
+				} else {
+					in[c].AppendNull() // a column nothing reads
+				}
+			}
+			p.Len++
+			j.pairOuter = append(j.pairOuter, r)
+			if p.Len == types.BatchSize {
+				if err := j.flushPairs(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// flushPairs checks the gathered pairs against the inner filter and the
+// residual condition, marks their outer rows matched, and queues the
+// batch as output of an inner or left join.
+func (j *indexJoinOp) flushPairs() error {
+	p := j.pairs
+	if p == nil || p.Len == 0 {
+		return nil
+	}
+	j.pairs = nil
+	defer func() { j.pairOuter = j.pairOuter[:0] }()
+	sel := fullSel(p, nil)
+	if j.filter != nil {
+		inner := &types.Batch{Vecs: p.Vecs[j.innerOff : j.innerOff+j.innerW], Len: p.Len}
+		v, err := j.filter.eval(j.ctx, inner, sel)
+		if err != nil {
+			return err
+		}
+		sel = selectTrue(v, sel, nil)
+	}
+	if j.stats != nil {
+		j.stats.Rows += int64(len(sel))
+	}
+	if j.residual != nil && len(sel) > 0 {
+		v, err := j.residual.eval(j.ctx, p, sel)
+		if err != nil {
+			return err
+		}
+		sel = selectTrue(v, sel, nil)
+	}
+	for _, i := range sel {
+		j.matched[j.pairOuter[i]] = true
+	}
+	if k := j.node.Kind; len(sel) == 0 || k == optimizer.SemiJoin || k == optimizer.AntiJoin {
+		return nil
+	}
+	if len(sel) < p.Len {
+		p.Sel = sel
+	}
+	j.out.ready = append(j.out.ready, p)
+	return nil
+}
+
+func (j *indexJoinOp) Close() { j.outer.Close() }
