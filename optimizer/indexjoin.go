@@ -214,6 +214,17 @@ func (o *optimizer) chooseIndexJoin(j *Join) {
 	}
 	o.estimate(j)
 	bestCost := j.Cost
+	peeled := peelSemiProject(j)
+	if peeled != nil {
+		// Probing reads the scan under the projection itself.
+		hash := *j
+		*j = *peeled
+		defer func() {
+			if j.Lookup == nil {
+				*j = hash
+			}
+		}()
+	}
 	var best *lookupPlan
 	innerLeft := false
 	for _, left := range []bool{false, true} {
@@ -255,6 +266,44 @@ func (o *optimizer) chooseIndexJoin(j *Join) {
 	s := j.InnerScan()
 	s.Index, s.Lower, s.Upper, s.Reverse = best.ix, nil, nil, false
 	s.Range = lookupRange(s, j.Lookup, j.OuterKeys())
+}
+
+// peelSemiProject returns a copy of a semi or anti join whose right input
+// is a projection of plain columns of a scan (what `x IN (SELECT col FROM
+// t WHERE ...)` becomes), reading the scan directly: the join outputs no
+// right column, so only its keys and condition need rewriting. Nil for
+// other joins.
+func peelSemiProject(j *Join) *Join {
+	p, ok := j.Right.(*Project)
+	if !ok || (j.Kind != SemiJoin && j.Kind != AntiJoin) {
+		return nil
+	}
+	if _, ok := p.Input.(*Scan); !ok {
+		return nil
+	}
+	for _, e := range p.Exprs {
+		if _, ok := e.(*ColRef); !ok {
+			return nil
+		}
+	}
+	c := *j
+	c.Right = p.Input
+	c.RightKeys = make([]Expr, len(j.RightKeys))
+	for i, k := range j.RightKeys {
+		c.RightKeys[i], _ = substitute(k, p.Exprs)
+	}
+	if j.Cond != nil {
+		nl := len(j.Left.Columns())
+		m := map[int]int{}
+		for i := 0; i < nl; i++ {
+			m[i] = i
+		}
+		for i, e := range p.Exprs {
+			m[nl+i] = nl + e.(*ColRef).Idx
+		}
+		c.Cond = remapCols(j.Cond, m)
+	}
+	return &c
 }
 
 // lookupRange describes a probe key for EXPLAIN: "t1_id = t1.id".

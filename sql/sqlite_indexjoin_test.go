@@ -82,6 +82,9 @@ var indexJoinQueries = []struct{ plan, sql string }{
 	{"IndexJoin (Semi) lookup t2 USING t2_t1", "SELECT id FROM t1 WHERE b = 3 AND EXISTS (SELECT 1 FROM t2 WHERE t2.t1_id = t1.id AND t2.x > 20)"},
 	{"IndexJoin (Anti) lookup t2 USING t2_t1", "SELECT id FROM t1 WHERE b = 6 AND NOT EXISTS (SELECT 1 FROM t2 WHERE t2.t1_id = t1.id)"},
 	{"IndexJoin (Anti) lookup t2 USING t2_t1", "SELECT id, a FROM t1 WHERE b = 6 AND NOT EXISTS (SELECT 1 FROM t2 WHERE t2.t1_id = t1.id AND t2.x > t1.a)"},
+	// semi joins from IN (the subquery's projection is read through)
+	{"IndexJoin (Semi) lookup t2 USING t2_t1", "SELECT id FROM t1 WHERE b = 3 AND id IN (SELECT t1_id FROM t2 WHERE x > 5)"},
+	{"IndexJoin (Semi) lookup t4 USING t4_s", "SELECT id, c FROM t1 WHERE id < 3 AND c IN (SELECT s FROM t4 WHERE n < 3)"},
 	// inside a reordered cluster of three and four relations
 	{"IndexJoin (Inner)", "SELECT t1.id, t2.id, t4.id FROM t2, t4, t1 WHERE t1.id = t2.t1_id AND t4.g = t1.b AND t4.n = t1.a AND t2.x = 5"},
 	{"IndexJoin (Inner)", "SELECT count(*), sum(t4.n) FROM t3, t1, t2, t4 WHERE t1.id = t2.t1_id AND t2.x = t3.v AND t3.grp = 'red' AND t4.s = t1.c AND t3.k < 10"},
