@@ -41,7 +41,8 @@
 // # Plan
 //
 // Logical and physical plans share one set of nodes (plan.go): Scan,
-// SeriesScan, Values, Filter, Project, Join, Aggregate, Window, Sort (a TopN when it
+// SeriesScan, Values, Filter, Project, Join (hash, nested-loop or index
+// join), Aggregate, Window, Sort (a TopN when it
 // carries a limit), Limit, Distinct, SetOp, Insert, Update, Delete. Each
 // node's output is an ordered list of columns; expressions read input
 // columns by position (ColRef).
@@ -70,7 +71,8 @@
 // histograms) when there are any and fixed guesses otherwise. A secondary
 // index costs three units per row (the index entry and a lookup of the
 // row), so it is chosen only when selective. Joins with equality keys are
-// hash joins, built on the smaller input; others are nested loops.
+// hash joins, built on the smaller input, or index joins (below); others
+// are nested loops.
 // A cluster of 3 to 8 inner-joined relations is reordered by dynamic
 // programming over subsets of relations (joinorder.go), joining halves a
 // predicate connects before considering cross products; a projection
@@ -78,11 +80,37 @@
 // every scan which columns anything above reads (prune.go).
 // EXPLAIN prints the chosen plan with estimated rows and cost.
 //
+// Index joins (indexjoin.go). An inner, LEFT, semi or anti join whose
+// inner side is a table scan (a semi join from `x IN (SELECT col ...)`
+// is read through its projection) can probe an index of that table once
+// per outer row instead of scanning it: any btree index, primary or
+// secondary, whose leading columns the join keys cover (with the same
+// type, so the encoded key finds equal values), or cover together with
+// constant equalities of the scan's filter (index (grp, v), join on v,
+// WHERE grp = 'red'). Only the inner side of an outer join is probed;
+// an inner join may probe either side. The cost compared with the hash
+// join's (outer + inner scan + 2·inner + output) is
+//
+//	outer + outer rows · (10 + rows per key · (1 primary | 3 secondary)) + output
+//
+// where 10 is a seek in rows-scanned units and rows per key is the table's
+// rows over the distinct counts of the probed columns (ANALYZE), 5% of the
+// table per column without statistics, and 1 for a whole unique key. The
+// probed scan keeps its filter, applied to what each probe finds; key
+// pairs the probe does not use and the join's condition become the
+// lookup's residual. The join-order DP prices each join of a relation it
+// adds with the cheaper of the two, so a selective start followed by
+// probes is found for clusters too. In EXPLAIN the probed scan shows the
+// probe key as its range (`IndexScan ord USING ord_cust [cust_id = c.id]`)
+// and the figures of one probe.
+//
 // # Simplifications
 //
 //   - Outer joins keep their written order; only inner-join clusters are
 //     reordered, and a cluster holding a subquery keeps its order.
-//   - No index nested-loop join and no merge join.
+//   - No merge join. An index join probes one key per outer row (no
+//     batching or sorting of keys), and estimates rows per key from
+//     distinct counts only, not from histograms or skew.
 //   - A correlated subquery that reads columns of a grouped query (in its
 //     select list or HAVING) is refused with ErrUnsupported.
 //   - WITH RECURSIVE is refused (ErrUnsupported); DISTINCT inside window

@@ -230,7 +230,7 @@ func (j *indexJoinOp) probe(b *types.Batch, r int, key []byte) error {
 		}
 		for i := 0; i < j.raw.Len; i++ {
 			if j.pairs == nil {
-				j.pairs = types.NewBatch(j.pairTypes)
+				j.pairs = j.newPairs()
 			}
 			p := j.pairs
 			appendFrom(p.Vecs[j.outerOff:j.outerOff+j.outerW], b.Vecs, r)
@@ -254,6 +254,20 @@ func (j *indexJoinOp) probe(b *types.Batch, r int, key []byte) error {
 		}
 	}
 	return nil
+}
+
+// newPairs returns an empty pair batch. A join expected to return few
+// rows starts with small vectors (they grow as rows come), as a scan does.
+func (j *indexJoinOp) newPairs() *types.Batch {
+	capacity := types.BatchSize
+	if est := j.node.Est().Rows; est > 0 && est < float64(capacity) {
+		capacity = max(int(est), 8)
+	}
+	b := &types.Batch{Vecs: make([]*types.Vector, len(j.pairTypes))}
+	for i, t := range j.pairTypes {
+		b.Vecs[i] = types.NewVector(t, capacity)
+	}
+	return b
 }
 
 // flushPairs checks the gathered pairs against the inner filter and the
