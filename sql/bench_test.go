@@ -190,6 +190,24 @@ func reportCPU(b *testing.B, body func(i int)) {
 	b.ReportMetric(float64(processCPU()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 }
 
+// runSQLite runs a prepared query on SQLite b.N times, reading every row.
+func runSQLite(b *testing.B, env *benchDBs, q string) {
+	st, err := env.lite.Prepare(q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	reportCPU(b, func(int) {
+		rows, err := st.Query()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rows.Next() {
+		}
+		rows.Close()
+	})
+}
+
 func BenchmarkQuery(b *testing.B) {
 	env := benchDB(b)
 	ctx := context.Background()
@@ -204,20 +222,7 @@ func BenchmarkQuery(b *testing.B) {
 			b.ReportMetric(float64(env.rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
 		b.Run("engine=sqlite/"+q.name, func(b *testing.B) {
-			st, err := env.lite.Prepare(q.sql)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			reportCPU(b, func(int) {
-				rows, err := st.Query()
-				if err != nil {
-					b.Fatal(err)
-				}
-				for rows.Next() {
-				}
-				rows.Close()
-			})
+			runSQLite(b, env, q.sql)
 			b.ReportMetric(float64(env.rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
@@ -363,22 +368,7 @@ func BenchmarkIndexJoin(b *testing.B) {
 	}
 	for _, q := range indexJoinBenchQueries {
 		b.Run("engine=aegis/"+q.name, ours(q.sql, "IndexJoin"))
-		b.Run("engine=sqlite/"+q.name, func(b *testing.B) {
-			st, err := env.lite.Prepare(q.sql)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			reportCPU(b, func(int) {
-				rows, err := st.Query()
-				if err != nil {
-					b.Fatal(err)
-				}
-				for rows.Next() {
-				}
-				rows.Close()
-			})
-		})
+		b.Run("engine=sqlite/"+q.name, func(b *testing.B) { runSQLite(b, env, q.sql) })
 		b.Run("engine=aegis-hash/"+q.name, ours(q.hash, "HashJoin"))
 	}
 }
