@@ -204,7 +204,8 @@ func (o *optimizer) findLookup(j *Join, innerLeft bool) *lookupPlan {
 // chooseIndexJoin turns a join with equality keys into an index join when
 // that is estimated cheaper than the hash join it is.
 func (o *optimizer) chooseIndexJoin(j *Join) {
-	if len(j.LeftKeys) == 0 || j.Lookup != nil {
+	j.Lookup = nil // a plan optimized twice (an IN subquery's) decides again
+	if len(j.LeftKeys) == 0 {
 		return
 	}
 	switch j.Kind {
@@ -304,6 +305,16 @@ func peelSemiProject(j *Join) *Join {
 		c.Cond = remapCols(j.Cond, m)
 	}
 	return &c
+}
+
+// resetProbe turns a scan an earlier pass made the probed side of an
+// index join back into a plain scan, for the join above to decide again.
+// Such a scan is recognizable: chooseIndex always bounds the ranges it
+// describes, a probe has no bounds.
+func resetProbe(s *Scan) {
+	if s.Range != "" && s.Lower == nil {
+		s.Index, s.Range = nil, ""
+	}
 }
 
 // lookupRange describes a probe key for EXPLAIN: "t1_id = t1.id".

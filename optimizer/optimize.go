@@ -482,6 +482,7 @@ func (o *optimizer) physical(n Node) Node {
 	}
 	switch x := n.(type) {
 	case *Scan:
+		resetProbe(x) // indexjoin.go
 		o.chooseIndex(x)
 	case *Join:
 		if len(x.LeftKeys) > 0 {

@@ -85,6 +85,8 @@ var indexJoinQueries = []struct{ plan, sql string }{
 	// semi joins from IN (the subquery's projection is read through)
 	{"IndexJoin (Semi) lookup t2 USING t2_t1", "SELECT id FROM t1 WHERE b = 3 AND id IN (SELECT t1_id FROM t2 WHERE x > 5)"},
 	{"IndexJoin (Semi) lookup t4 USING t4_s", "SELECT id, c FROM t1 WHERE id < 3 AND c IN (SELECT s FROM t4 WHERE n < 3)"},
+	// an index join inside an IN subquery, whose plan is optimized twice
+	{"IndexJoin (Inner) lookup t1 AS y USING primary key", "SELECT id FROM t1 WHERE a IN (SELECT t2.x FROM t2 JOIN t1 y ON y.id = t2.t1_id WHERE t2.y = 'fig')"},
 	// inside a reordered cluster of three and four relations
 	{"IndexJoin (Inner)", "SELECT t1.id, t2.id, t4.id FROM t2, t4, t1 WHERE t1.id = t2.t1_id AND t4.g = t1.b AND t4.n = t1.a AND t2.x = 5"},
 	{"IndexJoin (Inner)", "SELECT count(*), sum(t4.n) FROM t3, t1, t2, t4 WHERE t1.id = t2.t1_id AND t2.x = t3.v AND t3.grp = 'red' AND t4.s = t1.c AND t3.k < 10"},
@@ -123,6 +125,11 @@ func TestDifferentialIndexJoin(t *testing.T) {
 		}
 		if !strings.Contains(strings.Join(plan, "\n"), q.plan) {
 			t.Errorf("%s\n  plan has no %q:\n  %s", q.sql, q.plan, strings.Join(plan, "\n  "))
+		}
+		for _, line := range plan {
+			if strings.Contains(line, " lookup ") && !strings.Contains(line, "IndexJoin") {
+				t.Errorf("%s\n  a lookup on a join that is not an index join: %s", q.sql, line)
+			}
 		}
 		env.check(q.sql, false)
 	}
