@@ -89,6 +89,7 @@ func newIndexJoin(outer Operator, n *optimizer.Join) *indexJoinOp {
 func (j *indexJoinOp) Open(ctx *Context) error {
 	j.ctx, j.done = ctx, false
 	j.out.ready, j.out.cur = nil, nil
+	j.pairs, j.pairOuter = nil, j.pairOuter[:0]
 	if ctx.analyze != nil {
 		if j.stats = ctx.analyze[j.inner]; j.stats == nil {
 			j.stats = &OpStats{}
