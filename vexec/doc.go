@@ -61,8 +61,7 @@
 //   - Join output and materialized rows are copied a value at a time.
 //   - An index join opens a new table.Scanner (an MVCC iterator and a
 //     row decoder) per probe, and a secondary index's rows are fetched one
-//     Get at a time; the pairs of one outer batch are all produced before
-//     the first is returned.
+//     Get at a time (model/table's Scanner does that).
 //   - Window frames are the SQL default only (partition start to the
 //     current row's last peer with ORDER BY, the whole partition without).
 package vexec

@@ -17,7 +17,9 @@ import (
 // left++right columns; when the batch is full, the inner scan's filter
 // and then the residual condition narrow its selection vector, and the
 // batch itself is the output of an inner or left join, with no further
-// copy. A NULL key part probes nothing (NULL equals nothing).
+// copy. Probing stops whenever output is ready and resumes on the next
+// call, so a key with many rows streams. A NULL key part probes nothing
+// (NULL equals nothing).
 type indexJoinOp struct {
 	node     *optimizer.Join
 	lookup   *optimizer.IndexLookup
@@ -38,10 +40,15 @@ type indexJoinOp struct {
 	key                []byte
 	existsOnly         bool // semi/anti join with nothing to check: one entry decides
 
+	cur       *types.Batch // the outer batch being probed; nil between batches
+	all       []int        // its live rows
+	keyVecs   []*types.Vector
+	pos       int            // the next row of all to probe
+	sc        *table.Scanner // the probe under way, nil between probes
+	scRow     int            // its outer row
 	pairs     *types.Batch
 	pairOuter []int // outer row of each pair
 	matched   []bool
-	all       []int
 	out       batchQueue
 	done      bool
 	stats     *OpStats // the inner scan's figures under EXPLAIN ANALYZE
@@ -51,6 +58,7 @@ func newIndexJoin(outer Operator, n *optimizer.Join) *indexJoinOp {
 	j := &indexJoinOp{node: n, lookup: n.Lookup, inner: n.InnerScan(), outer: outer}
 	outerKeys := compileAll(n.OuterKeys())
 	j.keys = make([]evaluator, len(outerKeys))
+	j.keyVecs = make([]*types.Vector, len(outerKeys))
 	for _, c := range j.lookup.Cols {
 		if c.Key >= 0 {
 			j.keys[c.Key] = outerKeys[c.Key]
@@ -89,7 +97,8 @@ func newIndexJoin(outer Operator, n *optimizer.Join) *indexJoinOp {
 func (j *indexJoinOp) Open(ctx *Context) error {
 	j.ctx, j.done = ctx, false
 	j.out.ready, j.out.cur = nil, nil
-	j.pairs, j.pairOuter = nil, j.pairOuter[:0]
+	j.pairs, j.pairOuter, j.cur = nil, j.pairOuter[:0], nil
+	j.closeProbe()
 	if ctx.analyze != nil {
 		if j.stats = ctx.analyze[j.inner]; j.stats == nil {
 			j.stats = &OpStats{}
@@ -107,24 +116,54 @@ func (j *indexJoinOp) Next() (*types.Batch, error) {
 		if j.done {
 			return nil, nil
 		}
-		b, err := j.outer.Next()
-		if err != nil {
+		if j.cur == nil {
+			b, err := j.outer.Next()
+			if err != nil {
+				return nil, err
+			}
+			if b == nil {
+				j.done = true
+				continue
+			}
+			if err := j.startBatch(b); err != nil {
+				return nil, err
+			}
+		}
+		if err := j.step(); err != nil {
 			return nil, err
 		}
-		if b == nil {
-			j.done = true
+	}
+}
+
+// startBatch takes the next outer batch and evaluates its keys.
+func (j *indexJoinOp) startBatch(b *types.Batch) error {
+	j.all = fullSel(b, j.all)
+	for i, e := range j.keys {
+		if e == nil {
 			continue
 		}
-		if err := j.joinBatch(b); err != nil {
-			return nil, err
+		v, err := e.eval(j.ctx, b, j.all)
+		if err != nil {
+			return err
 		}
-		j.out.flush()
+		// Later keys may reuse an evaluator's buffer; columns are safe.
+		if _, isCol := e.(colEval); !isCol {
+			v = cloneVector(v, j.all)
+		}
+		j.keyVecs[i] = v
 	}
+	if cap(j.matched) < b.Len {
+		j.matched = make([]bool, b.Len)
+	}
+	j.matched = j.matched[:b.Len]
+	clear(j.matched)
+	j.cur, j.pos = b, 0
+	return nil
 }
 
 // probeKey encodes the index key of outer row r; false when a key part
 // is NULL.
-func (j *indexJoinOp) probeKey(keys []*types.Vector, r int) ([]byte, bool) {
+func (j *indexJoinOp) probeKey(r int) ([]byte, bool) {
 	ix := &j.inner.Table.Primary
 	if j.lookup.Index != nil {
 		ix = j.lookup.Index
@@ -133,71 +172,133 @@ func (j *indexJoinOp) probeKey(keys []*types.Vector, r int) ([]byte, bool) {
 	for i, c := range j.lookup.Cols {
 		d := c.Const
 		if c.Key >= 0 {
-			if keys[c.Key].IsNull(r) {
+			if j.keyVecs[c.Key].IsNull(r) {
 				return nil, false
 			}
-			d = keys[c.Key].Get(r)
+			d = j.keyVecs[c.Key].Get(r)
 		}
 		j.key = table.AppendDatum(j.key, d, ix.Descending(i))
 	}
 	return j.key, true
 }
 
-func (j *indexJoinOp) joinBatch(b *types.Batch) error {
-	j.all = fullSel(b, j.all)
-	sel := j.all
-	keys := make([]*types.Vector, len(j.keys))
-	for i, e := range j.keys {
-		if e == nil {
-			continue
+// step probes the current outer batch until output is ready or the
+// batch is done. It stops between two reads of a probe, so one batch of
+// outer rows holds at most a couple of output batches in memory however
+// many rows its keys find.
+func (j *indexJoinOp) step() error {
+	for len(j.out.ready) == 0 {
+		if j.sc == nil {
+			if j.pos == len(j.all) {
+				return j.finishBatch()
+			}
+			r := j.all[j.pos]
+			j.pos++
+			key, ok := j.probeKey(r)
+			if !ok {
+				continue
+			}
+			start := j.clock()
+			j.sc = table.NewScanner(j.ctx.Txn, j.inner.Table, table.ScanOptions{
+				Index: j.lookup.Index, Lower: key, Upper: keyenc.PrefixEnd(key), Columns: j.cols,
+			})
+			j.scRow = r
+			j.tick(start, true)
 		}
-		v, err := e.eval(j.ctx, b, sel)
+		start := j.clock()
+		more, err := j.sc.NextBatch(j.raw)
+		j.tick(start, false)
 		if err != nil {
 			return err
 		}
-		// Later keys may reuse an evaluator's buffer; columns are safe.
-		if _, isCol := e.(colEval); !isCol {
-			v = cloneVector(v, sel)
+		if !more || (j.existsOnly && j.raw.Len > 0) {
+			// The rows read stay valid: the scanner copies what they alias.
+			j.sc.Close()
+			j.sc = nil
 		}
-		keys[i] = v
-	}
-	if cap(j.matched) < b.Len {
-		j.matched = make([]bool, b.Len)
-	}
-	j.matched = j.matched[:b.Len]
-	clear(j.matched)
-	var start time.Time
-	for _, r := range sel {
-		key, ok := j.probeKey(keys, r)
-		if !ok {
+		if j.existsOnly {
+			if j.raw.Len > 0 {
+				j.matched[j.scRow] = true
+				if j.stats != nil {
+					j.stats.Rows++
+				}
+			}
 			continue
 		}
-		if j.stats != nil {
-			start = time.Now()
-			j.stats.Batches++
-		}
-		err := j.probe(b, r, key)
-		if j.stats != nil {
-			j.stats.Time += time.Since(start)
-		}
-		if err != nil {
+		if err := j.pairRaw(); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// clock and tick time the probes under EXPLAIN ANALYZE.
+func (j *indexJoinOp) clock() time.Time {
+	if j.stats == nil {
+		return time.Time{}
+	}
+	return time.Now()
+}
+
+func (j *indexJoinOp) tick(start time.Time, probe bool) {
+	if j.stats == nil {
+		return
+	}
+	j.stats.Time += time.Since(start)
+	if probe {
+		j.stats.Batches++
+	}
+}
+
+// pairRaw pairs the rows a probe read with their outer row.
+func (j *indexJoinOp) pairRaw() error {
+	b, r := j.cur, j.scRow
+	for i := 0; i < j.raw.Len; i++ {
+		if j.pairs == nil {
+			j.pairs = j.newPairs()
+		}
+		p := j.pairs
+		appendFrom(p.Vecs[j.outerOff:j.outerOff+j.outerW], b.Vecs, r)
+		in := p.Vecs[j.innerOff : j.innerOff+j.innerW]
+		k := 0
+		for c := range in {
+			if k < len(j.slots) && j.slots[k] == c {
+				in[c].Append(j.raw.Vecs[k].Get(i))
+				k++
+			} else {
+				in[c].AppendNull() // a column nothing reads
+			}
+		}
+		p.Len++
+		j.pairOuter = append(j.pairOuter, r)
+		if p.Len == types.BatchSize {
+			if err := j.flushPairs(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// finishBatch checks the last pairs of the outer batch and emits its
+// rows that depend on not matching: semi and anti join output, LEFT join
+// padding.
+func (j *indexJoinOp) finishBatch() error {
 	if err := j.flushPairs(); err != nil {
 		return err
 	}
+	b := j.cur
 	lw := len(j.node.Left.Columns())
 	switch kind := j.node.Kind; kind {
 	case optimizer.SemiJoin, optimizer.AntiJoin:
 		want := kind == optimizer.SemiJoin
-		for _, r := range sel {
+		for _, r := range j.all {
 			if j.matched[r] == want {
 				appendFrom(j.out.row().Vecs, b.Vecs, r)
 			}
 		}
 	case optimizer.LeftJoin:
-		for _, r := range sel {
+		for _, r := range j.all {
 			if !j.matched[r] {
 				out := j.out.row()
 				appendFrom(out.Vecs[:lw], b.Vecs, r)
@@ -205,55 +306,8 @@ func (j *indexJoinOp) joinBatch(b *types.Batch) error {
 			}
 		}
 	}
-	return nil
-}
-
-// probe reads the inner rows of one key and pairs them with outer row r.
-func (j *indexJoinOp) probe(b *types.Batch, r int, key []byte) error {
-	sc := table.NewScanner(j.ctx.Txn, j.inner.Table, table.ScanOptions{
-		Index: j.lookup.Index, Lower: key, Upper: keyenc.PrefixEnd(key), Columns: j.cols,
-	})
-	defer sc.Close()
-	for more := true; more; {
-		var err error
-		if more, err = sc.NextBatch(j.raw); err != nil {
-			return err
-		}
-		if j.existsOnly {
-			if j.raw.Len > 0 {
-				j.matched[r] = true
-				if j.stats != nil {
-					j.stats.Rows++
-				}
-				return nil
-			}
-			continue
-		}
-		for i := 0; i < j.raw.Len; i++ {
-			if j.pairs == nil {
-				j.pairs = j.newPairs()
-			}
-			p := j.pairs
-			appendFrom(p.Vecs[j.outerOff:j.outerOff+j.outerW], b.Vecs, r)
-			in := p.Vecs[j.innerOff : j.innerOff+j.innerW]
-			k := 0
-			for c := range in {
-				if k < len(j.slots) && j.slots[k] == c {
-					in[c].Append(j.raw.Vecs[k].Get(i))
-					k++
-				} else {
-					in[c].AppendNull() // a column nothing reads
-				}
-			}
-			p.Len++
-			j.pairOuter = append(j.pairOuter, r)
-			if p.Len == types.BatchSize {
-				if err := j.flushPairs(); err != nil {
-					return err
-				}
-			}
-		}
-	}
+	j.out.flush()
+	j.cur = nil
 	return nil
 }
 
@@ -313,4 +367,14 @@ func (j *indexJoinOp) flushPairs() error {
 	return nil
 }
 
-func (j *indexJoinOp) Close() { j.outer.Close() }
+func (j *indexJoinOp) closeProbe() {
+	if j.sc != nil {
+		j.sc.Close()
+		j.sc = nil
+	}
+}
+
+func (j *indexJoinOp) Close() {
+	j.closeProbe()
+	j.outer.Close()
+}
