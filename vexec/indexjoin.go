@@ -14,12 +14,12 @@ import (
 // walks that key's range of the inner table's index with a table.Scanner
 // in the statement's transaction (the same snapshot every scan reads),
 // and pairs the row with what it finds. Pairs gather in a batch of
-// left++right columns; when the batch is full, the inner scan's filter
-// and then the residual condition narrow its selection vector, and the
-// batch itself is the output of an inner or left join, with no further
-// copy. Probing stops whenever output is ready and resumes on the next
-// call, so a key with many rows streams. A NULL key part probes nothing
-// (NULL equals nothing).
+// left++right columns; when the batch is full (or the outer batch done),
+// the inner scan's filter and then the residual condition narrow its
+// selection vector, and the batch itself is the output of an inner or
+// left join, with no further copy. Probing stops whenever output is
+// ready and resumes on the next call, so a key with many rows streams. A
+// NULL key part probes nothing (NULL equals nothing).
 type indexJoinOp struct {
 	node     *optimizer.Join
 	lookup   *optimizer.IndexLookup
@@ -79,6 +79,9 @@ func newIndexJoin(outer Operator, n *optimizer.Join) *indexJoinOp {
 	}
 	var ts []types.Type
 	for i, c := range j.inner.Out {
+		if j.existsOnly {
+			break // only whether a row exists matters: decode no column
+		}
 		if j.inner.Needed == nil || j.inner.Needed[i] {
 			j.cols = append(j.cols, j.inner.Cols[i])
 			j.slots = append(j.slots, i)
