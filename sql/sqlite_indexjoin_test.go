@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -125,6 +126,74 @@ var indexJoinQueries = []struct{ plan, sql string }{
 }
 
 func TestDifferentialIndexJoin(t *testing.T) {
+	env := newIndexJoinEnv(t)
+	for _, q := range indexJoinQueries {
+		plan, err := optimizedPlan(env.ours, q.sql)
+		if err != nil {
+			t.Errorf("%s: %v", q.sql, err)
+			continue
+		}
+		if !strings.Contains(strings.Join(plan, "\n"), q.plan) {
+			t.Errorf("%s\n  plan has no %q:\n  %s", q.sql, q.plan, strings.Join(plan, "\n  "))
+		}
+		for _, line := range plan {
+			if strings.Contains(line, " lookup ") && !strings.Contains(line, "IndexJoin") {
+				t.Errorf("%s\n  a lookup on a join that is not an index join: %s", q.sql, line)
+			}
+		}
+		env.check(q.sql, false)
+	}
+}
+
+// TestDifferentialIndexJoinRandom runs generated joins with a selective
+// outer side and random predicates on both sides (AEGIS_DIFF_QUERIES sets
+// how many; default 150), and checks that most plans use an index join.
+func TestDifferentialIndexJoinRandom(t *testing.T) {
+	n := 150
+	if v := os.Getenv("AEGIS_DIFF_QUERIES"); v != "" {
+		n, _ = strconv.Atoi(v)
+	}
+	seed := uint64(rand.Int64())
+	if v := os.Getenv("AEGIS_SEED"); v != "" {
+		seed, _ = strconv.ParseUint(v, 10, 64)
+	}
+	t.Logf("seed %d (replay with AEGIS_SEED=%d)", seed, seed)
+	env := newIndexJoinEnv(t)
+	g := &queryGen{rng: rand.New(rand.NewPCG(seed, 5))}
+	t1, t2 := genTables[0], genTables[1]
+	used, failed := 0, 0
+	for i := 0; i < n; i++ {
+		outer := fmt.Sprintf("t1.id < %d AND %s", 1+g.rng.IntN(60), g.pred("t1", t1, 1))
+		var q string
+		switch g.rng.IntN(4) {
+		case 0, 1:
+			q = fmt.Sprintf("SELECT t1.id, t1.a, t2.id, t2.x FROM t1 %s t2 ON t2.t1_id = t1.id AND %s WHERE %s",
+				g.pick([]string{"JOIN", "LEFT JOIN"}), g.pred("t2", t2, 1), outer)
+		case 2:
+			q = fmt.Sprintf("SELECT t1.id, t1.b FROM t1 WHERE %s AND %sEXISTS (SELECT 1 FROM t2 WHERE t2.t1_id = t1.id AND %s)",
+				outer, g.pick([]string{"", "NOT "}), g.pred("t2", t2, 1))
+		default:
+			q = fmt.Sprintf("SELECT t2.id, t1.id, t1.c FROM t2 %s t1 ON t1.id = t2.t1_id AND %s WHERE t2.id < %d AND %s",
+				g.pick([]string{"JOIN", "LEFT JOIN"}), g.pred("t1", t1, 0), 1+g.rng.IntN(60), g.pred("t2", t2, 1))
+		}
+		if plan, err := optimizedPlan(env.ours, q); err == nil && strings.Contains(strings.Join(plan, "\n"), "IndexJoin") {
+			used++
+		}
+		if !env.check(q, false) {
+			if failed++; failed > 20 {
+				t.Fatal("too many differences; stopping")
+			}
+		}
+	}
+	t.Logf("%d generated queries, %d with an index join, %d differ", n, used, failed)
+	if used < n/2 {
+		t.Errorf("only %d of %d generated queries used an index join", used, n)
+	}
+}
+
+// newIndexJoinEnv is the differential environment with the index-join
+// tables and data added, ANALYZEd on our side.
+func newIndexJoinEnv(t *testing.T) *diffEnv {
 	env := newDiffEnv(t, "memory")
 	ctx := context.Background()
 	for _, q := range append(append(indexJoinSchema, indexJoinData(2)...), indexJoinIndexes...) {
@@ -143,22 +212,7 @@ func TestDifferentialIndexJoin(t *testing.T) {
 	if _, err := env.ours.Exec(ctx, "ANALYZE"); err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range indexJoinQueries {
-		plan, err := optimizedPlan(env.ours, q.sql)
-		if err != nil {
-			t.Errorf("%s: %v", q.sql, err)
-			continue
-		}
-		if !strings.Contains(strings.Join(plan, "\n"), q.plan) {
-			t.Errorf("%s\n  plan has no %q:\n  %s", q.sql, q.plan, strings.Join(plan, "\n  "))
-		}
-		for _, line := range plan {
-			if strings.Contains(line, " lookup ") && !strings.Contains(line, "IndexJoin") {
-				t.Errorf("%s\n  a lookup on a join that is not an index join: %s", q.sql, line)
-			}
-		}
-		env.check(q.sql, false)
-	}
+	return env
 }
 
 // optimizedPlan returns the EXPLAIN lines of a query's physical plan
