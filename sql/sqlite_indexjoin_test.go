@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -149,15 +148,7 @@ func TestDifferentialIndexJoin(t *testing.T) {
 // outer side and random predicates on both sides (AEGIS_DIFF_QUERIES sets
 // how many; default 150), and checks that most plans use an index join.
 func TestDifferentialIndexJoinRandom(t *testing.T) {
-	n := 150
-	if v := os.Getenv("AEGIS_DIFF_QUERIES"); v != "" {
-		n, _ = strconv.Atoi(v)
-	}
-	seed := uint64(rand.Int64())
-	if v := os.Getenv("AEGIS_SEED"); v != "" {
-		seed, _ = strconv.ParseUint(v, 10, 64)
-	}
-	t.Logf("seed %d (replay with AEGIS_SEED=%d)", seed, seed)
+	n, seed := randomRun(t, 150)
 	env := newIndexJoinEnv(t)
 	g := &queryGen{rng: rand.New(rand.NewPCG(seed, 5))}
 	t1, t2 := genTables[0], genTables[1]
