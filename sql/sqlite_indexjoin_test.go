@@ -124,8 +124,21 @@ var indexJoinQueries = []struct{ plan, sql string }{
 	{"IndexJoin (Inner)", "SELECT t1.c, count(*), sum(t2.x) FROM t1 JOIN t2 ON t2.t1_id = t1.id WHERE t1.id < 50 GROUP BY t1.c"},
 }
 
+// TestDifferentialIndexJoin runs the hand-written index-join queries,
+// then generated ones, on one environment (it takes a while to load).
 func TestDifferentialIndexJoin(t *testing.T) {
 	env := newIndexJoinEnv(t)
+	t.Run("hand", func(t *testing.T) {
+		env.t = t
+		indexJoinHand(t, env)
+	})
+	t.Run("random", func(t *testing.T) {
+		env.t = t
+		indexJoinRandom(t, env)
+	})
+}
+
+func indexJoinHand(t *testing.T, env *diffEnv) {
 	for _, q := range indexJoinQueries {
 		plan, err := optimizedPlan(env.ours, q.sql)
 		if err != nil {
@@ -144,12 +157,11 @@ func TestDifferentialIndexJoin(t *testing.T) {
 	}
 }
 
-// TestDifferentialIndexJoinRandom runs generated joins with a selective
-// outer side and random predicates on both sides (AEGIS_DIFF_QUERIES sets
-// how many; default 150), and checks that most plans use an index join.
-func TestDifferentialIndexJoinRandom(t *testing.T) {
+// indexJoinRandom runs generated joins with a selective outer side and
+// random predicates on both sides (AEGIS_DIFF_QUERIES sets how many;
+// default 150), and checks that most plans use an index join.
+func indexJoinRandom(t *testing.T, env *diffEnv) {
 	n, seed := randomRun(t, 150)
-	env := newIndexJoinEnv(t)
 	g := &queryGen{rng: rand.New(rand.NewPCG(seed, 5))}
 	t1, t2 := genTables[0], genTables[1]
 	used, failed := 0, 0
