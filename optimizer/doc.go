@@ -80,15 +80,16 @@
 // every scan which columns anything above reads (prune.go).
 // EXPLAIN prints the chosen plan with estimated rows and cost.
 //
-// Index joins (indexjoin.go). An inner, LEFT, semi or anti join whose
-// inner side is a table scan (a semi join from `x IN (SELECT col ...)`
+// Index joins (indexjoin.go). An inner, LEFT, RIGHT, semi or anti join
+// whose inner side is a table scan (a semi join from `x IN (SELECT col ...)`
 // is read through its projection) can probe an index of that table once
 // per outer row instead of scanning it: any btree index, primary or
 // secondary, whose leading columns the join keys cover (with the same
 // type, so the encoded key finds equal values), or cover together with
 // constant equalities of the scan's filter (index (grp, v), join on v,
-// WHERE grp = 'red'). Only the inner side of an outer join is probed;
-// an inner join may probe either side. The cost compared with the hash
+// WHERE grp = 'red'). Only the side of an outer join whose unmatched
+// rows are dropped is probed (the right of a LEFT join, the left of a
+// RIGHT one); an inner join may probe either side. The cost compared with the hash
 // join's (outer + inner scan + 2·inner + output) is
 //
 //	outer + outer rows · (35 + rows per key · (1 primary | 36 secondary)) + output

@@ -38,8 +38,8 @@ type IndexLookup struct {
 	// Index is the secondary index probed; nil probes the primary key.
 	Index *table.Index
 	// InnerLeft: the left input is the indexed side and the right input
-	// streams (inner joins only); the output order is left then right
-	// either way.
+	// streams (inner and right joins); the output order is left then
+	// right either way.
 	InnerLeft bool
 	// Cols gives the value of each leading index column of the probe key.
 	Cols []LookupCol
@@ -210,10 +210,8 @@ func (o *optimizer) chooseIndexJoin(j *Join) {
 	if len(j.LeftKeys) == 0 {
 		return
 	}
-	switch j.Kind {
-	case InnerJoin, LeftJoin, SemiJoin, AntiJoin:
-	default:
-		return // RIGHT and FULL joins must see every inner row
+	if j.Kind == FullJoin {
+		return // both sides keep their unmatched rows: neither can be probed
 	}
 	o.estimate(j)
 	bestCost := j.Cost
@@ -231,7 +229,8 @@ func (o *optimizer) chooseIndexJoin(j *Join) {
 	var best *lookupPlan
 	innerLeft := false
 	for _, left := range []bool{false, true} {
-		if left && j.Kind != InnerJoin {
+		// Only the side whose unmatched rows are dropped can be probed.
+		if (left && j.Kind != InnerJoin && j.Kind != RightJoin) || (!left && j.Kind == RightJoin) {
 			continue
 		}
 		p := o.findLookup(j, left)

@@ -92,6 +92,9 @@ var indexJoinQueries = []struct{ plan, sql string }{
 	{"IndexJoin (Left) lookup t2 USING t2_t1", "SELECT t1.id, t2.id FROM t1 LEFT JOIN t2 ON t2.t1_id = t1.id AND t2.x < 30 WHERE t1.id < 30"},
 	{"IndexJoin (Left) lookup t2 USING t2_t1", "SELECT t1.id, t1.a, t2.id FROM t1 LEFT JOIN t2 ON t2.t1_id = t1.a WHERE t1.id < 40"},
 	{"IndexJoin (Left) lookup t1 AS y USING primary key", "SELECT x.id, y.id, y.c FROM t2 x LEFT JOIN t1 y ON y.id = x.t1_id WHERE x.id < 60"},
+	// RIGHT joins probe the left side
+	{"IndexJoin (Right) lookup t2 USING t2_t1", "SELECT t2.id, t1.id, t1.a FROM t2 RIGHT JOIN t1 ON t2.t1_id = t1.id AND t2.x > 20 WHERE t1.id < 30"},
+	{"IndexJoin (Right) lookup t1 AS y USING primary key", "SELECT y.id, y.c, x.id FROM t1 y RIGHT JOIN t2 x ON y.id = x.t1_id WHERE x.id < 60"},
 	// NULL keys on the outer side of an inner join never match
 	{"IndexJoin (Inner) lookup t1 AS y USING primary key", "SELECT x.id, x.t1_id, y.id FROM t2 x JOIN t1 y ON y.id = x.t1_id WHERE x.id < 60"},
 	// multi-column keys: a two-column secondary index and a composite primary key
@@ -168,11 +171,14 @@ func indexJoinRandom(t *testing.T, env *diffEnv) {
 	for i := 0; i < n; i++ {
 		outer := fmt.Sprintf("t1.id < %d AND %s", 1+g.rng.IntN(60), g.pred("t1", t1, 1))
 		var q string
-		switch g.rng.IntN(4) {
+		switch g.rng.IntN(5) {
 		case 0, 1:
 			q = fmt.Sprintf("SELECT t1.id, t1.a, t2.id, t2.x FROM t1 %s t2 ON t2.t1_id = t1.id AND %s WHERE %s",
 				g.pick([]string{"JOIN", "LEFT JOIN"}), g.pred("t2", t2, 1), outer)
 		case 2:
+			q = fmt.Sprintf("SELECT t2.id, t2.x, t1.id FROM t2 RIGHT JOIN t1 ON t2.t1_id = t1.id AND %s WHERE %s",
+				g.pred("t2", t2, 1), outer)
+		case 3:
 			q = fmt.Sprintf("SELECT t1.id, t1.b FROM t1 WHERE %s AND %sEXISTS (SELECT 1 FROM t2 WHERE t2.t1_id = t1.id AND %s)",
 				outer, g.pick([]string{"", "NOT "}), g.pred("t2", t2, 1))
 		default:

@@ -20,7 +20,7 @@
 // hash and nested-loop Join (inner, left, right, full, semi, anti; the
 // build side is materialized in column vectors, the probe side streams;
 // a one-integer key uses a map[int64]), IndexJoin (indexjoin.go: inner,
-// left, semi, anti; for each outer row the probe key is encoded with the
+// left, right, semi, anti; for each outer row the probe key is encoded with the
 // table key codec and a table.Scanner walks that key's range of the
 // index in the statement's transaction, the same snapshot every scan
 // reads; found rows gather with their outer rows in a pair batch that the

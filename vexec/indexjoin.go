@@ -284,8 +284,8 @@ func (j *indexJoinOp) pairRaw() error {
 }
 
 // finishBatch checks the last pairs of the outer batch and emits its
-// rows that depend on not matching: semi and anti join output, LEFT join
-// padding.
+// rows that depend on not matching: semi and anti join output, LEFT and
+// RIGHT join padding.
 func (j *indexJoinOp) finishBatch() error {
 	if err := j.flushPairs(); err != nil {
 		return err
@@ -306,6 +306,14 @@ func (j *indexJoinOp) finishBatch() error {
 				out := j.out.row()
 				appendFrom(out.Vecs[:lw], b.Vecs, r)
 				appendNulls(out.Vecs[lw:])
+			}
+		}
+	case optimizer.RightJoin: // the outer side is the right input
+		for _, r := range j.all {
+			if !j.matched[r] {
+				out := j.out.row()
+				appendNulls(out.Vecs[:lw])
+				appendFrom(out.Vecs[lw:], b.Vecs, r)
 			}
 		}
 	}
