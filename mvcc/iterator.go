@@ -115,10 +115,10 @@ func (it *Iterator) Next() bool {
 		it.started = true
 		if it.reverse {
 			it.eng.Last()
+			it.advanceEngineReverse()
 		} else {
-			it.eng.First()
+			it.advanceEngine(engKeyIf(it.eng, it.eng.First()))
 		}
-		it.advanceEngine()
 	} else if it.engReturned {
 		it.engReturned = false
 		it.stepEngine()
@@ -145,7 +145,7 @@ func (it *Iterator) Next() bool {
 		if cmp < 0 {
 			it.key, it.value, it.keyLazy = it.engKey, it.engValue, it.engKeyLazy
 			if it.reverse {
-				it.advanceEngine()
+				it.advanceEngineReverse()
 			} else {
 				// A forward entry is a view of the engine's current
 				// version; the engine moves on at the next call.
@@ -187,11 +187,10 @@ func (it *Iterator) decodeEngKey() bool {
 // entry and on to the next live one.
 func (it *Iterator) stepEngine() {
 	if it.reverse {
-		it.advanceEngine() // a reverse look-ahead is already stepped past
+		it.advanceEngineReverse() // a reverse look-ahead is already stepped past
 		return
 	}
-	it.skipPast(it.prefix)
-	it.advanceEngine()
+	it.advanceEngine(it.skipPast(it.prefix))
 }
 
 // advanceEngine finds the next user key (in the iteration's direction),
@@ -203,23 +202,22 @@ func (it *Iterator) stepEngine() {
 // engine's value; only the encoded prefix is copied (skipPast needs it),
 // and the user key is unescaped from it on demand (decodeEngKey).
 // stepEngine moves on when the caller is done with the entry.
-func (it *Iterator) advanceEngine() {
-	if it.reverse {
-		it.advanceEngineReverse()
-		return
-	}
+//
+// ek is the engine's current key, nil when it is at none: the caller has
+// just positioned it and passes the key on rather than having it asked
+// for again.
+func (it *Iterator) advanceEngine(ek []byte) {
 	it.engOK = false
 	readTS := it.txn.readTS
 	e := it.eng
-	for e.Valid() {
-		ek := e.Key()
+	for ek != nil {
 		prefix, ts, err := splitVersionKey(ek)
 		if err != nil {
 			it.err = err
 			return
 		}
 		if ts > readTS { // too new for this snapshot; an older one follows
-			e.Next()
+			ek = engKeyIf(e, e.Next())
 			continue
 		}
 		value, tombstone, err := decodeValue(ek, e.Value())
@@ -231,7 +229,7 @@ func (it *Iterator) advanceEngine() {
 		// may be reused, so it keeps a copy.
 		it.prefix = append(it.prefix[:0], prefix...)
 		if tombstone {
-			it.skipPast(it.prefix)
+			ek = it.skipPast(it.prefix)
 			continue
 		}
 		it.engOK, it.engKey, it.engKeyLazy, it.engValue = true, nil, true, value
@@ -291,18 +289,28 @@ func (it *Iterator) advanceEngineReverse() {
 }
 
 // skipPast positions the engine iterator at the first version of the user
-// key after the one whose encoded prefix is prefix.
-func (it *Iterator) skipPast(prefix []byte) {
+// key after the one whose encoded prefix is prefix, and returns its key
+// (nil when there is none).
+func (it *Iterator) skipPast(prefix []byte) []byte {
 	e := it.eng
 	for i := 0; i < skipByNext; i++ {
 		if !e.Next() {
-			return
+			return nil
 		}
-		if !bytes.HasPrefix(e.Key(), prefix) || len(e.Key()) != len(prefix)+tsLen {
-			return
+		if k := e.Key(); len(k) != len(prefix)+tsLen || !bytes.HasPrefix(k, prefix) {
+			return k
 		}
 	}
-	e.SeekGE(prefixEnd(prefix))
+	return engKeyIf(e, e.SeekGE(prefixEnd(prefix)))
+}
+
+// engKeyIf returns e's key if at says it is at one, else nil. Engine keys
+// of versions are never empty, so nil is free to mean "none".
+func engKeyIf(e engine.Iterator, at bool) []byte {
+	if !at {
+		return nil
+	}
+	return e.Key()
 }
 
 // Key returns the current user key. A forward scan unescapes it only

@@ -279,13 +279,13 @@ func (b *Binder) bindExpr(e parser.Expr, ctx exprCtx) (Expr, error) {
 		if len(cols) != 1 {
 			return nil, bindErr(e.Pos, "subquery must return only one column, not %d", len(cols))
 		}
-		return &Subquery{Kind: SubScalar, Plan: plan, Correlated: corr, T: cols[0].Type, Level: level}, nil
+		return b.subqueryAggs(&Subquery{Kind: SubScalar, Plan: plan, Correlated: corr, T: cols[0].Type, Level: level}, ctx, e.Pos)
 	case *parser.ExistsExpr:
 		plan, level, corr, err := b.bindSubquery(e.Query)
 		if err != nil {
 			return nil, err
 		}
-		return &Subquery{Kind: SubExists, Plan: plan, Correlated: corr, T: types.TypeBool, Level: level}, nil
+		return b.subqueryAggs(&Subquery{Kind: SubExists, Plan: plan, Correlated: corr, T: types.TypeBool, Level: level}, ctx, e.Pos)
 	case *parser.InSubqueryExpr:
 		x, err := b.bindExpr(e.Expr, ctx)
 		if err != nil {
@@ -310,7 +310,7 @@ func (b *Binder) bindExpr(e parser.Expr, ctx exprCtx) (Expr, error) {
 			plan = &Project{Input: plan, Exprs: []Expr{&Cast{E: &ColRef{Idx: 0, Name: cols[0].Name, T: cols[0].Type}, T: t}},
 				Out: []Column{{Name: cols[0].Name, Type: t}}}
 		}
-		return &Subquery{Kind: SubIn, Plan: plan, E: x, Not: e.Not, Correlated: corr, T: types.TypeBool, Level: level}, nil
+		return b.subqueryAggs(&Subquery{Kind: SubIn, Plan: plan, E: x, Not: e.Not, Correlated: corr, T: types.TypeBool, Level: level}, ctx, e.Pos)
 	}
 	return nil, bindErr(e.Position(), "unsupported expression %s", e.String())
 }
@@ -814,14 +814,20 @@ func (b *Binder) bindFunc(e *parser.FuncCall, ctx exprCtx) (Expr, error) {
 		return nil, bindErr(e.Pos, "window function %s requires an OVER clause", name)
 	}
 	if aggFuncs[name] {
-		if !ctx.aggOK {
-			return nil, bindErr(e.Pos, "aggregate functions are not allowed in %s", ctx.clause)
-		}
 		inner := ctx
 		inner.aggOK, inner.windowOK, inner.clause = false, false, "aggregate function arguments"
+		if !ctx.aggOK {
+			inner.clause = ctx.clause // a nested aggregate is refused for the outer one's place
+		}
 		call, err := b.bindAggCall(name, e, inner)
 		if err != nil {
 			return nil, err
+		}
+		if oa := b.outerAgg(call); oa != nil {
+			return oa, nil // an aggregate of an enclosing query (grouped.go)
+		}
+		if !ctx.aggOK {
+			return nil, bindErr(e.Pos, "aggregate functions are not allowed in %s", ctx.clause)
 		}
 		return &AggExpr{Agg: call}, nil
 	}

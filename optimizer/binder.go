@@ -30,6 +30,13 @@ type Binder struct {
 	correlated map[int]bool
 	ctes       []map[string]*parser.CTE
 	now        time.Time // the statement's clock (CURRENT_TIMESTAMP)
+	// Recursive CTEs (recursive.go): the CTEs of WITH RECURSIVE clauses,
+	// those whose terms are being bound, the next WorkTable ID, and how
+	// many CTE bodies enclose the current binding.
+	recursiveCTE map[*parser.CTE]*parser.With
+	recs         []*recState
+	nextWorkID   int
+	cteDepth     int
 }
 
 // NewBinder returns a binder over cat with the statement's parameters.
@@ -64,6 +71,7 @@ func (b *Binder) BindExpr(e parser.Expr) (Expr, error) {
 func (b *Binder) bindSubquery(q *parser.SelectStmt) (Node, int, bool, error) {
 	level := len(b.scopes)
 	delete(b.correlated, level)
+	defer b.forbidSelfRef("within a subquery")()
 	n, err := b.bindQuery(q)
 	if err != nil {
 		return nil, 0, false, err
@@ -77,18 +85,11 @@ func (b *Binder) bindSubquery(q *parser.SelectStmt) (Node, int, bool, error) {
 // scope is pushed at level len(b.scopes).
 func (b *Binder) bindQuery(q *parser.SelectStmt) (Node, error) {
 	if q.With != nil {
-		if q.With.Recursive {
-			return nil, unsupported(parser.Pos{}, "WITH RECURSIVE is not supported")
+		pop, err := b.pushWith(q.With)
+		if err != nil {
+			return nil, err
 		}
-		defs := map[string]*parser.CTE{}
-		for _, c := range q.With.CTEs {
-			if _, dup := defs[c.Name]; dup {
-				return nil, bindErr(parser.Pos{}, "WITH query name %q specified more than once", c.Name)
-			}
-			defs[c.Name] = c
-		}
-		b.ctes = append(b.ctes, defs)
-		defer func() { b.ctes = b.ctes[:len(b.ctes)-1] }()
+		defer pop()
 	}
 	var node Node
 	var keys []SortKey
@@ -133,6 +134,25 @@ func (b *Binder) bindQuery(q *parser.SelectStmt) (Node, error) {
 		node = projectFirst(node, visible)
 	}
 	return node, nil
+}
+
+// pushWith makes the CTEs of a WITH visible until pop is called.
+func (b *Binder) pushWith(w *parser.With) (pop func(), err error) {
+	defs := map[string]*parser.CTE{}
+	for _, c := range w.CTEs {
+		if _, dup := defs[c.Name]; dup {
+			return nil, bindErr(parser.Pos{}, "WITH query name %q specified more than once", c.Name)
+		}
+		defs[c.Name] = c
+		if w.Recursive {
+			if b.recursiveCTE == nil {
+				b.recursiveCTE = map[*parser.CTE]*parser.With{}
+			}
+			b.recursiveCTE[c] = w
+		}
+	}
+	b.ctes = append(b.ctes, defs)
+	return func() { b.ctes = b.ctes[:len(b.ctes)-1] }, nil
 }
 
 // projectFirst keeps the first n columns of node.
@@ -204,6 +224,11 @@ func (b *Binder) bindSetExpr(e parser.SetExpr) (Node, error) {
 	case *parser.SelectStmt:
 		return b.bindQuery(e)
 	case *parser.SetOpExpr:
+		if e.Op == parser.Intersect {
+			defer b.forbidSelfRef("within INTERSECT")()
+		} else if e.Op == parser.Except {
+			defer b.forbidSelfRef("within EXCEPT")()
+		}
 		l, err := b.bindSetExpr(e.Left)
 		if err != nil {
 			return nil, err
@@ -279,11 +304,22 @@ func (b *Binder) bindTableExpr(te parser.TableExpr) (Node, *scope, error) {
 		if alias == "" {
 			alias = te.Name
 		}
-		for i := len(b.ctes) - 1; i >= 0; i-- {
-			if cte, ok := b.ctes[i][te.Name]; ok {
+		found := -1
+		for i := len(b.ctes) - 1; i >= 0 && found < 0; i-- {
+			if _, ok := b.ctes[i][te.Name]; ok {
+				found = i
+			}
+		}
+		if rs := b.workTableFor(te.Name, found); rs != nil {
+			return b.bindWorkTable(rs, te) // recursive.go
+		}
+		if i := found; i >= 0 {
+			if cte := b.ctes[i][te.Name]; cte != nil {
 				// A CTE sees the CTEs defined before it, not itself.
 				saved := b.ctes
-				b.ctes = b.ctes[:i]
+				// (a fresh slice: appending in place would overwrite
+				// saved[i] and lose the CTE for later references)
+				b.ctes = b.ctes[:i:i]
 				defs := map[string]*parser.CTE{}
 				for name, c := range saved[i] {
 					if c != cte {
@@ -291,7 +327,19 @@ func (b *Binder) bindTableExpr(te parser.TableExpr) (Node, *scope, error) {
 					}
 				}
 				b.ctes = append(b.ctes, defs)
-				n, err := b.bindDerived(cte.Query)
+				b.cteDepth++
+				var n Node
+				var err error
+				w := b.recursiveCTE[cte]
+				switch {
+				case w != nil && selfReferences(cte):
+					n, err = b.isolated(func() (Node, error) { return b.bindRecursiveCTE(cte) })
+				case w != nil && reachesItself(cte, w):
+					err = unsupported(te.Pos, "mutual recursion between WITH items is not implemented (query %q)", cte.Name)
+				default:
+					n, err = b.bindDerived(cte.Query)
+				}
+				b.cteDepth--
 				b.ctes = saved
 				if err != nil {
 					return nil, nil, err
@@ -325,18 +373,29 @@ func (b *Binder) bindTableExpr(te parser.TableExpr) (Node, *scope, error) {
 // bindDerived binds a FROM subquery: it cannot see the FROM items beside
 // it, only enclosing queries.
 func (b *Binder) bindDerived(q *parser.SelectStmt) (Node, error) {
+	return b.isolated(func() (Node, error) { return b.bindQuery(q) })
+}
+
+// isolated binds a query that cannot see the FROM items beside it.
+func (b *Binder) isolated(bind func() (Node, error)) (Node, error) {
 	level := len(b.scopes)
 	saved := b.scopes
 	b.scopes = append(b.scopes[:level:level], &scope{}) // a barrier in place of the scope being built
-	n, err := b.bindQuery(q)
+	n, err := bind()
 	if b.correlated[level+1] {
 		b.correlated[level] = true
 	}
 	b.scopes = saved
-	if err == nil && hasOuterPlan(n, level) {
+	if err != nil {
+		return nil, err
+	}
+	// Only the FROM siblings (the barrier's level) are out of reach; a
+	// subquery nested inside may read the derived query's own columns.
+	sibling := map[int]bool{}
+	if outerCols(n, level, sibling); len(sibling) > 0 {
 		return nil, unsupported(parser.Pos{}, "a subquery in FROM may not refer to columns of the enclosing query")
 	}
-	return n, err
+	return n, nil
 }
 
 func renameOutput(n Node, alias string, names []string, pos parser.Pos) (Node, *scope, error) {
@@ -365,11 +424,11 @@ var joinKinds = map[parser.JoinKind]JoinKind{
 }
 
 func (b *Binder) bindJoin(te *parser.JoinExpr) (Node, *scope, error) {
-	l, ls, err := b.bindTableExpr(te.Left)
+	l, ls, err := b.bindJoinSide(te.Left, te.Kind == parser.JoinRight || te.Kind == parser.JoinFull)
 	if err != nil {
 		return nil, nil, err
 	}
-	r, rs, err := b.bindTableExpr(te.Right)
+	r, rs, err := b.bindJoinSide(te.Right, te.Kind == parser.JoinLeft || te.Kind == parser.JoinFull)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -425,6 +484,15 @@ func (b *Binder) bindJoin(te *parser.JoinExpr) (Node, *scope, error) {
 	return j, sc, nil
 }
 
+// bindJoinSide binds one input of a join; a recursive CTE's
+// self-reference may not be on the side an outer join pads with NULLs.
+func (b *Binder) bindJoinSide(te parser.TableExpr, nullable bool) (Node, *scope, error) {
+	if nullable {
+		defer b.forbidSelfRef("within an outer join")()
+	}
+	return b.bindTableExpr(te)
+}
+
 // selectItem is a bound select-list entry.
 type selectItem struct {
 	e    Expr
@@ -435,10 +503,12 @@ type selectItem struct {
 // it. It returns the node, the number of visible columns (the rest are
 // ORDER BY keys) and the sort keys over the node's columns.
 func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) (Node, int, []SortKey, error) {
+	refs := b.recursiveRefs()
 	node, sc, err := b.bindFrom(core.From)
 	if err != nil {
 		return nil, 0, nil, err
 	}
+	readsWorkTable := b.recursiveRefs() > refs
 	b.scopes = append(b.scopes, sc)
 	defer func() { b.scopes = b.scopes[:len(b.scopes)-1] }()
 
@@ -578,9 +648,15 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 		}
 	}
 
-	needAgg := len(groupBy) > 0 || having != nil
+	level := len(b.scopes) - 1
+	aggs := having != nil && (hasAgg(having) || hasOuterAggAt(having, level))
 	for _, it := range items {
-		needAgg = needAgg || hasAgg(it.e)
+		aggs = aggs || hasAgg(it.e) || hasOuterAggAt(it.e, level)
+	}
+	needAgg := aggs || len(groupBy) > 0 || having != nil
+	if aggs && readsWorkTable {
+		// As in PostgreSQL; GROUP BY alone (a per-iteration DISTINCT) is fine.
+		return nil, 0, nil, bindErr(parser.Pos{}, "aggregate functions are not allowed in a recursive query's recursive term (query %q)", b.recs[len(b.recs)-1].name)
 	}
 	if needAgg {
 		agg := &Aggregate{Input: node, GroupBy: groupBy}
@@ -590,6 +666,19 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 			agg.Out = append(agg.Out, Column{Name: defaultExprName(g), Type: g.Type()})
 		}
 		aggIdx := map[string]int{}
+		// addAgg returns the output column of an aggregate, adding it once.
+		addAgg := func(a AggCall) int {
+			k := exprKey(&AggExpr{Agg: a})
+			i, ok := aggIdx[k]
+			if !ok {
+				i = len(agg.Aggs)
+				aggIdx[k] = i
+				agg.Aggs = append(agg.Aggs, a)
+				agg.Out = append(agg.Out, Column{Name: a.Func, Type: a.T})
+			}
+			return len(groupBy) + i
+		}
+		regrouped := map[Node]bool{}
 		var post func(e Expr) (Expr, error)
 		post = func(e Expr) (Expr, error) {
 			if i, ok := keys[exprKey(e)]; ok {
@@ -597,23 +686,16 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 			}
 			switch x := e.(type) {
 			case *AggExpr:
-				k := exprKey(x)
-				i, ok := aggIdx[k]
-				if !ok {
-					i = len(agg.Aggs)
-					aggIdx[k] = i
-					agg.Aggs = append(agg.Aggs, x.Agg)
-					agg.Out = append(agg.Out, Column{Name: x.Agg.Func, Type: x.Agg.T})
-				}
-				return &ColRef{Idx: len(groupBy) + i, Name: x.String(), T: x.Agg.T}, nil
+				return &ColRef{Idx: addAgg(x.Agg), Name: x.String(), T: x.Agg.T}, nil
 			case *ColRef:
 				return nil, bindErr(parser.Pos{}, "column %q must appear in the GROUP BY clause or be used in an aggregate function", x.Name)
 			case *Subquery:
-				if x.Correlated {
-					refs := map[int]bool{}
-					outerCols(x.Plan, len(b.scopes)-1, refs)
-					if len(refs) > 0 {
-						return nil, unsupported(parser.Pos{}, "a subquery that reads columns of a grouped query is not supported; join the grouped result in a derived table instead")
+				// It runs per group: its references to this level are
+				// rebased onto the Aggregate's output (grouped.go).
+				if x.Correlated && !regrouped[x.Plan] {
+					regrouped[x.Plan] = true
+					if err := regroup(x.Plan, level, keys, addAgg); err != nil {
+						return nil, err
 					}
 				}
 			}

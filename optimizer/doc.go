@@ -28,6 +28,33 @@
 // ORDER BY (an output name, a position, or an expression added as a
 // hidden column and projected away after the sort), LIMIT/OFFSET.
 //
+// A CTE is bound where it is referenced (each reference gets its own
+// plan). A correlated subquery in the select list or HAVING of a grouped
+// query (grouped.go) runs per group over the Aggregate's output, so, as
+// in PostgreSQL, it may read only the outer query's grouping columns
+// (rebased onto the Aggregate's key columns) and aggregates of the outer
+// query: an aggregate whose argument reads only columns of an enclosing
+// level belongs to that level (OuterAgg), which computes it per group;
+// any other column is refused ("subquery uses ungrouped column ...").
+//
+// WITH RECURSIVE (recursive.go). A CTE of a WITH RECURSIVE that names
+// itself must be `non_recursive_term UNION [ALL] recursive_term`; it
+// binds to a RecursiveUnion whose recursive input reads the previous
+// iteration's rows through a WorkTable. Column names come from the CTE's
+// column list or the non-recursive term, types from the non-recursive
+// term (the recursive term's values get assignment casts to them; a
+// type that cannot convert is an error naming the column). The
+// self-reference is checked where it binds, with PostgreSQL's rules and
+// messages: exactly once, in the recursive term, not inside a subquery
+// (a derived table is fine), not on the nullable side of an outer join,
+// not under INTERSECT or EXCEPT, not in a query level that computes
+// aggregates;
+// ORDER BY/LIMIT on the CTE's own query and mutual recursion between
+// WITH items are refused. After physical planning, every largest subtree
+// of a recursive term that does not read the working table is wrapped
+// in a Cached node: its rows cannot change between iterations (functions
+// are deterministic within a statement), so they are read once per run.
+//
 // Time series. The FROM item metric(name [, from [, to]]) binds to a
 // SeriesScan (series.go): its arguments must be constants; the range is
 // [from, to) turned into the model's inclusive milliseconds; its columns
@@ -42,8 +69,9 @@
 //
 // Logical and physical plans share one set of nodes (plan.go): Scan,
 // SeriesScan, Values, Filter, Project, Join (hash, nested-loop or index
-// join), Aggregate, Window, Sort (a TopN when it
-// carries a limit), Limit, Distinct, SetOp, Insert, Update, Delete. Each
+// join), Aggregate, Window, Sort (a TopN when it carries a limit), Limit,
+// Distinct, SetOp, RecursiveUnion with its WorkTable and Cached inputs,
+// Insert, Update, Delete. Each
 // node's output is an ordered list of columns; expressions read input
 // columns by position (ColRef).
 //
@@ -109,6 +137,13 @@
 // probe key as its range (`IndexScan ord USING ord_cust [cust_id = c.id]`)
 // and the figures of one probe.
 //
+// Last (parallel.go), a primary-key scan of at least 100,000 rows whose
+// consumers do not depend on row order (it sits below an aggregate, a
+// sort or DISTINCT, through filters, projections and joins) is cut into
+// up to min(GOMAXPROCS, MaxScanWorkers) key ranges at quantiles of the
+// first key column's histogram, which the executor reads concurrently.
+// A table without ANALYZE statistics is scanned serially.
+//
 // # Simplifications
 //
 //   - Outer joins keep their written order; only inner-join clusters are
@@ -116,10 +151,14 @@
 //   - No merge join. An index join probes one key per outer row (no
 //     batching or sorting of keys), and estimates rows per key from
 //     distinct counts only, not from histograms or skew.
-//   - A correlated subquery that reads columns of a grouped query (in its
-//     select list or HAVING) is refused with ErrUnsupported.
-//   - WITH RECURSIVE is refused (ErrUnsupported); DISTINCT inside window
-//     aggregates likewise.
+//   - DISTINCT inside window aggregates is refused (ErrUnsupported).
+//   - A recursive CTE is estimated, as in PostgreSQL, at ten iterations
+//     of a working table as large as the non-recursive term. Each
+//     reference to a CTE runs it again (no shared materialization), and
+//     a predicate on a recursive CTE's output stays above it (it cannot
+//     be pushed into the iteration). The recursive term's values are
+//     cast to the non-recursive term's types, where PostgreSQL would
+//     insist on equal types.
 //   - A SeriesScan is estimated at a fixed 1,000 rows. Pushed-down WHERE
 //     conjuncts comparing ts with a constant narrow its range (they stay
 //     in a Filter above, so the range only has to be a superset); OR and

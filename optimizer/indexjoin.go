@@ -308,6 +308,14 @@ func peelSemiProject(j *Join) *Join {
 	return &c
 }
 
+// isProbed reports whether c is the input n probes as an index join: a
+// scan read one key at a time, which passes that work on whole scans
+// (caching, parallel ranges) must leave alone.
+func isProbed(n, c Node) bool {
+	j, ok := n.(*Join)
+	return ok && j.Lookup != nil && c == Node(j.InnerScan())
+}
+
 // resetProbe turns a scan an earlier pass made the probed side of an
 // index join back into a plain scan, for the join above to decide again.
 // Such a scan is recognizable: chooseIndex always bounds the ranges it

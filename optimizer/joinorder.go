@@ -39,6 +39,10 @@ func setInputs(n Node, in []Node) {
 		x.Input = in[0]
 	case *SetOp:
 		x.Left, x.Right = in[0], in[1]
+	case *RecursiveUnion:
+		x.Init, x.Recur = in[0], in[1]
+	case *Cached:
+		x.Input = in[0]
 	case *Insert:
 		x.Input = in[0]
 	case *Update:

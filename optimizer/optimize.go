@@ -23,6 +23,8 @@ func Optimize(n Node, cat Catalog) (Node, error) {
 		need[i] = true
 	}
 	prune(n, need)
+	cacheInvariants(n) // recursive.go
+	o.parallelize(n, false)
 	return n, nil
 }
 
@@ -114,6 +116,8 @@ func (o *optimizer) rewrite(n Node) Node {
 		x.Input = o.rewrite(x.Input)
 	case *SetOp:
 		x.Left, x.Right = o.rewrite(x.Left), o.rewrite(x.Right)
+	case *RecursiveUnion:
+		x.Init, x.Recur = o.rewrite(x.Init), o.rewrite(x.Recur)
 	case *Insert:
 		x.Input = o.rewrite(x.Input)
 	case *Update:
@@ -848,6 +852,10 @@ func keyNDV(o *optimizer, n Node, keys []Expr) float64 {
 
 // estimate fills in rows and cost, bottom-up.
 func (o *optimizer) estimate(n Node) {
+	if r, ok := n.(*RecursiveUnion); ok {
+		o.estimateRecursive(r) // recursive.go: its working table first
+		return
+	}
 	for _, in := range n.Inputs() {
 		o.estimate(in)
 	}
@@ -870,6 +878,10 @@ func (o *optimizer) estimate(n Node) {
 		}
 	case *SeriesScan:
 		e.Rows, e.Cost = seriesScanRows, seriesScanRows
+	case *WorkTable:
+		// Set from the non-recursive term by estimateRecursive; a join
+		// ordered before that sees a small table.
+		e.Rows, e.Cost = math.Max(e.Rows, 1), math.Max(e.Cost, 1)
 	case *Values:
 		e.Rows, e.Cost = float64(len(x.Rows)), float64(len(x.Rows))
 	case *Filter:

@@ -54,6 +54,9 @@ type Scan struct {
 	// Needed marks the output columns something reads; the others are
 	// not decoded and read as NULL. Nil means all.
 	Needed []bool
+	// Splits cut the scan into len(Splits)+1 key ranges read concurrently
+	// (parallel.go); nil means one goroutine reads it in key order.
+	Splits [][]byte
 }
 
 // Values produces rows of expressions (VALUES, or a SELECT without FROM).
@@ -352,11 +355,20 @@ func Describe(n Node) string {
 		if n.Reverse {
 			s += " reverse"
 		}
+		if len(n.Splits) > 0 {
+			s += fmt.Sprintf(" parallel %d", len(n.Splits)+1)
+		}
 		if n.Filter != nil {
 			s += " filter: " + n.Filter.String()
 		}
 		return s
 	case *SeriesScan:
+		return n.describe()
+	case *RecursiveUnion:
+		return n.describe() // recursive.go
+	case *WorkTable:
+		return n.describe()
+	case *Cached:
 		return n.describe()
 	case *Values:
 		return fmt.Sprintf("Values (%d rows)", len(n.Rows))

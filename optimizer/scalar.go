@@ -319,15 +319,21 @@ func Rewrite(e Expr, fn func(Expr) (Expr, error)) (Expr, error) {
 }
 
 // exprKey identifies an expression by structure, with columns named by
-// position, so two references to different tables' "id" differ.
+// position, so two references to different tables' "id" differ. A
+// subquery prints only as "(subquery)": each is keyed by its plan, so
+// two different ones never meet (ORDER BY would sort by the wrong one).
 func exprKey(e Expr) string {
+	var plans []string
 	k, _ := Rewrite(e, func(x Expr) (Expr, error) {
-		if c, ok := x.(*ColRef); ok {
-			return &ColRef{Idx: c.Idx, T: c.T}, nil
+		switch y := x.(type) {
+		case *ColRef:
+			return &ColRef{Idx: y.Idx, T: y.T}, nil
+		case *Subquery:
+			plans = append(plans, fmt.Sprintf("%p", y.Plan))
 		}
 		return x, nil
 	})
-	return k.String()
+	return k.String() + strings.Join(plans, ",")
 }
 
 // colsUsed returns the set of input columns e reads.

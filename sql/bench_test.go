@@ -26,6 +26,7 @@ import (
 	"github.com/aegisdb/aegis/model/table"
 	"github.com/aegisdb/aegis/model/types"
 	"github.com/aegisdb/aegis/mvcc"
+	"github.com/aegisdb/aegis/optimizer"
 )
 
 type benchDBs struct {
@@ -212,15 +213,25 @@ func BenchmarkQuery(b *testing.B) {
 	env := benchDB(b)
 	ctx := context.Background()
 	for _, q := range benchQueries {
-		b.Run("engine=aegis/"+q.name, func(b *testing.B) {
-			s := env.eng.NewSession()
-			reportCPU(b, func(int) {
-				if _, err := s.Exec(ctx, q.sql); err != nil {
-					b.Fatal(err)
-				}
+		// aegis-serial reads every scan with one goroutine, to show
+		// what the parallel scan buys and what a row costs on one core.
+		for _, workers := range []int{optimizer.MaxScanWorkers, 1} {
+			name := "engine=aegis/"
+			if workers == 1 {
+				name = "engine=aegis-serial/"
+			}
+			b.Run(name+q.name, func(b *testing.B) {
+				defer func(saved int) { optimizer.MaxScanWorkers = saved }(optimizer.MaxScanWorkers)
+				optimizer.MaxScanWorkers = workers
+				s := env.eng.NewSession()
+				reportCPU(b, func(int) {
+					if _, err := s.Exec(ctx, q.sql); err != nil {
+						b.Fatal(err)
+					}
+				})
+				b.ReportMetric(float64(env.rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 			})
-			b.ReportMetric(float64(env.rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-		})
+		}
 		b.Run("engine=sqlite/"+q.name, func(b *testing.B) {
 			runSQLite(b, env, q.sql)
 			b.ReportMetric(float64(env.rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
@@ -237,12 +248,12 @@ func BenchmarkPointLookup(b *testing.B) {
 	b.Run("engine=aegis", func(b *testing.B) {
 		s := env.eng.NewSession()
 		rng := rand.New(rand.NewPCG(2, 2))
-		for i := 0; i < b.N; i++ {
+		reportCPU(b, func(int) {
 			res, err := s.Exec(ctx, q, 1+rng.IntN(env.rows))
 			if err != nil || len(res[0].Rows) != 1 {
 				b.Fatal(err, res)
 			}
-		}
+		})
 	})
 	b.Run("engine=sqlite", func(b *testing.B) {
 		st, err := env.lite.Prepare(strings.Replace(q, "$1", "?", 1))
@@ -251,13 +262,13 @@ func BenchmarkPointLookup(b *testing.B) {
 		}
 		defer st.Close()
 		rng := rand.New(rand.NewPCG(2, 2))
-		for i := 0; i < b.N; i++ {
+		reportCPU(b, func(int) {
 			var id, g, d, v int64
 			var p float64
 			if err := st.QueryRow(1+rng.IntN(env.rows)).Scan(&id, &g, &d, &v, &p); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 }
 
@@ -285,12 +296,12 @@ func BenchmarkInsertBatch(b *testing.B) {
 	var oursNext, liteNext int
 	b.Run("engine=aegis", func(b *testing.B) {
 		s := env.eng.NewSession()
-		for i := 0; i < b.N; i++ {
+		reportCPU(b, func(int) {
 			q, args := mk(&oursNext, func(n int) string { return "$" + strconv.Itoa(n) })
 			if _, err := s.Exec(ctx, q, args...); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 		b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "rows/s")
 	})
 	b.Run("engine=sqlite", func(b *testing.B) {
@@ -300,12 +311,12 @@ func BenchmarkInsertBatch(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer st.Close()
-		for i := 0; i < b.N; i++ {
+		reportCPU(b, func(int) {
 			_, args := mk(&liteNext, func(int) string { return "?" })
 			if _, err := st.Exec(args...); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 		b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "rows/s")
 	})
 }

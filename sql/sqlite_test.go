@@ -33,6 +33,9 @@ var diffSchema = []string{
 	"CREATE TABLE t1 (id INT PRIMARY KEY, a INT, b INT, c TEXT, d DOUBLE PRECISION)",
 	"CREATE TABLE t2 (id INT PRIMARY KEY, t1_id INT, x INT, y TEXT)",
 	"CREATE TABLE t3 (k INT PRIMARY KEY, grp TEXT NOT NULL, v INT)",
+	// for recursive CTEs: a tree (parent links) and a graph with cycles
+	"CREATE TABLE tree (id INT PRIMARY KEY, parent INT, name TEXT)",
+	"CREATE TABLE edges (src INT, dst INT)",
 }
 
 var diffIndexes = []string{
@@ -68,6 +71,21 @@ func diffData(seed uint64) []string {
 	for i := 1; i <= 60; i++ {
 		out = append(out, fmt.Sprintf("INSERT INTO t3 VALUES (%d, %s, %s)", i, groups[rng.IntN(len(groups))], val(10, intv(0, 100))))
 	}
+	// A tree of 40 nodes, three children each, rooted at 1.
+	out = append(out, "INSERT INTO tree VALUES (1, NULL, 'root')")
+	for i := 2; i <= 40; i++ {
+		out = append(out, fmt.Sprintf("INSERT INTO tree VALUES (%d, %d, 'n%d')", i, (i+1)/3, i))
+	}
+	// A graph on 0..29: a ring with chords (cycles everywhere), and a
+	// component 30..33 not reachable from the ring.
+	for i := 0; i < 30; i++ {
+		out = append(out, fmt.Sprintf("INSERT INTO edges VALUES (%d, %d)", i, (i+1)%30))
+		if i%4 == 0 {
+			out = append(out, fmt.Sprintf("INSERT INTO edges VALUES (%d, %d)", i, (i*7+3)%30))
+		}
+	}
+	out = append(out, "INSERT INTO edges VALUES (30, 31)", "INSERT INTO edges VALUES (31, 32)",
+		"INSERT INTO edges VALUES (32, 30)", "INSERT INTO edges VALUES (33, 0)")
 	return out
 }
 
@@ -380,6 +398,7 @@ var handQueries = []string{
 	"WITH g AS (SELECT grp, sum(v) AS s FROM t3 GROUP BY grp) SELECT grp FROM g WHERE s > 100",
 	"WITH x (n) AS (SELECT a FROM t1) SELECT n, count(*) FROM x GROUP BY n",
 	"WITH j AS (SELECT t1.id, t2.x FROM t1 JOIN t2 ON t1.id = t2.t1_id) SELECT id, sum(x) FROM j GROUP BY id",
+	"WITH x AS (SELECT id, a FROM t1 WHERE a > 15) SELECT p.id, q.id FROM x p JOIN x q ON p.a = q.a AND p.id < q.id",
 	// set operations
 	"SELECT a FROM t1 UNION SELECT x FROM t2",
 	"SELECT a FROM t1 UNION ALL SELECT x FROM t2",
@@ -415,6 +434,47 @@ var handQueries = []string{
 	"SELECT id, a FROM t1 WHERE a = (SELECT min(x) FROM t2 WHERE t2.t1_id = t1.id)",
 	"SELECT upper(c) AS u, count(*) FROM t1 GROUP BY upper(c)",
 	"SELECT length(c) AS l, sum(a) FROM t1 GROUP BY l",
+	// recursive CTEs
+	"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 100) SELECT n FROM c",
+	"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 100) SELECT sum(n), count(*), max(n) FROM c",
+	"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c LIMIT 10",
+	"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 50) SELECT n FROM c WHERE n % 7 = 0",
+	"WITH RECURSIVE f(i, a, b) AS (SELECT 1, 0, 1 UNION ALL SELECT i + 1, b, a + b FROM f WHERE i < 40) SELECT i, a FROM f",
+	"WITH RECURSIVE sub(id, depth) AS (SELECT id, 0 FROM tree WHERE id = 2 UNION ALL SELECT tree.id, sub.depth + 1 FROM tree JOIN sub ON tree.parent = sub.id) SELECT id, depth FROM sub",
+	"WITH RECURSIVE up(id, parent) AS (SELECT id, parent FROM tree WHERE id = 37 UNION ALL SELECT tree.id, tree.parent FROM up JOIN tree ON tree.id = up.parent) SELECT id FROM up",
+	"WITH RECURSIVE p(id, path) AS (SELECT id, name FROM tree WHERE parent IS NULL UNION ALL SELECT tree.id, p.path || '/' || tree.name FROM tree JOIN p ON tree.parent = p.id) SELECT id, path FROM p",
+	"WITH RECURSIVE r(n) AS (SELECT 0 UNION SELECT edges.dst FROM edges JOIN r ON edges.src = r.n) SELECT n FROM r",
+	"WITH RECURSIVE r(n) AS (SELECT 30 UNION SELECT edges.dst FROM r, edges WHERE edges.src = r.n) SELECT count(*) FROM r",
+	"WITH RECURSIVE r(s, d) AS (SELECT src, dst FROM edges UNION SELECT r.s, e.dst FROM r JOIN edges e ON e.src = r.d) SELECT s, count(*) FROM r GROUP BY s",
+	"WITH RECURSIVE hop(n, k) AS (SELECT 0, 0 UNION ALL SELECT e.dst, hop.k + 1 FROM hop JOIN edges e ON e.src = hop.n WHERE hop.k < 5) SELECT n, min(k), count(*) FROM hop GROUP BY n",
+	"WITH RECURSIVE s(str, k) AS (SELECT 'a', 1 UNION ALL SELECT str || 'b', k + 1 FROM s WHERE k < 12) SELECT str, length(str) FROM s",
+	"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 30) SELECT c.n, t1.a, t1.c FROM c JOIN t1 ON t1.id = c.n * 3",
+	"WITH RECURSIVE r(n) AS (SELECT a FROM t1 WHERE a IS NOT NULL UNION SELECT n - 1 FROM r WHERE n > -3) SELECT n FROM r",
+	"WITH RECURSIVE a(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM a WHERE n < 10), b(m) AS (SELECT n * n FROM a) SELECT x.n, y.n, b.m FROM a x JOIN a y ON y.n = x.n + 1 JOIN b ON b.m = x.n * x.n",
+	"WITH RECURSIVE a(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM a WHERE n < 5), z(m) AS (SELECT 10 UNION ALL SELECT m + 10 FROM z WHERE m < 40) SELECT n, m FROM a, z",
+	"WITH RECURSIVE r(id, lvl) AS (SELECT id, 0 FROM t1 WHERE id <= 3 UNION ALL SELECT t2.id, r.lvl + 1 FROM r JOIN t2 ON t2.t1_id = r.id WHERE r.lvl < 3) SELECT id, lvl FROM r",
+	"WITH RECURSIVE c(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM c WHERE EXISTS (SELECT 1 FROM edges WHERE edges.src = c.n AND edges.dst = c.n + 1) AND n < 40) SELECT n FROM c",
+	"WITH RECURSIVE c(n, k) AS (SELECT 0, 0 UNION ALL SELECT (SELECT max(dst) FROM edges WHERE edges.src = c.n), k + 1 FROM c WHERE k < 12) SELECT n, k FROM c",
+	"SELECT * FROM (SELECT id, (SELECT count(*) FROM t2 WHERE t2.t1_id = t1.id) AS n FROM t1) q WHERE n > 1",
+	"SELECT id, (WITH RECURSIVE r(n) AS (SELECT 0 UNION SELECT e.dst FROM r JOIN edges e ON e.src = r.n AND e.dst <> tree.id) SELECT count(*) FROM r) FROM tree WHERE id < 12",
+	"SELECT id, (WITH RECURSIVE d(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM d WHERE k < 4) SELECT sum(k) FROM d) FROM tree WHERE id < 4",
+	// correlated subqueries of grouped queries
+	"SELECT b, (SELECT count(*) FROM t2 WHERE t2.x = t1.b) FROM t1 GROUP BY b",
+	"SELECT c, count(*), (SELECT max(x) FROM t2 WHERE t2.y = t1.c) FROM t1 GROUP BY c",
+	"SELECT grp, count(*) FROM t3 GROUP BY grp HAVING max(v) > (SELECT avg(v) * 1.5 FROM t3 AS s WHERE s.grp = t3.grp)",
+	"SELECT grp, sum(v) FROM t3 GROUP BY grp HAVING sum(v) > (SELECT sum(x) FROM t2 WHERE t2.y IS NOT NULL AND length(t2.y) > length(t3.grp))",
+	"SELECT b, EXISTS (SELECT 1 FROM t2 WHERE t2.x = t1.b * 5) FROM t1 GROUP BY b",
+	"SELECT b, count(*) FROM t1 GROUP BY b HAVING b IN (SELECT x FROM t2 WHERE t2.t1_id > t1.b * 10)",
+	"SELECT b, (SELECT count(*) FROM t2 WHERE t2.x > max(t1.a)) FROM t1 GROUP BY b",
+	"SELECT b, sum(a), (SELECT sum(x) FROM t2 WHERE t2.x < t1.b) AS below FROM t1 GROUP BY b",
+	"ordered:SELECT b, sum(a) FROM t1 GROUP BY b ORDER BY (SELECT count(*) FROM t2 WHERE t2.x < t1.b) DESC, b NULLS LAST",
+	"SELECT t1.b, avg(t2.x), (SELECT count(*) FROM t3 WHERE t3.v > t1.b * 10) FROM t1 JOIN t2 ON t1.id = t2.t1_id GROUP BY t1.b",
+	"SELECT (SELECT count(*) FROM t2 WHERE t2.x = t1.b) AS cnt, count(*) FROM t1 GROUP BY cnt",
+	"SELECT b, (SELECT sum(x) + sum(t1.a) FROM t2 WHERE t2.t1_id = t1.b) FROM t1 GROUP BY b",
+	"SELECT b, (SELECT (SELECT max(t1.a)) FROM t3 WHERE t3.k = 1) FROM t1 GROUP BY b",
+	"SELECT b, (SELECT count(*) FROM (SELECT t1_id FROM t2 GROUP BY t1_id HAVING count(*) > t1.b) AS q) FROM t1 GROUP BY b",
+	"SELECT b, sum(a), rank() OVER (ORDER BY (SELECT count(*) FROM t2 WHERE t2.x < t1.b) DESC, b NULLS LAST) FROM t1 GROUP BY b",
+	"SELECT count(*), (SELECT count(*) FROM t2 WHERE t2.x < count(t1.id) / 4) FROM t1",
 }
 
 func TestDifferentialSQLite(t *testing.T) {

@@ -33,7 +33,15 @@
 // count/sum/avg/min/max with DISTINCT), Sort and TopN (a bounded heap),
 // Limit, Distinct, Window (row_number, rank, dense_rank and running or
 // whole-partition aggregates), set operations (UNION, INTERSECT, EXCEPT
-// with and without ALL), and Insert/Update/Delete, which read their
+// with and without ALL), RecursiveUnion (recursive.go: WITH RECURSIVE by
+// working-table iteration: the non-recursive term's rows, then the
+// recursive term run again and again, its WorkTableScan reading the rows
+// of the previous run from the Context, until a run yields none; without
+// ALL a hash set of every row produced drops repeats, so cycles end;
+// rows stream out as made, so a LIMIT above stops the recursion; a
+// Cached input of the recursive term is read once per run and replayed
+// on later iterations), and
+// Insert/Update/Delete, which read their
 // whole input before writing so an UPDATE never sees its own moved
 // rows.
 //
@@ -51,6 +59,20 @@
 //
 // EXPLAIN ANALYZE wraps every operator to count rows, batches and time.
 //
+// # Parallel scans
+//
+// A Scan the optimizer split (Scan.Splits, "parallel N" in EXPLAIN) runs
+// one goroutine per key range (parallelscan.go). Each has its own MVCC
+// iterator, filter evaluator and two batches, filling one while the
+// consumer reads the other; a batch goes back to its worker when the
+// consumer asks for the next, so nothing is copied. The scanners are all
+// opened before the first goroutine starts, because opening one registers
+// its range with the transaction and a transaction is not safe for
+// concurrent use; after that a forward scanner reads only its own
+// iterator. The first error stops every worker; so does Close, which a
+// LIMIT above may call while workers still have rows. Batches come in no
+// fixed order, which is why only order-free consumers get split scans.
+//
 // # Simplifications
 //
 //   - Everything that materializes (join build sides, sorts, windows,
@@ -62,6 +84,11 @@
 //   - An index join opens a new table.Scanner (an MVCC iterator and a
 //     row decoder) per probe, and a secondary index's rows are fetched one
 //     Get at a time (model/table's Scanner does that).
+//   - A recursive CTE may produce at most Context.MaxRecursionRows rows
+//     (DefaultMaxRecursionRows, 1,000,000, when 0), counted after
+//     UNION's duplicate removal; beyond, ErrRecursionLimit names the CTE.
+//     A working table, UNION's set of seen rows and Cached inputs (a
+//     whole table a graph walk joins with) live in memory.
 //   - Window frames are the SQL default only (partition start to the
 //     current row's last peer with ORDER BY, the whole partition without).
 package vexec

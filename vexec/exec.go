@@ -26,6 +26,12 @@ type Context struct {
 	Canceled func() bool
 	// RowsAffected counts the rows written by INSERT, UPDATE and DELETE.
 	RowsAffected int64
+	// MaxRecursionRows caps the rows of one recursive CTE
+	// (recursive.go); 0 means DefaultMaxRecursionRows.
+	MaxRecursionRows int64
+	// work holds the working table of each running recursive CTE, by
+	// RecursiveUnion ID.
+	work map[int]*workTable
 	// outer holds the current row of each enclosing query level while a
 	// correlated subquery runs.
 	outer map[int][]types.Datum
@@ -105,14 +111,13 @@ func build(n optimizer.Node) (Operator, error) {
 		}
 		op = newJoin(l, r, x)
 	case *optimizer.SetOp:
-		var l, r Operator
-		if l, err = Build(x.Left); err != nil {
-			return nil, err
-		}
-		if r, err = Build(x.Right); err != nil {
-			return nil, err
-		}
-		op = &setOp{left: l, right: r, node: x}
+		op, err = withInputs(x.Left, x.Right, func(l, r Operator) Operator { return &setOp{left: l, right: r, node: x} })
+	case *optimizer.RecursiveUnion:
+		op, err = withInputs(x.Init, x.Recur, func(l, r Operator) Operator { return newRecursiveUnion(l, r, x) }) // recursive.go
+	case *optimizer.WorkTable:
+		op = &workScanOp{node: x}
+	case *optimizer.Cached:
+		op, err = withInput(x.Input, func(in Operator) Operator { return &cachedOp{in: in, node: x} })
 	case *optimizer.Insert:
 		op, err = withInput(x.Input, func(in Operator) Operator {
 			return &dmlOp{in: in, kind: dmlInsert, desc: x.Table, serial: x.Serial, returning: compileAll(x.Returning), out: x.Out}
@@ -137,6 +142,18 @@ func withInput(in optimizer.Node, mk func(Operator) Operator) (Operator, error) 
 		return nil, err
 	}
 	return mk(op), nil
+}
+
+func withInputs(left, right optimizer.Node, mk func(l, r Operator) Operator) (Operator, error) {
+	l, err := Build(left)
+	if err != nil {
+		return nil, err
+	}
+	r, err := Build(right)
+	if err != nil {
+		return nil, err
+	}
+	return mk(l, r), nil
 }
 
 // analyzed wraps every operator: it polls cancellation and, under

@@ -7,55 +7,121 @@ import (
 )
 
 // scanOp reads a table (or an index range) straight into batches and
-// applies the scan's filter.
+// applies the scan's filter. A scan the optimizer split (Scan.Splits) is
+// read by one goroutine per key range instead (parallelscan.go).
 type scanOp struct {
 	node   *optimizer.Scan
 	filter evaluator
 	ctx    *Context
 	sc     *table.Scanner
-	raw    *types.Batch // the decoded columns only
-	b      *types.Batch // every output column; unread ones are NULL
-	slots  []int        // output position of each decoded column
-	nulls  []*types.Vector
+	cur    *scanBatch
 	more   bool
-	sel    []int
-	all    []int
+	par    *parallelScan
 }
 
 func newScan(n *optimizer.Scan) *scanOp {
 	return &scanOp{node: n, filter: compile(n.Filter)}
 }
 
+// scanBatch is the batch a scan fills: raw holds the decoded columns
+// only, b every output column (unread ones are NULL).
+type scanBatch struct {
+	raw, b *types.Batch
+	slots  []int // output position of each decoded column
+	nulls  []*types.Vector
+	sel    []int
+	all    []int
+}
+
+// newScanBatch builds the batch for n and returns with it the scan node
+// narrowed to the columns decoded.
+func newScanBatch(n *optimizer.Scan) (*scanBatch, *optimizer.Scan) {
+	var cols []int
+	var ts []types.Type
+	// A scan expected to return a few rows (a key lookup) starts with
+	// small vectors; they grow as rows come.
+	capacity := types.BatchSize
+	if est := n.Est().Rows; est > 0 && est < float64(capacity) {
+		capacity = max(int(est), 8)
+	}
+	sb := &scanBatch{b: &types.Batch{Vecs: make([]*types.Vector, len(n.Out))}}
+	for i, c := range n.Out {
+		if n.Needed == nil || n.Needed[i] {
+			cols = append(cols, n.Cols[i])
+			ts = append(ts, c.Type)
+			sb.slots = append(sb.slots, i)
+			continue
+		}
+		sb.b.Vecs[i] = &types.Vector{Type: c.Type}
+		sb.nulls = append(sb.nulls, sb.b.Vecs[i])
+	}
+	sb.raw = &types.Batch{Vecs: make([]*types.Vector, len(ts))}
+	for i, t := range ts {
+		sb.raw.Vecs[i] = types.NewVector(t, capacity)
+	}
+	for k, i := range sb.slots {
+		sb.b.Vecs[i] = sb.raw.Vecs[k]
+	}
+	return sb, withColumns(n, cols)
+}
+
+// fill reads rows from sc into sb until some pass filter (nil: all do) or
+// the scan ends. It returns the batch (nil when no row passed) and whether
+// the scanner has more rows.
+func (sb *scanBatch) fill(ctx *Context, sc *table.Scanner, filter evaluator) (*types.Batch, bool, error) {
+	for {
+		more, err := sc.NextBatch(sb.raw)
+		if err != nil {
+			return nil, false, err
+		}
+		sb.b.Len, sb.b.Sel = sb.raw.Len, nil
+		if sb.b.Len == 0 {
+			if !more {
+				return nil, false, nil
+			}
+			continue
+		}
+		for _, v := range sb.nulls {
+			if len(v.Nulls) < sb.b.Len {
+				// Columns nothing reads are all NULL.
+				prepare(v, v.Type, types.BatchSize)
+				v.Nulls = make([]bool, types.BatchSize)
+				for k := range v.Nulls {
+					v.Nulls[k] = true
+				}
+			}
+		}
+		if filter == nil {
+			return sb.b, more, nil
+		}
+		sb.all = fullSel(sb.b, sb.all)
+		v, err := filter.eval(ctx, sb.b, sb.all)
+		if err != nil {
+			return nil, false, err
+		}
+		sb.sel = selectTrue(v, sb.all, sb.sel[:0])
+		if len(sb.sel) == 0 {
+			if !more {
+				return nil, false, nil
+			}
+			continue
+		}
+		sb.b.Sel = sb.sel
+		return sb.b, more, nil
+	}
+}
+
 func (s *scanOp) Open(ctx *Context) error {
 	s.ctx = ctx
-	if s.b == nil {
-		var cols []int
-		var ts []types.Type
-		// A scan expected to return a few rows (a key lookup) starts with
-		// small vectors; they grow as rows come.
-		capacity := types.BatchSize
-		if est := s.node.Est().Rows; est > 0 && est < float64(capacity) {
-			capacity = max(int(est), 8)
+	if len(s.node.Splits) > 0 {
+		if s.par != nil { // opened again: a rescan
+			s.par.stop()
 		}
-		s.b = &types.Batch{Vecs: make([]*types.Vector, len(s.node.Out))}
-		for i, c := range s.node.Out {
-			if s.node.Needed == nil || s.node.Needed[i] {
-				cols = append(cols, s.node.Cols[i])
-				ts = append(ts, c.Type)
-				s.slots = append(s.slots, i)
-				continue
-			}
-			s.b.Vecs[i] = &types.Vector{Type: c.Type}
-			s.nulls = append(s.nulls, s.b.Vecs[i])
-		}
-		s.raw = &types.Batch{Vecs: make([]*types.Vector, len(ts))}
-		for i, t := range ts {
-			s.raw.Vecs[i] = types.NewVector(t, capacity)
-		}
-		for k, i := range s.slots {
-			s.b.Vecs[i] = s.raw.Vecs[k]
-		}
-		s.node = withColumns(s.node, cols)
+		s.par = startParallelScan(ctx, s.node)
+		return nil
+	}
+	if s.cur == nil {
+		s.cur, s.node = newScanBatch(s.node)
 	}
 	s.sc = table.NewScanner(ctx.Txn, s.node.Table, table.ScanOptions{
 		Index: s.node.Index, Lower: s.node.Lower, Upper: s.node.Upper, Reverse: s.node.Reverse, Columns: s.node.Cols,
@@ -72,45 +138,22 @@ func withColumns(n *optimizer.Scan, cols []int) *optimizer.Scan {
 }
 
 func (s *scanOp) Next() (*types.Batch, error) {
-	for s.more {
-		more, err := s.sc.NextBatch(s.raw)
-		if err != nil {
-			return nil, err
-		}
-		s.more = more
-		s.b.Len, s.b.Sel = s.raw.Len, nil
-		if s.b.Len == 0 {
-			continue
-		}
-		for _, v := range s.nulls {
-			if len(v.Nulls) < s.b.Len {
-				// Columns nothing reads are all NULL.
-				prepare(v, v.Type, types.BatchSize)
-				v.Nulls = make([]bool, types.BatchSize)
-				for k := range v.Nulls {
-					v.Nulls[k] = true
-				}
-			}
-		}
-		if s.filter == nil {
-			return s.b, nil
-		}
-		s.all = fullSel(s.b, s.all)
-		v, err := s.filter.eval(s.ctx, s.b, s.all)
-		if err != nil {
-			return nil, err
-		}
-		s.sel = selectTrue(v, s.all, s.sel[:0])
-		if len(s.sel) == 0 {
-			continue
-		}
-		s.b.Sel = s.sel
-		return s.b, nil
+	if s.par != nil {
+		return s.par.next()
 	}
-	return nil, nil
+	if !s.more {
+		return nil, nil
+	}
+	b, more, err := s.cur.fill(s.ctx, s.sc, s.filter)
+	s.more = more && err == nil
+	return b, err
 }
 
 func (s *scanOp) Close() {
+	if s.par != nil {
+		s.par.stop()
+		s.par = nil
+	}
 	if s.sc != nil {
 		s.sc.Close()
 		s.sc = nil

@@ -20,7 +20,46 @@ type iterator struct {
 	// lo and hi bound the indexes of the page's entries that lie within
 	// [lower, upper); the iterator is valid when lo <= pos < hi.
 	lo, hi, pos int
-	err         error
+	// ahead holds the pages after page, fetched in one walk of the tree:
+	// crossing into the next page is then a slice pop, not a search from
+	// the root. Any move other than Next empties it.
+	ahead   []pageRef
+	aheadAt int
+	err     error
+}
+
+// aheadPages is how many successor pages one tree walk fetches.
+const aheadPages = 32
+
+// nextPage returns the page after the current one.
+func (it *iterator) nextPage() (pageRef, bool) {
+	if it.aheadAt == len(it.ahead) {
+		it.dropAhead()
+		first := it.page.first
+		it.tree.AscendGreaterOrEqual(pageRef{first: first}, func(x pageRef) bool {
+			if bytes.Equal(x.first, first) {
+				return true
+			}
+			if it.upper != nil && bytes.Compare(x.first, it.upper) >= 0 {
+				// Keep it so Next can see the bound, but fetch no further.
+				it.ahead = append(it.ahead, x)
+				return false
+			}
+			it.ahead = append(it.ahead, x)
+			return len(it.ahead) < aheadPages
+		})
+		if len(it.ahead) == 0 {
+			return pageRef{}, false
+		}
+	}
+	r := it.ahead[it.aheadAt]
+	it.aheadAt++
+	return r, true
+}
+
+func (it *iterator) dropAhead() {
+	clear(it.ahead) // the pages stay reachable otherwise
+	it.ahead, it.aheadAt = it.ahead[:0], 0
 }
 
 // load makes r the current page and clips [lo, hi) to the bounds. Only a
@@ -38,11 +77,13 @@ func (it *iterator) load(r pageRef) {
 // invalidate leaves the iterator unpositioned.
 func (it *iterator) invalidate() bool {
 	it.page, it.lo, it.hi, it.pos = pageRef{}, 0, 0, 0
+	it.dropAhead()
 	return false
 }
 
 // seekGE positions at the first key >= key within bounds.
 func (it *iterator) seekGE(key []byte) bool {
+	it.dropAhead()
 	if it.lower != nil && bytes.Compare(key, it.lower) < 0 {
 		key = it.lower
 	}
@@ -64,6 +105,7 @@ func (it *iterator) seekGE(key []byte) bool {
 
 // seekLT positions at the last key < key within bounds.
 func (it *iterator) seekLT(key []byte) bool {
+	it.dropAhead()
 	if it.upper != nil && bytes.Compare(key, it.upper) > 0 {
 		key = it.upper
 	}
@@ -90,6 +132,7 @@ func (it *iterator) First() bool {
 	if it.lower != nil {
 		return it.seekGE(it.lower)
 	}
+	it.dropAhead()
 	r, ok := it.tree.Min()
 	if !ok {
 		return it.invalidate()
@@ -106,6 +149,7 @@ func (it *iterator) Last() bool {
 	if it.upper != nil {
 		return it.seekLT(it.upper)
 	}
+	it.dropAhead()
 	r, ok := it.tree.Max()
 	if !ok {
 		return it.invalidate()
@@ -148,7 +192,7 @@ func (it *iterator) Next() bool {
 	if it.hi < it.page.len() { // stopped by the upper bound
 		return it.invalidate()
 	}
-	r, ok := pageAfter(it.tree, it.page.first)
+	r, ok := it.nextPage()
 	if !ok {
 		return it.invalidate()
 	}
@@ -168,6 +212,7 @@ func (it *iterator) Prev() bool {
 	if it.lo > 0 { // stopped by the lower bound
 		return it.invalidate()
 	}
+	it.dropAhead()
 	r, ok := pageBefore(it.tree, it.page.first)
 	if !ok {
 		return it.invalidate()

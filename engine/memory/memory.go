@@ -109,12 +109,17 @@ func pack(entries []kv) pageRef {
 }
 
 // Engine is the in-memory backend. Writers hold mu exclusively; readers
-// share it. Iterators read a copy-on-write clone of the tree, so they never
-// hold the lock while the caller walks.
+// share it. Iterators read a tree no writer changes, so they never hold
+// the lock while the caller walks: an iterator takes the current tree and
+// marks it shared, and the next writer clones it (copy-on-write) and
+// changes the clone. Iterators opened between two writes share one tree,
+// and a lone Get (MVCC reads a version through an iterator) costs a read
+// lock, not a clone and the node copies it forces on the next write.
 type Engine struct {
 	mu     sync.RWMutex
 	tree   *btree.BTreeG[pageRef]
-	keys   int // entries over all pages; guarded by mu
+	shared atomic.Bool // an iterator holds tree; set under the read lock
+	keys   int         // entries over all pages; guarded by mu
 	closed bool
 
 	gets, batches, synced, puts, deletes, bytesWritten, iterators atomic.Uint64
@@ -225,6 +230,10 @@ func (e *Engine) Apply(b *engine.Batch, opts engine.WriteOptions) error {
 	defer e.mu.Unlock()
 	if e.closed {
 		return engine.ErrClosed
+	}
+	if e.shared.Load() {
+		e.tree = e.tree.Clone()
+		e.shared.Store(false)
 	}
 	var delta int64
 	var scratch []kv
@@ -414,13 +423,14 @@ func merge(dst []kv, old pageRef, ops []op) (out []kv, dKeys int, dBytes int64) 
 // NewIterator implements engine.Engine.
 func (e *Engine) NewIterator(opts engine.IterOptions) engine.Iterator {
 	e.iterators.Add(1)
-	e.mu.Lock() // Clone mutates copy-on-write state shared with the original.
-	defer e.mu.Unlock()
+	e.mu.RLock()
+	defer e.mu.RUnlock()
 	if e.closed {
 		return &iterator{err: engine.ErrClosed}
 	}
+	e.shared.Store(true)
 	return &iterator{
-		tree:  e.tree.Clone(),
+		tree:  e.tree,
 		lower: bytes.Clone(opts.LowerBound),
 		upper: bytes.Clone(opts.UpperBound),
 	}

@@ -69,25 +69,29 @@ func encodeRow(dst []byte, d *Desc, row []types.Datum) []byte {
 // batch. out[i] is the batch vector of column position i, or -1 when the
 // column is not wanted.
 type rowDecoder struct {
-	d      *Desc
-	out    []int
-	wire   []uint64 // the wire type each column position must be stored as
-	wanted int      // how many positions out maps to a vector
+	d *Desc
+	// cols is what the scan loop needs of each column position, packed
+	// small: the descriptor's Column structs are wide, and walking them
+	// per row cost cache lines.
+	cols   []decodeCol
+	wanted int // how many positions map to a vector
+}
+
+type decodeCol struct {
+	id   uint32
+	wire uint32 // the wire type the column must be stored as
+	out  int    // the batch vector the column goes to, -1: not wanted
 }
 
 func newRowDecoder(d *Desc, columns []int) *rowDecoder {
-	out := make([]int, len(d.Columns))
-	for i := range out {
-		out[i] = -1
+	cols := make([]decodeCol, len(d.Columns))
+	for i, c := range d.Columns {
+		cols[i] = decodeCol{id: c.ID, wire: uint32(wireOf(c.Type.Physical())), out: -1}
 	}
 	for vi, pos := range columns {
-		out[pos] = vi
+		cols[pos].out = vi
 	}
-	wire := make([]uint64, len(d.Columns))
-	for i, c := range d.Columns {
-		wire[i] = wireOf(c.Type.Physical())
-	}
-	return &rowDecoder{d: d, out: out, wire: wire, wanted: len(columns)}
+	return &rowDecoder{d: d, cols: cols, wanted: len(columns)}
 }
 
 // decodeInto appends one row, decoded from value, to the batch's vectors.
@@ -107,7 +111,7 @@ func (rd *rowDecoder) decodeInto(key, value []byte, b *types.Batch) error {
 }
 
 func (rd *rowDecoder) decodeFast(key, value []byte, b *types.Batch) error {
-	cols := rd.d.Columns
+	cols := rd.cols
 	if len(value) == 0 || value[0] != rowVersion {
 		return &CorruptError{Key: key, Reason: "row value has no version byte 1"}
 	}
@@ -131,19 +135,19 @@ func (rd *rowDecoder) decodeFast(key, value []byte, b *types.Batch) error {
 		}
 		id += uint32(h >> 2)
 		wire := h & 3
-		for pos < len(cols) && cols[pos].ID < id {
-			if vi := rd.out[pos]; vi >= 0 {
+		for pos < len(cols) && cols[pos].id < id {
+			if vi := cols[pos].out; vi >= 0 {
 				b.Vecs[vi].AppendNull()
 				remaining--
 			}
 			pos++
 		}
 		vi := -1
-		if pos < len(cols) && cols[pos].ID == id {
-			if wire != rd.wire[pos] {
-				return &CorruptError{Key: key, Reason: fmt.Sprintf("column %q stored as wire type %d", cols[pos].Name, wire)}
+		if pos < len(cols) && cols[pos].id == id {
+			if wire != uint64(cols[pos].wire) {
+				return &CorruptError{Key: key, Reason: fmt.Sprintf("column %q stored as wire type %d", rd.d.Columns[pos].Name, wire)}
 			}
-			vi = rd.out[pos]
+			vi = cols[pos].out
 			pos++
 		}
 		var vec *types.Vector
@@ -156,6 +160,17 @@ func (rd *rowDecoder) decodeFast(key, value []byte, b *types.Batch) error {
 		}
 		switch wire {
 		case wireVarint:
+			if vec == nil { // not wanted: find its last byte, decode nothing
+				end := off
+				for end < len(value) && end-off < binary.MaxVarintLen64 && value[end] >= 0x80 {
+					end++
+				}
+				if end == len(value) || value[end] >= 0x80 {
+					return &CorruptError{Key: key, Reason: fmt.Sprintf("bad varint at byte %d", off)}
+				}
+				off = end + 1
+				continue
+			}
 			var x int64
 			// Zigzag varints of one or two bytes (|x| < 8192) are decoded
 			// inline; binary.Varint is a call the compiler does not inline.
@@ -172,9 +187,7 @@ func (rd *rowDecoder) decodeFast(key, value []byte, b *types.Batch) error {
 				}
 				x, off = v, off+n
 			}
-			if vec != nil {
-				vec.Ints = append(vec.Ints, x)
-			}
+			vec.Ints = append(vec.Ints, x)
 		case wireFixed:
 			if len(value)-off < 8 {
 				return &CorruptError{Key: key, Reason: fmt.Sprintf("float cut short at byte %d", off)}
@@ -198,7 +211,7 @@ func (rd *rowDecoder) decodeFast(key, value []byte, b *types.Batch) error {
 		}
 	}
 	for ; pos < len(cols) && remaining > 0; pos++ {
-		if vi := rd.out[pos]; vi >= 0 {
+		if vi := cols[pos].out; vi >= 0 {
 			b.Vecs[vi].AppendNull()
 			remaining--
 		}
