@@ -27,8 +27,10 @@ import (
 
 // indexSeekCost is the cost of one seek in rows scanned, measured on the
 // memory backend (BenchmarkIndexJoin's tables at 300,000 rows, CPU time):
-// a full scan reads a row in about 85 ns, a primary-key probe costs about
-// 3 µs, and each row a secondary-index probe finds about 3.2 µs more.
+// a full scan reads a row in 70-85 ns, a primary-key probe costs about
+// 3 µs, and each row a secondary-index probe finds 1.8-3.2 µs more (its
+// row is fetched by another seek); the ranges span two runs on a loaded
+// machine, before and after the memory engine's cheaper iterators.
 const indexSeekCost = 35
 
 // IndexLookup is how an IndexJoin probes its inner side. The inner side is
