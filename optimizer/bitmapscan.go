@@ -81,6 +81,19 @@ type BitmapAccess struct {
 	Rows, Cost float64
 	// CountOnly: nothing reads the rows, so they are counted, not fetched.
 	CountOnly bool
+	// answered are the filter conjuncts the bitmaps answer, for undoBitmap.
+	answered []Expr
+}
+
+// undoBitmap gives a scan back the conjuncts its bitmap access answered,
+// for a plan that reads the scan another way (an index join probing it)
+// or decides again (a subquery's plan is optimized once alone and again
+// inside its query, after decorrelation took conjuncts out of the filter:
+// the rest of the filter is taken as it is now, never from a copy).
+func undoBitmap(s *Scan) {
+	if s.Bitmap != nil {
+		s.Filter, s.Bitmap = andAll(append(s.Bitmap.answered, conjuncts(s.Filter)...)), nil
+	}
 }
 
 // The bitmap scan cost model, in the units of Estimate (about one per row
@@ -111,14 +124,16 @@ func fetchCost(d *table.Desc) float64 {
 // bitmap indexes answer and that is cheaper than the access it has.
 // countOnly says nothing above the scan reads its columns.
 func (o *optimizer) chooseBitmap(s *Scan, countOnly bool) {
+	undoBitmap(s) // an earlier pass's choice is decided again
 	if s.Filter == nil || s.Reverse || len(s.Table.BitmapIndexes()) == 0 {
 		return
 	}
 	var found []*BitmapExpr
-	var rest []Expr
+	var answered, rest []Expr
 	for _, c := range conjuncts(s.Filter) {
 		if e := o.bitmapExpr(s, c); e != nil {
 			found = append(found, e)
+			answered = append(answered, c)
 		} else {
 			rest = append(rest, c)
 		}
@@ -144,7 +159,7 @@ func (o *optimizer) chooseBitmap(s *Scan, countOnly bool) {
 	if cost >= s.Est().Cost {
 		return
 	}
-	s.Bitmap = &BitmapAccess{Expr: expr, Rows: rows, Cost: cost, CountOnly: countOnly}
+	s.Bitmap = &BitmapAccess{Expr: expr, Rows: rows, Cost: cost, CountOnly: countOnly, answered: answered}
 	s.Index, s.Lower, s.Upper, s.Range = nil, nil, nil, ""
 	s.Filter = andAll(rest)
 }
@@ -297,7 +312,9 @@ func keyComparable(ct types.Type, k types.Datum) bool {
 func (o *optimizer) countOnlyBitmaps(n Node) bool {
 	changed := false
 	for _, in := range n.Inputs() {
-		changed = o.countOnlyBitmaps(in) || changed
+		if !isProbed(n, in) { // a probed scan is read by key, not whole
+			changed = o.countOnlyBitmaps(in) || changed
+		}
 	}
 	s, ok := n.(*Scan)
 	if !ok || !s.countable {

@@ -14,8 +14,8 @@ import (
 // paintCatalog is one analyzed 1,000,000-row table with bitmap indexes on
 // color (5 values) and size (10 values) and none on note.
 type paintCatalog struct {
-	d  *table.Desc
-	st *table.Stats
+	d, pick *table.Desc // pick: 10 rows naming paint rows
+	st      *table.Stats
 }
 
 func newPaintCatalog(t *testing.T) *paintCatalog {
@@ -45,17 +45,33 @@ func newPaintCatalog(t *testing.T) *paintCatalog {
 		id.Histogram = append(id.Histogram, types.Datum{Type: types.TypeBigInt, I: int64(i * 31250)})
 	}
 	st.Columns = append(st.Columns, id)
-	return &paintCatalog{d: d, st: st}
+	pick, err := table.NewDesc("pick", []table.Column{
+		{Name: "id", Type: types.TypeBigInt},
+		{Name: "paint_id", Type: types.TypeBigInt},
+	}, []string{"id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pick.ID = 8
+	return &paintCatalog{d: d, pick: pick, st: st}
 }
 
 func (c *paintCatalog) Table(name string) (*table.Desc, error) {
-	if name != "paint" {
-		return nil, fmt.Errorf("%w: %s", table.ErrNoSuchTable, name)
+	switch name {
+	case "paint":
+		return c.d, nil
+	case "pick":
+		return c.pick, nil
 	}
-	return c.d, nil
+	return nil, fmt.Errorf("%w: %s", table.ErrNoSuchTable, name)
 }
 
-func (c *paintCatalog) Stats(*table.Desc) *table.Stats { return c.st }
+func (c *paintCatalog) Stats(d *table.Desc) *table.Stats {
+	if d == c.pick {
+		return &table.Stats{RowCount: 10, Columns: []table.ColumnStats{{ColumnID: d.Columns[1].ID, Distinct: 10}}}
+	}
+	return c.st
+}
 
 func planOf(t *testing.T, cat Catalog, sql string) (Node, *Scan) {
 	t.Helper()
@@ -154,6 +170,39 @@ func TestChooseBitmap(t *testing.T) {
 	if runtime.GOMAXPROCS(0) >= 2 && MaxScanWorkers >= 2 {
 		if _, s := planOf(t, cat, "SELECT count(*) FROM paint WHERE note = 'x'"); len(s.Splits) == 0 {
 			t.Errorf("full scan of 1,000,000 analyzed rows not split: the bitmap check proves nothing")
+		}
+	}
+}
+
+// TestBitmapUnderIndexJoin: a scan an index join probes gives its bitmap
+// predicates back to its filter, which every probed row must pass.
+func TestBitmapUnderIndexJoin(t *testing.T) {
+	cat := newPaintCatalog(t)
+	n, _ := planOf(t, cat, "SELECT pick.id, paint.note FROM pick JOIN paint ON paint.id = pick.paint_id WHERE paint.color = 'red' AND paint.size = 3")
+	var probed *Scan
+	var find func(Node)
+	find = func(n Node) {
+		if j, ok := n.(*Join); ok && j.Lookup != nil {
+			probed = j.InnerScan()
+		}
+		for _, in := range n.Inputs() {
+			find(in)
+		}
+	}
+	find(n)
+	if probed == nil || probed.Table != cat.d {
+		t.Fatalf("paint is not probed by an index join:\n%s", Describe(n))
+	}
+	if probed.Bitmap != nil {
+		t.Fatalf("probed scan keeps bitmap access %s", probed.Bitmap.Expr)
+	}
+	f := ""
+	if probed.Filter != nil {
+		f = probed.Filter.String()
+	}
+	for _, want := range []string{"(paint.color = 'red')", "(paint.size = 3)"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("probed scan filter %q lacks %s", f, want)
 		}
 	}
 }

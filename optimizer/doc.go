@@ -68,9 +68,10 @@
 // # Plan
 //
 // Logical and physical plans share one set of nodes (plan.go): Scan,
-// SeriesScan, Values, Filter, Project, Join, Aggregate, Window, Sort (a TopN when it
-// carries a limit), Limit, Distinct, SetOp, RecursiveUnion with its
-// WorkTable and Cached inputs, Insert, Update, Delete. Each
+// SeriesScan, Values, Filter, Project, Join (hash, nested-loop or index
+// join), Aggregate, Window, Sort (a TopN when it carries a limit), Limit,
+// Distinct, SetOp, RecursiveUnion with its WorkTable and Cached inputs,
+// Insert, Update, Delete. Each
 // node's output is an ordered list of columns; expressions read input
 // columns by position (ColRef).
 //
@@ -98,7 +99,8 @@
 // histograms) when there are any and fixed guesses otherwise. A secondary
 // index costs three units per row (the index entry and a lookup of the
 // row), so it is chosen only when selective. Joins with equality keys are
-// hash joins, built on the smaller input; others are nested loops.
+// hash joins, built on the smaller input, or index joins (below); others
+// are nested loops.
 // A cluster of 3 to 8 inner-joined relations is reordered by dynamic
 // programming over subsets of relations (joinorder.go), joining halves a
 // predicate connects before considering cross products; a projection
@@ -126,6 +128,35 @@
 //
 //	BitmapScan t USING t_color (color = 'red') AND t_size (size IN (1, 2)) count only
 //
+// Index joins (indexjoin.go). An inner, LEFT, RIGHT, semi or anti join
+// whose inner side is a table scan (a semi join from `x IN (SELECT col ...)`
+// is read through its projection) can probe an index of that table once
+// per outer row instead of scanning it: any btree index, primary or
+// secondary, whose leading columns the join keys cover (with the same
+// type, so the encoded key finds equal values), or cover together with
+// constant equalities of the scan's filter (index (grp, v), join on v,
+// WHERE grp = 'red'). Only the side of an outer join whose unmatched
+// rows are dropped is probed (the right of a LEFT join, the left of a
+// RIGHT one); an inner join may probe either side. The cost compared with the hash
+// join's (outer + inner scan + 2·inner + output) is
+//
+//	outer + outer rows · (35 + rows per key · (1 primary | 36 secondary)) + output
+//
+// in units of one row scanned: a seek was measured at about 35 of them
+// (3 µs against 85 ns on the memory backend), and a row found through a
+// secondary index is fetched with another seek. Rows per key are the
+// table's rows over the distinct counts of the probed columns (ANALYZE),
+// 5% of the table per column without statistics, and 1 for a whole
+// unique key. (Secondary-index scans are still costed at three units a
+// row, see above, which makes them look cheaper than they are.) The
+// probed scan keeps its filter, applied to what each probe finds; key
+// pairs the probe does not use and the join's condition become the
+// lookup's residual. The join-order DP prices each join of a relation it
+// adds with the cheaper of the two, so a selective start followed by
+// probes is found for clusters too. In EXPLAIN the probed scan shows the
+// probe key as its range (`IndexScan ord USING ord_cust [cust_id = c.id]`)
+// and the figures of one probe.
+//
 // Last (parallel.go), a primary-key scan of at least 100,000 rows whose
 // consumers do not depend on row order (it sits below an aggregate, a
 // sort or DISTINCT, through filters, projections and joins) is cut into
@@ -138,11 +169,13 @@
 //
 //   - Outer joins keep their written order; only inner-join clusters are
 //     reordered, and a cluster holding a subquery keeps its order.
-//   - No index nested-loop join and no merge join.
 //   - Bitmap scans take only exact predicates: a NOT, a range, or an OR
 //     with a branch no bitmap index answers leaves the whole conjunct to
 //     the filter (no superset bitmaps with a recheck). They never
 //     provide an order, so ORDER BY sorts.
+//   - No merge join. An index join probes one key per outer row (no
+//     batching or sorting of keys), and estimates rows per key from
+//     distinct counts only, not from histograms or skew.
 //   - DISTINCT inside window aggregates is refused (ErrUnsupported).
 //   - A recursive CTE is estimated, as in PostgreSQL, at ten iterations
 //     of a working table as large as the non-recursive term. Each

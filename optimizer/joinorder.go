@@ -164,10 +164,12 @@ func (o *optimizer) reorderCluster(j *Join) Node {
 					}
 					connected := false
 					sel := 1.0
+					var joinPreds []Expr
 					for i, pr := range predRels {
 						if pr&set == pr && pr&left != 0 && pr&right != 0 {
 							connected = true
 							sel *= o.predSelectivity(c, c.preds[i])
+							joinPreds = append(joinPreds, c.preds[i])
 						}
 					}
 					if pass == 0 && !connected {
@@ -175,6 +177,13 @@ func (o *optimizer) reorderCluster(j *Join) Node {
 					}
 					rows := math.Max(l.rows*r.rows*sel, 1)
 					cost := l.cost + r.cost + l.rows + r.rows + rows
+					// A single relation with an index on the join keys
+					// may be probed instead of scanned (indexjoin.go).
+					if bits.OnesCount(right) == 1 {
+						if ic, ok := o.dpIndexJoinCost(c, l, bits.TrailingZeros(right), joinPreds, rows); ok && ic < cost {
+							cost = ic
+						}
+					}
 					if choice == nil || cost < choice.cost {
 						choice = &dpEntry{rows: rows, cost: cost, node: &Join{Kind: InnerJoin, Left: l.node, Right: r.node},
 							cols: append(append([]int(nil), l.cols...), r.cols...)}

@@ -490,6 +490,8 @@ func (o *optimizer) physical(n Node) Node {
 	}
 	switch x := n.(type) {
 	case *Scan:
+		resetProbe(x) // indexjoin.go
+		undoBitmap(x) // bitmapscan.go: both choices are made again
 		o.chooseIndex(x)
 		o.chooseBitmap(x, false)
 	case *Join:
@@ -501,6 +503,7 @@ func (o *optimizer) physical(n Node) Node {
 		if x.Kind == InnerJoin {
 			o.reorder(x)
 		}
+		o.chooseIndexJoin(x) // indexjoin.go
 	}
 	return n
 }
@@ -899,6 +902,9 @@ func (o *optimizer) estimate(n Node) {
 		e.Rows = x.Input.Est().Rows
 		e.Cost = childCost + e.Rows*0.1
 	case *Join:
+		if x.Lookup != nil {
+			o.wholeInner(x) // indexjoin.go: rows are judged on the whole inner side
+		}
 		l, r := x.Left.Est().Rows, x.Right.Est().Rows
 		switch {
 		case len(x.LeftKeys) > 0:
@@ -920,7 +926,9 @@ func (o *optimizer) estimate(n Node) {
 			e.Rows = math.Max(e.Rows, l+r)
 		}
 		e.Rows = math.Max(e.Rows, 1)
-		if x.Algo == HashJoin {
+		if x.Algo == IndexJoin {
+			e.Cost = o.estimateIndexJoin(x)
+		} else if x.Algo == HashJoin {
 			e.Cost = childCost + l + 2*r + e.Rows
 		} else {
 			e.Cost = childCost + l*r + e.Rows

@@ -50,7 +50,9 @@ func (o *optimizer) parallelize(n Node, orderFree bool) {
 		orderFree = false
 	}
 	for _, in := range n.Inputs() {
-		o.parallelize(in, orderFree)
+		if !isProbed(n, in) { // indexjoin.go: probed by key, never scanned whole
+			o.parallelize(in, orderFree)
+		}
 	}
 }
 

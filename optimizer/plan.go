@@ -111,9 +111,10 @@ type JoinAlgo int
 const (
 	HashJoin       JoinAlgo = iota // build a hash table on one input, probe with the other
 	NestedLoopJoin                 // every left row against the materialized right
+	IndexJoin                      // probe the inner side's index per outer row (indexjoin.go)
 )
 
-var joinAlgoNames = [...]string{"HashJoin", "NestedLoopJoin"}
+var joinAlgoNames = [...]string{"HashJoin", "NestedLoopJoin", "IndexJoin"}
 
 func (a JoinAlgo) String() string { return joinAlgoNames[a] }
 
@@ -132,6 +133,8 @@ type Join struct {
 	// BuildLeft builds a hash join's table on the left input (the smaller
 	// one); the output column order is the same either way.
 	BuildLeft bool
+	// Lookup is how an IndexJoin probes its inner side (nil otherwise).
+	Lookup *IndexLookup
 }
 
 // AggCall is an aggregate function application.
@@ -392,6 +395,13 @@ func Describe(n Node) string {
 		return "Project " + strings.Join(items, ", ")
 	case *Join:
 		s := fmt.Sprintf("%s (%s)", n.Algo, n.Kind)
+		if in := n.InnerScan(); in != nil {
+			s += " lookup " + in.Table.Name
+			if in.Alias != "" && in.Alias != in.Table.Name {
+				s += " AS " + in.Alias
+			}
+			s += " USING " + indexName(in.Index)
+		}
 		if n.BuildLeft {
 			s += " build=left"
 		}

@@ -326,6 +326,7 @@ func wrapInvariant(n Node, id int) {
 	changed := false
 	for i, c := range in {
 		switch {
+		case isProbed(n, c): // indexjoin.go: read by key, not replayed
 		case readsWorkTable(c, id):
 			wrapInvariant(c, id)
 		case worthCaching(c):

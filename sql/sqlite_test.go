@@ -504,15 +504,7 @@ func (env *diffEnv) checkAll(queries []string) int {
 // TestDifferentialRandom runs generated queries (AEGIS_DIFF_QUERIES sets
 // how many; default 400).
 func TestDifferentialRandom(t *testing.T) {
-	n := 400
-	if s := os.Getenv("AEGIS_DIFF_QUERIES"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
-	seed := uint64(rand.Int64())
-	if s := os.Getenv("AEGIS_SEED"); s != "" {
-		seed, _ = strconv.ParseUint(s, 10, 64)
-	}
-	t.Logf("seed %d (replay with AEGIS_SEED=%d)", seed, seed)
+	n, seed := randomRun(t, 400)
 	env := newDiffEnv(t, "memory")
 	g := &queryGen{rng: rand.New(rand.NewPCG(seed, 3))}
 	failed := 0
@@ -526,6 +518,21 @@ func TestDifferentialRandom(t *testing.T) {
 		}
 	}
 	t.Logf("%d generated queries, %d differ", n, failed)
+}
+
+// randomRun returns how many generated queries to run (AEGIS_DIFF_QUERIES,
+// else def) and the seed (AEGIS_SEED, else random), logged for replay.
+func randomRun(t *testing.T, def int) (n int, seed uint64) {
+	n = def
+	if s := os.Getenv("AEGIS_DIFF_QUERIES"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	seed = uint64(rand.Int64())
+	if s := os.Getenv("AEGIS_SEED"); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
+	t.Logf("seed %d (replay with AEGIS_SEED=%d)", seed, seed)
+	return n, seed
 }
 
 // queryGen generates queries over the diff schema.

@@ -23,7 +23,16 @@
 // Values, Filter (narrows the selection vector, no copying), Project,
 // hash and nested-loop Join (inner, left, right, full, semi, anti; the
 // build side is materialized in column vectors, the probe side streams;
-// a one-integer key uses a map[int64]), hash Aggregate (one group index
+// a one-integer key uses a map[int64]), IndexJoin (indexjoin.go: inner,
+// left, right, semi, anti; for each outer row the probe key is encoded with the
+// table key codec and a table.Scanner walks that key's range of the
+// index in the statement's transaction, the same snapshot every scan
+// reads; found rows gather with their outer rows in a pair batch that the
+// inner filter and the residual condition narrow by selection vector and
+// that is itself the output; a NULL key probes nothing; a semi or anti
+// join with nothing left to check stops at the first entry; under
+// EXPLAIN ANALYZE the probed scan reports the rows it found, its probe
+// count as batches and the time spent probing), hash Aggregate (one group index
 // per row, then per-aggregate update loops over the batch;
 // count/sum/avg/min/max with DISTINCT), Sort and TopN (a bounded heap),
 // Limit, Distinct, Window (row_number, rank, dense_rank and running or
@@ -78,6 +87,9 @@
 //   - Join output and materialized rows are copied a value at a time.
 //   - A bitmap scan materializes its combined bitmap (4 bytes a row at
 //     worst) before the first batch; leaves are read one after another.
+//   - An index join opens a new table.Scanner (an MVCC iterator and a
+//     row decoder) per probe, and a secondary index's rows are fetched one
+//     Get at a time (model/table's Scanner does that).
 //   - A recursive CTE may produce at most Context.MaxRecursionRows rows
 //     (DefaultMaxRecursionRows, 1,000,000, when 0), counted after
 //     UNION's duplicate removal; beyond, ErrRecursionLimit names the CTE.

@@ -94,6 +94,14 @@ func build(n optimizer.Node) (Operator, error) {
 	case *optimizer.Window:
 		op, err = withInput(x.Input, func(in Operator) Operator { return newWindow(in, x) })
 	case *optimizer.Join:
+		if x.Lookup != nil { // an index join reads its inner side itself
+			outer := x.Left
+			if x.Lookup.InnerLeft {
+				outer = x.Right
+			}
+			op, err = withInput(outer, func(in Operator) Operator { return newIndexJoin(in, x) })
+			break
+		}
 		var l, r Operator
 		if l, err = Build(x.Left); err != nil {
 			return nil, err

@@ -1,6 +1,8 @@
 package vexec
 
 import (
+	"bytes"
+	"cmp"
 	"container/heap"
 	"sort"
 
@@ -41,7 +43,29 @@ func compareKey(key optimizer.SortKey, va *types.Vector, a int, vb *types.Vector
 		}
 		return c
 	}
-	c := optimizer.CompareDatums(va.Get(a), vb.Get(b))
+	var c int
+	if va.Type == vb.Type {
+		// Both sides hold one key expression's values (the usual case):
+		// compare the payloads in place, without building datums.
+		switch va.Type.Physical() {
+		case types.PhysFloat:
+			x, y := va.Floats[a], vb.Floats[b]
+			switch {
+			case x < y:
+				c = -1
+			case x > y:
+				c = 1
+			case x != y: // a NaN: types.Compare puts it last
+				c = types.Compare(types.FloatDatum(x), types.FloatDatum(y))
+			}
+		case types.PhysBytes:
+			c = bytes.Compare(va.Bytes[a], vb.Bytes[b])
+		default:
+			c = cmp.Compare(va.Ints[a], vb.Ints[b])
+		}
+	} else {
+		c = optimizer.CompareDatums(va.Get(a), vb.Get(b))
+	}
 	if key.Desc {
 		c = -c
 	}

@@ -2,6 +2,7 @@ package table
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -167,5 +168,39 @@ func BenchmarkDecodeRow(b *testing.B) {
 		if err := dec.decodeInto(nil, value, batch); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestDecodeRowDroppedColumns decodes a row written when the table had
+// more columns: the header of column 7 has the same byte as the header
+// column 5 would have right after column 1, and must not be taken for it.
+func TestDecodeRowDroppedColumns(t *testing.T) {
+	var cols []Column
+	for i := 1; i <= 7; i++ {
+		cols = append(cols, Column{Name: fmt.Sprintf("c%d", i), Type: types.TypeBigInt})
+	}
+	wide, err := NewDesc("t", cols, []string{"c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := make([]types.Datum, 7)
+	for i := range row {
+		row[i] = types.NullDatum(types.TypeBigInt)
+	}
+	row[0], row[2], row[6] = types.IntDatum(10), types.IntDatum(30), types.IntDatum(70)
+	value := encodeRow(nil, wide, row)
+
+	narrow := *wide
+	narrow.Columns = []Column{wide.Columns[0], wide.Columns[4]} // IDs 1 and 5
+	dec := newRowDecoder(&narrow, []int{0, 1})
+	b := types.NewBatch([]types.Type{types.TypeBigInt, types.TypeBigInt})
+	if err := dec.decodeInto(nil, value, b); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.Vecs[0].Get(0); got.Null || got.I != 10 {
+		t.Fatalf("c1 = %v, want 10", got)
+	}
+	if got := b.Vecs[1].Get(0); !got.Null {
+		t.Fatalf("c5 = %v, want NULL (the row stored c7, not c5)", got)
 	}
 }

@@ -81,12 +81,23 @@ type decodeCol struct {
 	id   uint32
 	wire uint32 // the wire type the column must be stored as
 	out  int    // the batch vector the column goes to, -1: not wanted
+	// header is the one-byte header the column has when the column
+	// stored before it is the previous position's (ID prev), as in a row
+	// with no NULLs written by encodeRow; 0xff when it needs more bytes.
+	header byte
+	prev   uint32
 }
 
 func newRowDecoder(d *Desc, columns []int) *rowDecoder {
 	cols := make([]decodeCol, len(d.Columns))
+	var prev uint32
 	for i, c := range d.Columns {
-		cols[i] = decodeCol{id: c.ID, wire: uint32(wireOf(c.Type.Physical())), out: -1}
+		wire := wireOf(c.Type.Physical())
+		cols[i] = decodeCol{id: c.ID, wire: uint32(wire), out: -1, header: 0xff, prev: prev}
+		if h := uint64(c.ID-prev)<<2 | wire; h < 0x80 {
+			cols[i].header = byte(h)
+		}
+		prev = c.ID
 	}
 	for vi, pos := range columns {
 		cols[pos].out = vi
@@ -118,37 +129,20 @@ func (rd *rowDecoder) decodeFast(key, value []byte, b *types.Batch) error {
 	off, pos, remaining := 1, 0, rd.wanted
 	var id uint32
 	for off < len(value) && remaining > 0 {
-		var h uint64
-		if c := value[off]; c < 0x80 {
-			h = uint64(c)
-			off++
-		} else {
-			x, n := binary.Uvarint(value[off:])
-			if n <= 0 {
-				return &CorruptError{Key: key, Reason: fmt.Sprintf("bad column header at byte %d", off)}
-			}
-			h = x
-			off += n
-		}
-		if h>>2 == 0 || h>>2 > math.MaxUint32-uint64(id) {
-			return &CorruptError{Key: key, Reason: fmt.Sprintf("bad column header at byte %d", off)}
-		}
-		id += uint32(h >> 2)
-		wire := h & 3
-		for pos < len(cols) && cols[pos].id < id {
-			if vi := cols[pos].out; vi >= 0 {
-				b.Vecs[vi].AppendNull()
-				remaining--
-			}
-			pos++
-		}
+		var wire uint64
 		vi := -1
-		if pos < len(cols) && cols[pos].id == id {
-			if wire != uint64(cols[pos].wire) {
-				return &CorruptError{Key: key, Reason: fmt.Sprintf("column %q stored as wire type %d", rd.d.Columns[pos].Name, wire)}
-			}
-			vi = cols[pos].out
+		if pos < len(cols) && value[off] == cols[pos].header && id == cols[pos].prev {
+			// The column expected next, as a row without NULLs has it:
+			// its ID and wire type are known, so there is nothing to check.
+			c := &cols[pos]
+			off++
+			id, wire, vi = c.id, uint64(c.wire), c.out
 			pos++
+		} else {
+			var err error
+			if wire, vi, err = rd.header(key, value, &off, &id, &pos, &remaining, b); err != nil {
+				return err
+			}
 		}
 		var vec *types.Vector
 		if vi >= 0 {
@@ -217,6 +211,47 @@ func (rd *rowDecoder) decodeFast(key, value []byte, b *types.Batch) error {
 		}
 	}
 	return nil
+}
+
+// header reads a column header the general way: any ID gap (the columns
+// between are NULL; those wanted get a NULL appended), columns the
+// descriptor no longer has (their payload is skipped: vi is -1), and
+// corrupt headers. It advances off, id, pos and remaining.
+func (rd *rowDecoder) header(key, value []byte, off *int, id *uint32, pos, remaining *int, b *types.Batch) (wire uint64, vi int, err error) {
+	cols := rd.cols
+	var h uint64
+	if c := value[*off]; c < 0x80 {
+		h = uint64(c)
+		*off++
+	} else {
+		x, n := binary.Uvarint(value[*off:])
+		if n <= 0 {
+			return 0, 0, &CorruptError{Key: key, Reason: fmt.Sprintf("bad column header at byte %d", *off)}
+		}
+		h = x
+		*off += n
+	}
+	if h>>2 == 0 || h>>2 > math.MaxUint32-uint64(*id) {
+		return 0, 0, &CorruptError{Key: key, Reason: fmt.Sprintf("bad column header at byte %d", *off)}
+	}
+	*id += uint32(h >> 2)
+	wire = h & 3
+	for *pos < len(cols) && cols[*pos].id < *id {
+		if out := cols[*pos].out; out >= 0 {
+			b.Vecs[out].AppendNull()
+			*remaining--
+		}
+		*pos++
+	}
+	vi = -1
+	if *pos < len(cols) && cols[*pos].id == *id {
+		if wire != uint64(cols[*pos].wire) {
+			return 0, 0, &CorruptError{Key: key, Reason: fmt.Sprintf("column %q stored as wire type %d", rd.d.Columns[*pos].Name, wire)}
+		}
+		vi = cols[*pos].out
+		*pos++
+	}
+	return wire, vi, nil
 }
 
 // decodeDatums decodes value into a datum per column position.
