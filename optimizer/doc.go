@@ -124,7 +124,10 @@
 // counted, not fetched (EXPLAIN: "count only"): prune marks such scans
 // and the optimizer revisits them after pruning with the fetch cost
 // dropped, which is how count(*) with only such predicates is answered
-// from the bitmaps. EXPLAIN shows
+// from the bitmaps. A scan an index join probes gives the predicates its
+// bitmaps answered back to its filter (undoBitmap), and a plan optimized
+// twice decides its bitmap access again from the filter it has then.
+// EXPLAIN shows
 //
 //	BitmapScan t USING t_color (color = 'red') AND t_size (size IN (1, 2)) count only
 //
