@@ -25,8 +25,10 @@ import (
 // <value> within one aligned run of 2^chunkBits row numbers, so an insert
 // rewrites one chunk of at most 8 KiB, never the value's whole bitmap.
 // NULL is a value like any other (keyenc's NULL tag), so IS NULL reads
-// chunks too. Row numbers come from a per-table sequence (rowNoSeqKey)
-// reserved in blocks like SERIAL values: never reused, gaps allowed.
+// chunks too. Row numbers are the key itself for an integer primary key
+// in [0, 2^31); the other rows' come from a per-table sequence
+// (rowNoSeqKey) reserved in blocks like SERIAL values: never reused, gaps
+// allowed.
 
 // chunkBits is the number of low row-number bits one chunk covers. A
 // write rewrites a whole chunk, so its size is the price of every insert:
@@ -34,9 +36,10 @@ import (
 // of ~820 entries (1.6 KiB), where a whole 65,536-number container of the
 // bitmap package would be an 8 KiB bitset. Measured on 1,000,000 rows
 // (sql BenchmarkBitmapInsert, CPU): a 100-row insert into a table with two
-// bitmap indexes cost 2.9 times the insert without them at 2^16, 2.2
-// times at 2^12; a count over three values' bitmaps went from 1.5 to 1.75
-// ms, as reads pay a key per 4,096 rows per value instead of per 65,536.
+// bitmap indexes cost 2.9 times the insert without them at 2^16, 1.4 to
+// 2.2 times at 2^12 (two runs of the same code on a loaded machine); a
+// count over three values' bitmaps went from 1.5 to 1.9 ms, as reads pay
+// a key per 4,096 rows per value instead of per 65,536.
 const chunkBits = 12
 
 // tagRowNo is the key tag of a table's row-number sequence.
