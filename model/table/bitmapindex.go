@@ -195,7 +195,7 @@ func checkRowNumber(d *Desc, v int64) (uint32, error) {
 		v += directRows
 	}
 	if v < 0 || v > 1<<32-1 {
-		return 0, fmt.Errorf("%w: table %s has used up its 2^32 row numbers; drop and recreate its bitmap indexes", ErrUnsupported, d.Name)
+		return 0, fmt.Errorf("%w: table %s has used up the row numbers its bitmap indexes can give (the sequence is never reset: drop the bitmap indexes, or copy the table)", ErrUnsupported, d.Name)
 	}
 	return uint32(v), nil
 }

@@ -119,10 +119,10 @@
 //     them). Concurrent writers of rows with one indexed value in one
 //     chunk (rows numbered close together, the usual case for concurrent
 //     inserts) conflict and must retry: bitmap indexes suit read-mostly,
-//     low-cardinality columns. Row numbers are 32-bit: a table that has
-//     inserted 2^32 rows numbered through the maps (2^31 with an integer
-//     key) since its first bitmap index fails further inserts until the
-//     bitmap indexes are dropped and recreated.
+//     low-cardinality columns. Row numbers are 32-bit and the sequence
+//     is never reset: a table that has numbered 2^32 rows through the maps
+//     (2^31 with an integer key) fails further such inserts while it has
+//     a bitmap index.
 //     Fetching a row numbered through the maps costs two point reads (row
 //     number -> key -> row); an integer key in [0, 2^31) costs one.
 //   - The columnar (PAX) block layout of DESIGN.md is not built; Scanner
