@@ -96,9 +96,10 @@
 // Scans look for the cheapest index: equality conditions on a prefix of
 // an index's columns and one range after them give key bounds. Estimates
 // come from ANALYZE's statistics (row counts, distinct counts, equi-depth
-// histograms) when there are any and fixed guesses otherwise. A secondary
-// index costs three units per row (the index entry and a lookup of the
-// row), so it is chosen only when selective. Joins with equality keys are
+// histograms) when there are any and fixed guesses otherwise. A row found
+// through a secondary index costs its entry plus a seek to the row (36
+// units of one scanned row, the index join's measured constant below), so
+// such an index is chosen only when very selective. Joins with equality keys are
 // hash joins, built on the smaller input, or index joins (below); others
 // are nested loops.
 // A cluster of 3 to 8 inner-joined relations is reordered by dynamic
@@ -150,8 +151,7 @@
 // secondary index is fetched with another seek. Rows per key are the
 // table's rows over the distinct counts of the probed columns (ANALYZE),
 // 5% of the table per column without statistics, and 1 for a whole
-// unique key. (Secondary-index scans are still costed at three units a
-// row, see above, which makes them look cheaper than they are.) The
+// unique key; secondary-index scans are costed the same way. The
 // probed scan keeps its filter, applied to what each probe finds; key
 // pairs the probe does not use and the join's condition become the
 // lookup's residual. The join-order DP prices each join of a relation it

@@ -682,7 +682,7 @@ func (o *optimizer) chooseIndex(s *Scan) {
 		rows := math.Max(n*sel, 1)
 		cost := rows
 		if secondary {
-			cost = rows * 3 // each entry costs a lookup of its row
+			cost = rows * (1 + indexSeekCost) // each entry costs a lookup of its row
 		}
 		if cost < best.cost {
 			best = choice{ix: ix, lower: lower, upper: upper, desc: strings.Join(desc, " AND "), rows: rows, cost: cost}
