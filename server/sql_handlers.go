@@ -280,6 +280,7 @@ func ddlTarget(st parser.Statement) string {
 func sqlStatus(err error) int {
 	switch {
 	case errors.Is(err, table.ErrDuplicateKey), errors.Is(err, table.ErrNotNull),
+		errors.Is(err, table.ErrForeignKey), errors.Is(err, table.ErrDependentObjects),
 		errors.Is(err, table.ErrTableExists), errors.Is(err, table.ErrIndexExists), errors.Is(err, table.ErrColumnExists):
 		return http.StatusConflict
 	case errors.Is(err, parser.ErrSyntax), errors.Is(err, parser.ErrTooDeep),

@@ -29,8 +29,11 @@ func (s *Session) ddl(txn *mvcc.Txn, st parser.Statement) (*Result, error) {
 		}
 		return &Result{Tag: "CREATE TABLE"}, nil
 	case *parser.DropTableStmt:
+		// The tables go together, so foreign keys among them do not
+		// stand in the way.
+		var names []string
 		for _, name := range x.Names {
-			err := cat.DropTable(txn, name)
+			_, err := cat.Table(txn, name)
 			if errors.Is(err, table.ErrNoSuchTable) {
 				if x.IfExists {
 					continue
@@ -38,6 +41,12 @@ func (s *Session) ddl(txn *mvcc.Txn, st parser.Statement) (*Result, error) {
 				return nil, fmt.Errorf("%w: table %q does not exist", table.ErrNoSuchTable, name)
 			}
 			if err != nil {
+				return nil, err
+			}
+			names = append(names, name)
+		}
+		if len(names) > 0 {
+			if err := cat.DropTables(txn, names); err != nil {
 				return nil, err
 			}
 		}
@@ -94,12 +103,6 @@ func (s *Session) column(txn *mvcc.Txn, def *parser.ColumnDef) (table.Column, er
 			}
 		}
 	}
-	if def.References != nil {
-		col.References = def.References.Table
-		if def.References.Column != "" {
-			col.References += "(" + def.References.Column + ")"
-		}
-	}
 	return col, nil
 }
 
@@ -154,7 +157,22 @@ func (s *Session) createTable(txn *mvcc.Txn, x *parser.CreateTableStmt) error {
 			return err
 		}
 	}
+	// Foreign keys last: a table may reference its own primary key or
+	// UNIQUE column, which must exist first.
+	for _, def := range x.Columns {
+		if err := s.addForeignKey(txn, x.Name, def); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+func (s *Session) addForeignKey(txn *mvcc.Txn, tableName string, def *parser.ColumnDef) error {
+	if def.References == nil {
+		return nil
+	}
+	_, err := s.eng.cat.AddForeignKey(txn, tableName, def.Name, def.References.Table, def.References.Column)
+	return err
 }
 
 func (s *Session) alter(txn *mvcc.Txn, x *parser.AlterTableStmt) error {
@@ -184,7 +202,8 @@ func (s *Session) alter(txn *mvcc.Txn, x *parser.AlterTableStmt) error {
 				return err
 			}
 		}
-		return nil
+		// After the DEFAULT fill, so the filled rows are checked.
+		return s.addForeignKey(txn, x.Table, a.Column)
 	case *parser.DropColumn:
 		_, err := cat.DropColumn(txn, x.Table, a.Name)
 		return err

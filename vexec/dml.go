@@ -53,6 +53,13 @@ func (d *dmlOp) Next() (*types.Batch, error) {
 		rows = appendRows(rows, b)
 	}
 	nc := len(d.desc.Columns)
+	// Foreign keys are checked once the statement has written every row,
+	// as PostgreSQL checks NO ACTION: a multi-row statement may insert a
+	// parent after its child, or delete both.
+	refs, err := d.ctx.Catalog.RefChecks(d.ctx.Txn, d.desc)
+	if err != nil {
+		return nil, err
+	}
 	written := newRowStore(d.desc.Types())
 	for _, row := range rows {
 		var target []types.Datum
@@ -87,6 +94,13 @@ func (d *dmlOp) Next() (*types.Batch, error) {
 				return nil, err
 			}
 		}
+		if d.kind == dmlInsert {
+			refs.Add(nil, target)
+		} else if d.kind == dmlUpdate {
+			refs.Add(row[:nc], target)
+		} else {
+			refs.Add(target, nil)
+		}
 		d.ctx.RowsAffected++
 		if len(d.returning) > 0 {
 			for c, v := range written.vecs {
@@ -94,6 +108,9 @@ func (d *dmlOp) Next() (*types.Batch, error) {
 			}
 			written.n++
 		}
+	}
+	if err := refs.Check(d.ctx.Txn); err != nil {
+		return nil, err
 	}
 	if len(d.returning) > 0 && written.n > 0 {
 		b := &types.Batch{Vecs: written.vecs, Len: written.n}

@@ -34,6 +34,9 @@ type Catalog struct {
 	// stats caches decoded statistics by table, with the bytes they were
 	// decoded from: a read that finds the same bytes skips the decoding.
 	stats map[uint32]cachedStats
+	// graph is the foreign key reverse map, valid under graphNonce.
+	graph      *refGraph
+	graphNonce string
 	// onChange receives captured tables' row changes (capture.go).
 	onChange atomic.Pointer[ChangeFunc]
 }
@@ -237,22 +240,51 @@ func putDesc(txn *mvcc.Txn, d *Desc) error {
 }
 
 // DropTable removes the named table, its rows, indexes, sequence and
-// statistics.
+// statistics. A table another table's foreign key references is refused
+// (ErrDependentObjects), as PostgreSQL's DROP TABLE without CASCADE.
 func (c *Catalog) DropTable(txn *mvcc.Txn, name string) error {
-	d, err := c.Table(txn, name)
+	return c.DropTables(txn, []string{name})
+}
+
+// DropTables drops the named tables together: a foreign key between two
+// of them does not stand in the way.
+func (c *Catalog) DropTables(txn *mvcc.Txn, names []string) error {
+	g, err := c.refGraph(txn)
 	if err != nil {
 		return err
 	}
-	lower, upper := TableSpan(d.ID)
-	if err := deleteRange(txn, lower, upper); err != nil {
-		return err
+	descs := make([]*Desc, len(names))
+	dropping := map[uint32]bool{}
+	for i, name := range names {
+		if descs[i], err = c.Table(txn, name); err != nil {
+			return err
+		}
+		dropping[descs[i].ID] = true
 	}
-	for _, k := range [][]byte{nameKey(name), descKey(d.ID), seqKey(d.ID), rowNoSeqKey(d.ID), statsKey(d.ID), statsVersionKey(d.ID)} {
-		if err := txn.Delete(k); err != nil {
+	for _, d := range descs {
+		if deps := g.dependents(d, dropping); len(deps) > 0 {
+			return dependError(d.Name, deps[0])
+		}
+	}
+	for _, d := range descs {
+		if err := dropTable(txn, d); err != nil {
 			return err
 		}
 	}
 	return bumpSchema(txn)
+}
+
+func dropTable(txn *mvcc.Txn, d *Desc) error {
+	lower, upper := TableSpan(d.ID)
+	if err := deleteRange(txn, lower, upper); err != nil {
+		return err
+	}
+	for _, k := range [][]byte{nameKey(d.Name), descKey(d.ID), seqKey(d.ID), rowNoSeqKey(d.ID), statsKey(d.ID), statsVersionKey(d.ID)} {
+		if err := txn.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func deleteRange(txn *mvcc.Txn, lower, upper []byte) error {
@@ -431,8 +463,11 @@ func (c *Catalog) CreateIndex(txn *mvcc.Txn, tableName, indexName string, column
 
 // DropIndex removes a secondary index and its entries.
 func (c *Catalog) DropIndex(txn *mvcc.Txn, indexName string) (*Desc, error) {
-	owner, _, err := c.FindIndex(txn, indexName)
+	owner, ix, err := c.FindIndex(txn, indexName)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.checkIndexDrop(txn, owner, ix); err != nil {
 		return nil, err
 	}
 	var id uint32

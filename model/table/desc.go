@@ -28,9 +28,11 @@ type Column struct {
 	Serial bool `json:"serial,omitempty"`
 	// Hidden columns (the implicit rowid) are left out of SELECT *.
 	Hidden bool `json:"hidden,omitempty"`
-	// References is "table(column)" for a REFERENCES constraint, kept for
-	// SHOW and the SQL layer; the table layer does not enforce it.
-	References string `json:"references,omitempty"`
+	// References is "table(column)" for a REFERENCES constraint, as
+	// shown to users. ForeignKey is what is enforced (fkeys.go); a
+	// descriptor stored before enforcement has References alone.
+	References string      `json:"references,omitempty"`
+	ForeignKey *ForeignKey `json:"foreign_key,omitempty"`
 }
 
 // IndexKind is how an index is stored.
@@ -249,6 +251,9 @@ func (d *Desc) String() string {
 		}
 		if c.Default != "" {
 			fmt.Fprintf(&b, " DEFAULT %s", c.Default)
+		}
+		if c.References != "" {
+			fmt.Fprintf(&b, " REFERENCES %s", c.References)
 		}
 	}
 	if pk := d.Primary.Columns; len(pk) > 0 && !d.Columns[d.ColumnByID(pk[0])].Hidden {

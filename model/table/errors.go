@@ -36,6 +36,11 @@ var (
 	// ErrNoChangeReceiver: a write to a table that captures its changes
 	// while no Catalog.OnChange receiver is installed.
 	ErrNoChangeReceiver = errors.New("table: changes are captured but nothing receives them")
+	// ErrForeignKey: a write that would leave a referencing value without
+	// its referenced row. Match *ForeignKeyError for the details.
+	ErrForeignKey = errors.New("table: foreign key violation")
+	// ErrDependentObjects: dropping a table or index a foreign key needs.
+	ErrDependentObjects = errors.New("table: other objects depend on it")
 	// ErrUnsupported: a feature the table layer does not have yet.
 	ErrUnsupported = errors.New("table: not supported")
 )
