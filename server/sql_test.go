@@ -102,6 +102,8 @@ func TestQueryErrors(t *testing.T) {
 	admin := ts.login("root", adminPass)
 	ts.sqlq(admin, 200, "CREATE TABLE users (id INT PRIMARY KEY, name VARCHAR(5) NOT NULL, email TEXT UNIQUE)")
 	ts.sqlq(admin, 200, "INSERT INTO users VALUES (1, 'Alice', 'a@x')")
+	ts.sqlq(admin, 200, "CREATE TABLE orders (id INT PRIMARY KEY, uid INT REFERENCES users)")
+	ts.sqlq(admin, 200, "INSERT INTO orders VALUES (1, 1)")
 	cases := []struct {
 		sql    string
 		params []any
@@ -118,6 +120,11 @@ func TestQueryErrors(t *testing.T) {
 		{"INSERT INTO users VALUES (2, 'Dup', 'a@x')", nil, 409, "duplicate key"},
 		{"INSERT INTO users (id) VALUES (3)", nil, 409, "NOT NULL"},
 		{"CREATE TABLE users (id INT)", nil, 409, "exists"},
+		{"INSERT INTO orders VALUES (2, 7)", nil, 409, `violates foreign key constraint "orders_uid_fkey"`},
+		{"DELETE FROM users", nil, 409, `violates foreign key constraint "orders_uid_fkey" on table "orders"`},
+		{"DROP TABLE users", nil, 409, "other objects depend on it"},
+		{"CREATE TABLE bad (x INT REFERENCES nosuch)", nil, 400, `relation "nosuch" does not exist`},
+		{"CREATE TABLE bad (x TEXT REFERENCES users(name))", nil, 400, "no unique constraint"},
 		{"INSERT INTO users VALUES (4, 'TooLongName', 'c@x')", nil, 400, "too long"},
 		{"SELECT 1 / 0", nil, 400, "division by zero"},
 		{"SELECT CAST('abc' AS INT)", nil, 400, "invalid"},

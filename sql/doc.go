@@ -40,7 +40,14 @@
 // so GROUP BY time_bucket('1 hour', ts), host aggregates points in SQL.
 // The store must be on the engine's DB; the server wires both.
 //
-// Simplifications: REFERENCES is recorded but not enforced; no
-// savepoints; ANALYZE counts distinct values exactly up to 2^20 per
+// Foreign keys: a column's REFERENCES becomes a constraint of
+// model/table (Catalog.AddForeignKey) once the table and its unique
+// indexes exist, so a table can reference itself; vexec's DML operator
+// checks it at the end of each statement (PostgreSQL's NO ACTION).
+// DROP TABLE drops all its tables together, so foreign keys among them
+// do not block it. See docs/sql.md, Constraints.
+//
+// Simplifications: no ON DELETE/ON UPDATE actions and no table-level
+// FOREIGN KEY (the parser has neither); no savepoints; ANALYZE counts distinct values exactly up to 2^20 per
 // column and stops counting there.
 package sql

@@ -90,12 +90,63 @@
 //
 // # Constraints
 //
-// The table layer enforces primary keys, unique indexes, NOT NULL and the
-// length of VARCHAR(n)/CHAR(n). Under snapshot isolation two concurrent
+// The table layer enforces primary keys, unique indexes, NOT NULL, the
+// length of VARCHAR(n)/CHAR(n) and foreign keys (below). Under snapshot isolation two concurrent
 // inserts of one key both pass the existence check, and mvcc's
 // first-committer-wins rejects the second commit with mvcc.ErrConflict,
-// so duplicates never commit. Casts, defaults and REFERENCES are the SQL
-// layer's job.
+// so duplicates never commit. Casts and defaults are the SQL layer's
+// job.
+//
+// # Foreign keys
+//
+// A column's ForeignKey names the parent table and column by ID (so a
+// renamed column keeps working) and the constraint's name. The parent
+// column must be the parent's one-column primary key or have a unique
+// btree index of its own: then "does the parent have v" is one point
+// read of a row key or unique index entry. AddForeignKey checks that,
+// the types (equal values must encode to equal key bytes) and the rows
+// already there; DROP TABLE and DROP INDEX refuse to take away what a
+// foreign key needs (ErrDependentObjects).
+//
+// Who references a table is derived, not stored: refGraph is built from
+// all descriptors and cached under the schema nonce like descriptors
+// are, so it is rebuilt only after DDL and costs a statement one mvcc Get.
+//
+// Checks run per statement, as PostgreSQL's NO ACTION: the writer Adds
+// each written row to a RefChecks and calls Check once the statement has
+// written all of them (vexec's DML operator does), so one statement may
+// insert a child before its parent or delete a row together with the
+// rows referencing it. Check looks up each new referencing value in the
+// parent, and for each referenced value a delete or update took away
+// (and did not put back) looks for referencing rows: with a btree index
+// or primary key led by the referencing column, one seek per value;
+// otherwise one scan of the child table per statement and foreign key,
+// matching against the set of removed values. Insert, Update and Delete
+// themselves do not check foreign keys: only the statement knows where
+// it ends.
+//
+// Concurrency. Under snapshot isolation a child insert and a delete of
+// its parent in two transactions each see the other's row as it was (the
+// parent present, no child), so both checks pass. mvcc detects only
+// write-write conflicts here (Serializable read sets are not used by SQL
+// sessions), so both sides write one lock key per referenced value,
+//
+//	fk lock:        sql\0 r <parent id> <0> <column id> <value>   -> empty
+//
+// (index ID 0 is never a real index, and the key lies in the parent's
+// table span, so DROP TABLE removes it): the child's check Puts it after
+// finding the parent row, the parent's Check Deletes it for every value
+// taken away. Whichever commits second fails with mvcc.ErrConflict, in
+// either order, and a retry sees the other's effect and reports the
+// violation. The lock key is separate from the parent row so that
+// updating a parent's other columns does not conflict with child inserts
+// (PostgreSQL's FOR KEY SHARE vs FOR NO KEY UPDATE). The cost: two
+// transactions inserting children of the same parent value both write
+// its lock key and conflict, where PostgreSQL's shared lock lets both
+// commit; a hot parent serializes its children's inserts. A read-set
+// entry that mvcc validated under snapshot isolation too (a shared lock)
+// would remove that, at the price of the delete scanning children with
+// range validation.
 //
 // # Change data capture
 //
