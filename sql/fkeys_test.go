@@ -74,3 +74,24 @@ func TestForeignKeyTxnVisibility(t *testing.T) {
 		t.Fatalf("rows after rollback: %v %v", res, err)
 	}
 }
+
+// TestForeignKeyRename: a renamed referenced column keeps its foreign
+// keys working (they hold IDs) and their shown text follows the name.
+func TestForeignKeyRename(t *testing.T) {
+	ctx := context.Background()
+	eng := Open(openTestDB(t, "memory"))
+	s := eng.NewSession()
+	execOK(t, s, `CREATE TABLE tree (id INT PRIMARY KEY, up INT REFERENCES tree);
+		ALTER TABLE tree RENAME COLUMN id TO node;
+		INSERT INTO tree VALUES (1, NULL), (2, 1)`)
+	info, err := eng.Table(ctx, "tree")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := info.Columns[1].References; got != "tree(node)" {
+		t.Errorf("references shown as %q, want tree(node)", got)
+	}
+	if _, err := s.Exec(ctx, `DELETE FROM tree WHERE node = 1`); !errors.Is(err, table.ErrForeignKey) {
+		t.Errorf("delete of a referenced row after the rename: %v", err)
+	}
+}

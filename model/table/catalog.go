@@ -377,7 +377,17 @@ func (c *Catalog) DropColumn(txn *mvcc.Txn, tableName, column string) (*Desc, er
 }
 
 // RenameColumn renames a column; rows are untouched (they store IDs).
+// Foreign keys hold IDs too; only the References text of the columns
+// referencing a renamed column is rewritten.
 func (c *Catalog) RenameColumn(txn *mvcc.Txn, tableName, from, to string) (*Desc, error) {
+	d, err := c.renameColumn(txn, tableName, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return d, c.relabelReferences(txn, d, d.Columns[d.ColumnIndex(to)].ID)
+}
+
+func (c *Catalog) renameColumn(txn *mvcc.Txn, tableName, from, to string) (*Desc, error) {
 	return c.alter(txn, tableName, func(d *Desc) error {
 		pos := d.ColumnIndex(from)
 		if pos < 0 || d.Columns[pos].Hidden {

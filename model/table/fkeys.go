@@ -238,7 +238,8 @@ func dependError(table string, r inRef) error {
 // *RefChecks (the table neither references nor is referenced) does
 // nothing.
 type RefChecks struct {
-	d   *Desc
+	d       *Desc
+	a, b    []byte // scratch for sameKey
 	out []outRef
 	in  []inRef
 	// added holds, per outRef, the new referencing values to look up;
@@ -312,13 +313,13 @@ func (r *RefChecks) Add(old, row []types.Datum) {
 		return
 	}
 	for i, o := range r.out {
-		if row != nil && !row[o.pos].Null && (old == nil || !sameKey(old[o.pos], row[o.pos])) {
+		if row != nil && !row[o.pos].Null && (old == nil || !r.sameKey(old[o.pos], row[o.pos])) {
 			r.added[i].add(row[o.pos])
 		}
 	}
 	for _, in := range r.in {
 		p := r.d.ColumnByID(in.fk.Column)
-		if p < 0 || old == nil || old[p].Null || (row != nil && sameKey(old[p], row[p])) {
+		if p < 0 || old == nil || old[p].Null || (row != nil && r.sameKey(old[p], row[p])) {
 			continue
 		}
 		s := r.removed[p]
@@ -330,8 +331,10 @@ func (r *RefChecks) Add(old, row []types.Datum) {
 	}
 }
 
-func sameKey(a, b types.Datum) bool {
-	return string(AppendDatum(nil, a, false)) == string(AppendDatum(nil, b, false))
+// sameKey compares by key encoding, the equality lookups use.
+func (r *RefChecks) sameKey(x, y types.Datum) bool {
+	r.a, r.b = AppendDatum(r.a[:0], x, false), AppendDatum(r.b[:0], y, false)
+	return string(r.a) == string(r.b)
 }
 
 // Check runs the checks of every row added, in txn (so it sees the
@@ -488,6 +491,31 @@ func (c *Catalog) checkIndexDrop(txn *mvcc.Txn, owner *Desc, ix *Index) error {
 		if r.fk.Column == ix.Columns[0] && owner.uniqueKeyOf(r.fk.Column, ix.Name) == nil {
 			return &ForeignKeyError{Err: ErrDependentObjects,
 				Message: fmt.Sprintf("cannot drop index %s because constraint %s on table %s requires it", ix.Name, r.fk.Name, r.child.Name)}
+		}
+	}
+	return nil
+}
+
+// relabelReferences rewrites the References text of the columns whose
+// foreign key points at column colID of parent, after a rename.
+func (c *Catalog) relabelReferences(txn *mvcc.Txn, parent *Desc, colID uint32) error {
+	g, err := c.refGraph(txn)
+	if err != nil {
+		return err
+	}
+	label := parent.Name + "(" + parent.Columns[parent.ColumnByID(colID)].Name + ")"
+	for _, r := range g.in[parent.ID] {
+		if r.fk.Column != colID {
+			continue
+		}
+		name := r.child.Columns[r.pos].Name
+		if _, err := c.alter(txn, r.child.Name, func(d *Desc) error {
+			if pos := d.ColumnIndex(name); pos >= 0 {
+				d.Columns[pos].References = label
+			}
+			return nil
+		}); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -1,0 +1,104 @@
+package sql
+
+import (
+	"context"
+	dbsql "database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// BenchmarkForeignKeyInsert inserts 100 child rows per autocommitted
+// statement into a table whose parent column REFERENCES a 1,000-row
+// parent (fk=on) and into the same table without the constraint
+// (fk=off), in AegisDB and in SQLite with PRAGMA foreign_keys on and off:
+//
+//	go test ./sql -run '^$' -bench ForeignKeyInsert -benchtime 200x
+func BenchmarkForeignKeyInsert(b *testing.B) {
+	const parents, batch = 1000, 100
+	ctx := context.Background()
+	setup := []string{"CREATE TABLE p (id INT PRIMARY KEY, name TEXT)"}
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO p VALUES ")
+	for i := 0; i < parents; i++ {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		fmt.Fprintf(&sb, "(%d, 'p%d')", i, i)
+	}
+	setup = append(setup, sb.String())
+	// Parameters keep the statement text fixed, so it is parsed once.
+	stmt := func(mark func(int) string) string {
+		var sb strings.Builder
+		sb.WriteString("INSERT INTO c VALUES ")
+		for r := 0; r < batch; r++ {
+			if r > 0 {
+				sb.WriteString(", ")
+			}
+			fmt.Fprintf(&sb, "(%s, %s)", mark(2*r+1), mark(2*r+2))
+		}
+		return sb.String()
+	}
+	args := func(next *int) []any {
+		out := make([]any, 0, 2*batch)
+		for r := 0; r < batch; r++ {
+			*next++
+			out = append(out, *next, (*next*7)%parents)
+		}
+		return out
+	}
+	for _, fk := range []bool{false, true} {
+		child := "CREATE TABLE c (id INT PRIMARY KEY, pid INT)"
+		if fk {
+			child = "CREATE TABLE c (id INT PRIMARY KEY, pid INT REFERENCES p(id))"
+		}
+		b.Run(fmt.Sprintf("engine=aegis/fk=%v", onOff(fk)), func(b *testing.B) {
+			s := Open(openTestDB(b, "memory")).NewSession()
+			if _, err := s.Exec(ctx, strings.Join(append(setup, child), ";\n")); err != nil {
+				b.Fatal(err)
+			}
+			q, next := stmt(func(n int) string { return "$" + strconv.Itoa(n) }), 0
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := s.Exec(ctx, q, args(&next)...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+		b.Run(fmt.Sprintf("engine=sqlite/fk=%v", onOff(fk)), func(b *testing.B) {
+			lite, err := dbsql.Open("sqlite", ":memory:")
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer lite.Close()
+			lite.SetMaxOpenConns(1) // one connection: the PRAGMA and the tables stay with it
+			for _, q := range append([]string{"PRAGMA foreign_keys = " + onOff(fk)}, append(setup, child)...) {
+				if _, err := lite.Exec(q); err != nil {
+					b.Fatal(err)
+				}
+			}
+			st, err := lite.Prepare(stmt(func(int) string { return "?" }))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			next := 0
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := st.Exec(args(&next)...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
+}
