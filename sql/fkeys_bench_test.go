@@ -60,11 +60,11 @@ func BenchmarkForeignKeyInsert(b *testing.B) {
 			}
 			q, next := stmt(func(n int) string { return "$" + strconv.Itoa(n) }), 0
 			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
+			reportCPU(b, func(int) {
 				if _, err := s.Exec(ctx, q, args(&next)...); err != nil {
 					b.Fatal(err)
 				}
-			}
+			})
 			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
 		b.Run(fmt.Sprintf("engine=sqlite/fk=%v", onOff(fk)), func(b *testing.B) {
@@ -86,11 +86,11 @@ func BenchmarkForeignKeyInsert(b *testing.B) {
 			defer st.Close()
 			next := 0
 			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
+			reportCPU(b, func(int) {
 				if _, err := st.Exec(args(&next)...); err != nil {
 					b.Fatal(err)
 				}
-			}
+			})
 			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
