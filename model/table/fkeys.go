@@ -238,10 +238,10 @@ func dependError(table string, r inRef) error {
 // *RefChecks (the table neither references nor is referenced) does
 // nothing.
 type RefChecks struct {
-	d       *Desc
-	a, b    []byte // scratch for sameKey
-	out []outRef
-	in  []inRef
+	d    *Desc
+	a, b []byte // scratch for sameKey
+	out  []outRef
+	in   []inRef
 	// added holds, per outRef, the new referencing values to look up;
 	// removed, per referenced column position, the old values that rows
 	// may still point at. Both are deduplicated by key encoding.
