@@ -246,7 +246,7 @@ type RefChecks struct {
 	// removed, per referenced column position, the old values that rows
 	// may still point at. Both are deduplicated by key encoding.
 	added   []datumSet
-	removed map[int]*datumSet
+	removed []datumSet // by column position, so checks run in a fixed order
 }
 
 type datumSet struct {
@@ -279,7 +279,7 @@ func (c *Catalog) RefChecks(txn *mvcc.Txn, d *Desc) (*RefChecks, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &RefChecks{d: d, in: g.in[d.ID], removed: map[int]*datumSet{}}
+	r := &RefChecks{d: d, in: g.in[d.ID]}
 	for pos, col := range d.Columns {
 		fk := col.ForeignKey
 		if fk == nil {
@@ -302,6 +302,7 @@ func (c *Catalog) RefChecks(txn *mvcc.Txn, d *Desc) (*RefChecks, error) {
 		return nil, nil
 	}
 	r.added = make([]datumSet, len(r.out))
+	r.removed = make([]datumSet, len(d.Columns))
 	return r, nil
 }
 
@@ -322,12 +323,7 @@ func (r *RefChecks) Add(old, row []types.Datum) {
 		if p < 0 || old == nil || old[p].Null || (row != nil && r.sameKey(old[p], row[p])) {
 			continue
 		}
-		s := r.removed[p]
-		if s == nil {
-			s = &datumSet{}
-			r.removed[p] = s
-		}
-		s.add(old[p])
+		r.removed[p].add(old[p])
 	}
 }
 
@@ -346,7 +342,8 @@ func (r *RefChecks) Check(txn *mvcc.Txn) error {
 	}
 	// Referenced values that went away: lock them against concurrent
 	// child inserts, then look for rows still pointing at them.
-	for p, s := range r.removed {
+	for p := range r.removed {
+		s := &r.removed[p]
 		colID := r.d.Columns[p].ID
 		var gone []types.Datum
 		for _, v := range s.vals {
