@@ -77,6 +77,7 @@ func (d *dmlOp) Next() (*types.Batch, error) {
 			if err := table.Insert(d.ctx.Txn, d.desc, row); err != nil {
 				return nil, err
 			}
+			refs.Add(nil, row)
 			target = row
 		case dmlUpdate:
 			old := row[:nc]
@@ -88,17 +89,12 @@ func (d *dmlOp) Next() (*types.Batch, error) {
 			if err := table.Update(d.ctx.Txn, d.desc, old, target); err != nil {
 				return nil, err
 			}
+			refs.Add(old, target)
 		case dmlDelete:
 			target = row[:nc]
 			if err := table.Delete(d.ctx.Txn, d.desc, target); err != nil {
 				return nil, err
 			}
-		}
-		if d.kind == dmlInsert {
-			refs.Add(nil, target)
-		} else if d.kind == dmlUpdate {
-			refs.Add(row[:nc], target)
-		} else {
 			refs.Add(target, nil)
 		}
 		d.ctx.RowsAffected++
