@@ -34,9 +34,12 @@ type Binder struct {
 	// those whose terms are being bound, the next WorkTable ID, and how
 	// many CTE bodies enclose the current binding.
 	recursiveCTE map[*parser.CTE]*parser.With
-	recs         []*recState
-	nextWorkID   int
-	cteDepth     int
+	// cteHome is where each CTE was defined: its WITH and the query level
+	// of the query the WITH belongs to (its body sees only levels below).
+	cteHome    map[*parser.CTE]cteHome
+	recs       []*recState
+	nextWorkID int
+	cteDepth   int
 }
 
 // NewBinder returns a binder over cat with the statement's parameters.
@@ -136,14 +139,23 @@ func (b *Binder) bindQuery(q *parser.SelectStmt) (Node, error) {
 	return node, nil
 }
 
+type cteHome struct {
+	with  *parser.With
+	level int
+}
+
 // pushWith makes the CTEs of a WITH visible until pop is called.
 func (b *Binder) pushWith(w *parser.With) (pop func(), err error) {
 	defs := map[string]*parser.CTE{}
+	if b.cteHome == nil {
+		b.cteHome = map[*parser.CTE]cteHome{}
+	}
 	for _, c := range w.CTEs {
 		if _, dup := defs[c.Name]; dup {
 			return nil, bindErr(parser.Pos{}, "WITH query name %q specified more than once", c.Name)
 		}
 		defs[c.Name] = c
+		b.cteHome[c] = cteHome{with: w, level: len(b.scopes)}
 		if w.Recursive {
 			if b.recursiveCTE == nil {
 				b.recursiveCTE = map[*parser.CTE]*parser.With{}
@@ -315,32 +327,7 @@ func (b *Binder) bindTableExpr(te parser.TableExpr) (Node, *scope, error) {
 		}
 		if i := found; i >= 0 {
 			if cte := b.ctes[i][te.Name]; cte != nil {
-				// A CTE sees the CTEs defined before it, not itself.
-				saved := b.ctes
-				// (a fresh slice: appending in place would overwrite
-				// saved[i] and lose the CTE for later references)
-				b.ctes = b.ctes[:i:i]
-				defs := map[string]*parser.CTE{}
-				for name, c := range saved[i] {
-					if c != cte {
-						defs[name] = c
-					}
-				}
-				b.ctes = append(b.ctes, defs)
-				b.cteDepth++
-				var n Node
-				var err error
-				w := b.recursiveCTE[cte]
-				switch {
-				case w != nil && selfReferences(cte):
-					n, err = b.isolated(func() (Node, error) { return b.bindRecursiveCTE(cte) })
-				case w != nil && reachesItself(cte, w):
-					err = unsupported(te.Pos, "mutual recursion between WITH items is not implemented (query %q)", cte.Name)
-				default:
-					n, err = b.bindDerived(cte.Query)
-				}
-				b.cteDepth--
-				b.ctes = saved
+				n, err := b.bindCTEBody(cte, i, te.Pos)
 				if err != nil {
 					return nil, nil, err
 				}
@@ -368,6 +355,47 @@ func (b *Binder) bindTableExpr(te parser.TableExpr) (Node, *scope, error) {
 		return b.bindTableFunc(te) // series.go
 	}
 	return nil, nil, unsupported(parser.Pos{}, "FROM item %T", te)
+}
+
+// bindCTEBody binds the body of a CTE found in b.ctes[i] in the CTE's own
+// scope (PostgreSQL): it sees the CTEs of its WITH defined before it (all
+// but itself under WITH RECURSIVE), the CTEs of enclosing WITHs, and the
+// query levels enclosing its WITH clause — not the levels between that
+// clause and the reference. Those levels stay on the stack as empty
+// scopes, so the levels of the bound body match where it is placed.
+func (b *Binder) bindCTEBody(cte *parser.CTE, i int, pos parser.Pos) (Node, error) {
+	home := b.cteHome[cte]
+	savedCTEs, savedScopes := b.ctes, b.scopes
+	// (fresh slices: appending in place would overwrite the saved ones)
+	b.ctes = b.ctes[:i:i]
+	defs := map[string]*parser.CTE{}
+	for _, c := range home.with.CTEs {
+		if c == cte {
+			if !home.with.Recursive {
+				break
+			}
+			continue
+		}
+		defs[c.Name] = c
+	}
+	b.ctes = append(b.ctes, defs)
+	b.scopes = append([]*scope(nil), b.scopes...)
+	for l := home.level; l < len(b.scopes); l++ {
+		b.scopes[l] = &scope{}
+	}
+	b.cteDepth++
+	defer func() {
+		b.cteDepth--
+		b.ctes, b.scopes = savedCTEs, savedScopes
+	}()
+	w := b.recursiveCTE[cte]
+	switch {
+	case w != nil && selfReferences(cte):
+		return b.isolated(func() (Node, error) { return b.bindRecursiveCTE(cte) })
+	case w != nil && reachesItself(cte, w):
+		return nil, unsupported(pos, "mutual recursion between WITH items is not implemented (query %q)", cte.Name)
+	}
+	return b.bindDerived(cte.Query)
 }
 
 // bindDerived binds a FROM subquery: it cannot see the FROM items beside
