@@ -14,8 +14,8 @@ import (
 type scopeCol struct {
 	table, name string
 	t           types.Type
-	hidden      bool // left out of * (rowid; the right copy of a USING column)
-	unnamed     bool // not found by an unqualified name (the right copy of a USING column)
+	hidden      bool // left out of * (rowid)
+	unnamed     bool // not found by an unqualified name nor shown by a bare * (the copies of a USING column)
 }
 
 // scope is the namespace of one query level: the columns of its FROM.

@@ -3,6 +3,7 @@ package optimizer
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -462,7 +463,6 @@ func (b *Binder) bindJoin(te *parser.JoinExpr) (Node, *scope, error) {
 	}
 	sc := &scope{cols: append(append([]scopeCol(nil), ls.cols...), rs.cols...)}
 	j := &Join{Kind: joinKinds[te.Kind], Left: l, Right: r}
-	nl := len(ls.cols)
 	if te.On != nil {
 		b.scopes = append(b.scopes, sc)
 		cond, err := b.bindExpr(te.On, exprCtx{clause: "JOIN conditions"})
@@ -475,41 +475,90 @@ func (b *Binder) bindJoin(te *parser.JoinExpr) (Node, *scope, error) {
 		}
 		j.Cond = cond
 	}
+	if len(te.Using) == 0 {
+		return j, sc, nil
+	}
+	return b.bindUsing(j, te.Using, ls, rs)
+}
+
+// bindUsing joins on the equality of the USING columns and, as PostgreSQL
+// does, puts each merged column first (the left value; the right one for
+// RIGHT JOIN, whichever is not NULL for FULL JOIN), then the left and the
+// right columns. The two copies stay reachable by qualified name but
+// not by the bare name nor through a bare *.
+func (b *Binder) bindUsing(j *Join, using []string, ls, rs *scope) (Node, *scope, error) {
+	nl := len(ls.cols)
+	find := func(sc *scope, name, side string) (int, error) {
+		found := -1
+		for i, c := range sc.cols {
+			if c.name == name && !c.unnamed {
+				if found >= 0 {
+					return -1, bindErr(parser.Pos{}, "common column name %q appears more than once in %s table", name, side)
+				}
+				found = i
+			}
+		}
+		if found < 0 {
+			return -1, bindErr(parser.Pos{}, "column %q specified in USING clause does not exist in %s table", name, side)
+		}
+		return found, nil
+	}
+	out := &scope{}
+	p := &Project{Input: j}
 	var conds []Expr
-	for _, name := range te.Using {
-		li, ri := -1, -1
-		for i, c := range ls.cols {
-			if c.name == name && !c.unnamed {
-				li = i
-			}
+	copies := map[int]bool{}
+	for k, name := range using {
+		if slices.Contains(using[:k], name) {
+			return nil, nil, bindErr(parser.Pos{}, "column name %q appears more than once in USING clause", name)
 		}
-		for i, c := range rs.cols {
-			if c.name == name && !c.unnamed {
-				ri = i
-			}
+		li, err := find(ls, name, "left")
+		if err != nil {
+			return nil, nil, err
 		}
-		if li < 0 || ri < 0 {
-			return nil, nil, bindErr(parser.Pos{}, "column %q specified in USING clause does not exist in both tables", name)
+		ri, err := find(rs, name, "right")
+		if err != nil {
+			return nil, nil, err
 		}
-		le := &ColRef{Idx: li, Name: name, T: ls.cols[li].t}
-		re := &ColRef{Idx: nl + ri, Name: name, T: rs.cols[ri].t}
+		copies[li], copies[nl+ri] = true, true
+		var le, re Expr = &ColRef{Idx: li, Name: name, T: ls.cols[li].t}, &ColRef{Idx: nl + ri, Name: name, T: rs.cols[ri].t}
 		c, err := b.bindBinary(parser.OpEq, le, re, parser.Pos{})
 		if err != nil {
 			return nil, nil, err
 		}
 		conds = append(conds, c)
-		// The merged column is found once by its bare name, and SELECT *
-		// shows it once.
-		drop := nl + ri
-		if j.Kind == RightJoin {
-			drop = li
+		t := le.Type()
+		if !t.Equal(re.Type()) {
+			if t, err = commonTypeOf([]Expr{le, re}, parser.Pos{}, "JOIN/USING"); err != nil {
+				return nil, nil, err
+			}
 		}
-		sc.cols[drop].hidden, sc.cols[drop].unnamed = true, true
+		if le, err = b.coerce(le, t, parser.Pos{}); err != nil {
+			return nil, nil, err
+		}
+		if re, err = b.coerce(re, t, parser.Pos{}); err != nil {
+			return nil, nil, err
+		}
+		merged := le
+		switch j.Kind {
+		case RightJoin:
+			merged = re
+		case FullJoin:
+			merged = &Call{Fn: scalarFuncs["coalesce"], Args: []Expr{le, re}, T: t}
+		}
+		p.Exprs = append(p.Exprs, merged)
+		p.Out = append(p.Out, Column{Name: name, Type: t})
+		out.cols = append(out.cols, scopeCol{name: name, t: t})
 	}
-	if len(conds) > 0 {
-		j.Cond = andAll(conds)
+	j.Cond = andAll(conds)
+	for i, c := range append(append([]scopeCol(nil), ls.cols...), rs.cols...) {
+		if copies[i] {
+			c.unnamed = true
+		}
+		p.Exprs = append(p.Exprs, &ColRef{Idx: i, Name: c.name, T: c.t})
+		p.Out = append(p.Out, Column{Name: c.name, Table: c.table, Type: c.t})
+		out.cols = append(out.cols, c)
 	}
-	return j, sc, nil
+	return p, out, nil
 }
 
 // bindJoinSide binds one input of a join; a recursive CTE's
@@ -557,7 +606,8 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 		if it.Star {
 			n := 0
 			for i, c := range sc.cols {
-				if c.hidden || (it.TableStar != "" && c.table != it.TableStar) {
+				// (a bare * shows a USING column once, merged; t.* shows t's copy)
+				if c.hidden || (it.TableStar == "" && c.unnamed) || (it.TableStar != "" && c.table != it.TableStar) {
 					continue
 				}
 				items = append(items, selectItem{e: &ColRef{Idx: i, Name: c.name, T: c.t}, name: c.name})
