@@ -1028,6 +1028,9 @@ func (b *Binder) typeScalarCall(fn *Func, name string, args []Expr, pos parser.P
 			err = numeric(0)
 		}
 		t = resultOf(args)
+		if fn.Name != "abs" && t.Family == types.Decimal {
+			t.Scale = 0
+		}
 	case "round":
 		if err = nargs(1, 2); err == nil {
 			err = numeric(0)
@@ -1036,6 +1039,16 @@ func (b *Binder) typeScalarCall(fn *Func, name string, args []Expr, pos parser.P
 			err = toInt(1)
 		}
 		t = resultOf(args)
+		if t.Family == types.Decimal {
+			t.Scale = 0 // the scale is the number of digits kept
+			if len(args) == 2 {
+				if c, ok := foldConst(args[1]).(*Const); ok && !c.D.Null {
+					t.Scale = int8(min(max(c.D.I, 0), int64(t.Precision)))
+				} else {
+					t = args[0].Type() // (digits unknown until run time)
+				}
+			}
+		}
 	case "sqrt", "ln", "exp":
 		if err = nargs(1, 1); err == nil {
 			err = toFloat(0)
