@@ -259,7 +259,13 @@ func (b *Binder) bindSetExpr(e parser.SetExpr) (Node, error) {
 		lx, rx := make([]Expr, len(lc)), make([]Expr, len(lc))
 		castL, castR := false, false
 		for i := range lc {
-			le, re := Expr(&ColRef{Idx: i, Name: lc[i].Name, T: lc[i].Type}), Expr(&ColRef{Idx: i, Name: rc[i].Name, T: rc[i].Type})
+			le, re := untypedColumn(l, i), untypedColumn(r, i)
+			if le == nil {
+				le = &ColRef{Idx: i, Name: lc[i].Name, T: lc[i].Type}
+			}
+			if re == nil {
+				re = &ColRef{Idx: i, Name: rc[i].Name, T: rc[i].Type}
+			}
 			t, err := commonType(le, re, parser.Pos{}, opName)
 			if err != nil {
 				return nil, err
@@ -286,6 +292,16 @@ func (b *Binder) bindSetExpr(e parser.SetExpr) (Node, error) {
 		return &SetOp{Op: e.Op, All: e.All, Left: l, Right: r, Out: out}, nil
 	}
 	return nil, unsupported(parser.Pos{}, "query body %T", e)
+}
+
+// untypedColumn returns column i of a set operation's operand when it is
+// a string literal or NULL written in the select list: as in PostgreSQL
+// it takes the type of the other side (SELECT 1 UNION SELECT NULL).
+func untypedColumn(n Node, i int) Expr {
+	if p, ok := n.(*Project); ok && isUntyped(p.Exprs[i]) {
+		return p.Exprs[i]
+	}
+	return nil
 }
 
 // bindFrom binds the FROM list into one node and pushes its scope.
@@ -824,7 +840,8 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 	}
 	for i, e := range proj.Exprs {
 		if e.Type().Family == types.Unknown {
-			proj.Exprs[i] = &Const{D: types.NullDatum(types.TypeText)}
+			// (untyped still: a set operation may give it the other side's type)
+			proj.Exprs[i] = &Const{D: types.NullDatum(types.TypeText), Untyped: true}
 			proj.Out[i].Type = types.TypeText
 		}
 	}
