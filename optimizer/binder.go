@@ -1082,9 +1082,12 @@ func (b *Binder) bindInsert(s *parser.InsertStmt) (Node, error) {
 			}
 			var out []Expr
 			for i, x := range row {
-				e, err := b.bindExpr(x, exprCtx{clause: "VALUES"})
-				if err == nil {
-					col := d.Columns[target[i]]
+				col := d.Columns[target[i]]
+				var e Expr
+				var err error
+				if _, ok := x.(*parser.DefaultExpr); ok {
+					e, err = b.defaultValue(col)
+				} else if e, err = b.bindExpr(x, exprCtx{clause: "VALUES"}); err == nil {
 					e, err = b.assign(e, col.Type, x.Position(), col.Name)
 				}
 				if err != nil {
@@ -1135,16 +1138,11 @@ func (b *Binder) bindInsert(s *parser.InsertStmt) (Node, error) {
 				ins.Serial = append(ins.Serial, ci)
 			}
 		} else {
-			switch {
-			case col.Serial:
+			if col.Serial {
 				ins.Serial = append(ins.Serial, ci)
-				e = &Const{D: types.NullDatum(col.Type)}
-			case col.Default != "":
-				if e, err = b.defaultExpr(col); err != nil {
-					return nil, err
-				}
-			default:
-				e = &Const{D: types.NullDatum(col.Type)}
+			}
+			if e, err = b.defaultValue(col); err != nil {
+				return nil, err
 			}
 		}
 		proj.Exprs = append(proj.Exprs, e)
@@ -1156,6 +1154,15 @@ func (b *Binder) bindInsert(s *parser.InsertStmt) (Node, error) {
 		return nil, err
 	}
 	return ins, nil
+}
+
+// defaultValue is what a column gets when no value is given: its DEFAULT,
+// else NULL (a serial column's NULL is replaced by the next serial value).
+func (b *Binder) defaultValue(col table.Column) (Expr, error) {
+	if col.Default != "" && !col.Serial {
+		return b.defaultExpr(col)
+	}
+	return &Const{D: types.NullDatum(col.Type)}, nil
 }
 
 // defaultExpr parses and binds a column's DEFAULT text.
@@ -1229,8 +1236,15 @@ func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
 			b.scopes = b.scopes[:len(b.scopes)-1]
 			return nil, bindErr(a.Pos, "multiple assignments to same column %q", a.Column)
 		}
-		e, err := b.bindExpr(a.Value, exprCtx{clause: "UPDATE SET"})
-		if err == nil {
+		var e Expr
+		var err error
+		if _, ok := a.Value.(*parser.DefaultExpr); ok {
+			if d.Columns[ci].Serial {
+				err = unsupported(a.Pos, "SET %s = DEFAULT on a serial column is not implemented", a.Column)
+			} else {
+				e, err = b.defaultValue(d.Columns[ci])
+			}
+		} else if e, err = b.bindExpr(a.Value, exprCtx{clause: "UPDATE SET"}); err == nil {
 			e, err = b.assign(e, d.Columns[ci].Type, a.Pos, a.Column)
 		}
 		if err != nil {

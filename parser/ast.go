@@ -132,7 +132,7 @@ type DropIndexStmt struct {
 // of Rows and Query is set.
 type InsertStmt struct {
 	Table     *TableName // never aliased
-	Columns   []string   // nil: all columns in table order
+	Columns   []string   // nil: all columns in table order; empty: DEFAULT VALUES
 	Rows      [][]Expr
 	Query     *SelectStmt
 	Returning []*SelectItem

@@ -202,6 +202,12 @@ type SubqueryExpr struct {
 	Query *SelectStmt
 }
 
+// DefaultExpr is DEFAULT as a value of INSERT ... VALUES: the column's
+// default. It appears nowhere else.
+type DefaultExpr struct {
+	Pos Pos
+}
+
 // ExistsExpr is EXISTS (query). NOT EXISTS is a UnaryExpr OpNot over it.
 type ExistsExpr struct {
 	Pos   Pos
@@ -229,6 +235,7 @@ func (e *CastExpr) Position() Pos       { return e.Pos }
 func (e *FuncCall) Position() Pos       { return e.Pos }
 func (e *SubqueryExpr) Position() Pos   { return e.Pos }
 func (e *ExistsExpr) Position() Pos     { return e.Pos }
+func (e *DefaultExpr) Position() Pos    { return e.Pos }
 
 func (*ColumnRef) expr()      {}
 func (*Param) expr()          {}
@@ -251,3 +258,4 @@ func (*CastExpr) expr()       {}
 func (*FuncCall) expr()       {}
 func (*SubqueryExpr) expr()   {}
 func (*ExistsExpr) expr()     {}
+func (*DefaultExpr) expr()    {}

@@ -228,10 +228,18 @@ func (c *converter) insert(g *gInsert) (Statement, error) {
 			return nil, err
 		}
 	}
+	if g.Defaults {
+		// every column takes its default: no columns, one empty row
+		s.Columns, s.Rows = []string{}, [][]Expr{{}}
+	}
 	for _, r := range g.Rows {
-		row, err := c.exprs(r.Values)
-		if err != nil {
-			return nil, err
+		var row []Expr
+		for _, v := range r.Values {
+			e, err := c.rowValue(v)
+			if err != nil {
+				return nil, err
+			}
+			row = append(row, e)
 		}
 		s.Rows = append(s.Rows, row)
 	}
@@ -241,11 +249,19 @@ func (c *converter) insert(g *gInsert) (Statement, error) {
 	return s, nil
 }
 
+// rowValue is a value of VALUES or UPDATE SET: an expression or DEFAULT.
+func (c *converter) rowValue(v *gRowValue) (Expr, error) {
+	if v.Default {
+		return &DefaultExpr{Pos: pos(v.Pos)}, nil
+	}
+	return c.expr(v.Expr)
+}
+
 func (c *converter) update(g *gUpdate) (Statement, error) {
 	s := &UpdateStmt{Table: tableName(g.Table, g.Alias)}
 	var err error
 	for _, a := range g.Set {
-		v, err := c.expr(a.Value)
+		v, err := c.rowValue(a.Value)
 		if err != nil {
 			return nil, err
 		}

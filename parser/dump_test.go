@@ -166,6 +166,8 @@ func sexpr(e Expr) string {
 		return "(subquery {" + e.Query.String() + "})"
 	case *ExistsExpr:
 		return "(exists {" + e.Query.String() + "})"
+	case *DefaultExpr:
+		return "DEFAULT"
 	}
 	return fmt.Sprintf("<%T>", e)
 }

@@ -192,7 +192,7 @@ func (s *DropIndexStmt) String() string {
 func (s *InsertStmt) String() string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO " + s.Table.String())
-	if s.Columns != nil {
+	if len(s.Columns) > 0 {
 		b.WriteString(" (")
 		writeNames(&b, s.Columns)
 		b.WriteByte(')')
@@ -200,6 +200,8 @@ func (s *InsertStmt) String() string {
 	if s.Query != nil {
 		b.WriteByte(' ')
 		writeQuery(&b, s.Query)
+	} else if s.Columns != nil && len(s.Columns) == 0 {
+		b.WriteString(" DEFAULT VALUES")
 	} else {
 		b.WriteString(" VALUES ")
 		for i, row := range s.Rows {

@@ -193,6 +193,8 @@ func writeExpr(b *strings.Builder, e Expr, min int) {
 		b.WriteByte('(')
 		writeQuery(b, e.Query)
 		b.WriteByte(')')
+	case *DefaultExpr:
+		b.WriteString("DEFAULT")
 	case *ExistsExpr:
 		b.WriteString("EXISTS (")
 		writeQuery(b, e.Query)
@@ -303,6 +305,7 @@ func (e *CastExpr) String() string       { return exprString(e) }
 func (e *FuncCall) String() string       { return exprString(e) }
 func (e *SubqueryExpr) String() string   { return exprString(e) }
 func (e *ExistsExpr) String() string     { return exprString(e) }
+func (e *DefaultExpr) String() string    { return "DEFAULT" }
 
 // String prints the window as OVER (...).
 func (w *WindowSpec) String() string {

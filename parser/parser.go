@@ -200,7 +200,7 @@ var friendly = map[string]string{
 	"GTableExpr": "table", "GTablePrimary": "table", "GTableArgs": "table function arguments", "GColumnDef": "column definition",
 	"GTableElem": "column definition", "GQuery": `"SELECT"`, "GParen": `"("`, "GNamed": "name", "GCallArgs": `"("`,
 	"GUnion": `"SELECT"`, "GIntersect": `"SELECT"`, "GSetOperand": `"SELECT"`, "GSelectCore": `"SELECT"`,
-	"GOrderItem": "expression", "GRow": `"("`, "GAssign": "column name", "GCTE": "name",
+	"GOrderItem": "expression", "GRow": `"("`, "GRowValue": "expression or DEFAULT", "GAssign": "column name", "GCTE": "name",
 	"GWhen": `"WHEN"`, "GInRHS": `"("`, "GBetween": "expression", "GWindow": `"("`,
 	"GRenameColumn": "column name", "GReferences": "table name", "GCastCall": `"CAST"`,
 	"GStatement": "statement", "GExplain": `"EXPLAIN"`, "GAnalyze": `"ANALYZE"`, "GInsert": `"INSERT"`, "GUpdate": `"UPDATE"`,
