@@ -241,6 +241,16 @@ func (b *Binder) bindExpr(e parser.Expr, ctx exprCtx) (Expr, error) {
 		if p, err = b.coerceText(p, e.Pos, "LIKE"); err != nil {
 			return nil, err
 		}
+		if e.Escape != nil {
+			if p, err = b.likeEscape(p, e.Escape, e.Pos, ctx); err != nil {
+				return nil, err
+			}
+		}
+		if e.ILike {
+			// (case-insensitive: both sides folded the way lower() folds)
+			x = &Call{Fn: scalarFuncs["lower"], Args: []Expr{x}, T: types.TypeText}
+			p = foldConst(&Call{Fn: scalarFuncs["lower"], Args: []Expr{p}, T: types.TypeText})
+		}
 		fn := fnLike
 		if e.Not {
 			fn = fnNotLike
@@ -363,6 +373,7 @@ var opText = map[parser.BinaryOp]string{
 	parser.OpOr: "OR", parser.OpAnd: "AND", parser.OpEq: "=", parser.OpNe: "<>", parser.OpLt: "<",
 	parser.OpLe: "<=", parser.OpGt: ">", parser.OpGe: ">=", parser.OpConcat: "||", parser.OpAdd: "+",
 	parser.OpSub: "-", parser.OpMul: "*", parser.OpDiv: "/", parser.OpMod: "%",
+	parser.OpIsDistinct: "IS DISTINCT FROM", parser.OpIsNotDistinct: "IS NOT DISTINCT FROM",
 }
 
 func (b *Binder) bindBinary(op parser.BinaryOp, l, r Expr, pos parser.Pos) (Expr, error) {
@@ -388,6 +399,20 @@ func (b *Binder) bindBinary(op parser.BinaryOp, l, r Expr, pos parser.Pos) (Expr
 			return nil, err
 		}
 		return &Call{Fn: fnConcat, Args: []Expr{l, r}, T: types.TypeText}, nil
+	case parser.OpIsDistinct, parser.OpIsNotDistinct:
+		eq, err := b.bindBinary(parser.OpEq, l, r, pos)
+		if err != nil {
+			return nil, err
+		}
+		c, ok := eq.(*Call)
+		if !ok {
+			return nil, bindErr(pos, "operator %s cannot be applied here", opText[op])
+		}
+		fn := fnIsDistinct
+		if op == parser.OpIsNotDistinct {
+			fn = fnIsNotDistinct
+		}
+		return &Call{Fn: fn, Args: c.Args, T: types.TypeBool}, nil
 	case parser.OpEq, parser.OpNe, parser.OpLt, parser.OpLe, parser.OpGt, parser.OpGe:
 		t, err := commonType(l, r, pos, opText[op])
 		if err != nil {
@@ -1196,3 +1221,50 @@ func TypeFromAST(dt parser.DataType) (t types.Type, serial bool, err error) {
 
 // DefaultDecimalScale is the scale of a DECIMAL declared without one.
 const DefaultDecimalScale = 6
+
+// likeEscape rewrites a constant LIKE pattern written with ESCAPE c into
+// the backslash-escaped form the matcher reads; ESCAPE ” turns escaping
+// off.
+func (b *Binder) likeEscape(p Expr, escape parser.Expr, pos parser.Pos, ctx exprCtx) (Expr, error) {
+	ex, err := b.bindExpr(escape, ctx)
+	if err != nil {
+		return nil, err
+	}
+	if ex, err = b.coerceText(ex, pos, "LIKE"); err != nil {
+		return nil, err
+	}
+	ec, ok1 := foldConst(ex).(*Const)
+	pc, ok2 := foldConst(p).(*Const)
+	if !ok1 || !ok2 {
+		return nil, unsupported(pos, "LIKE ... ESCAPE needs a constant pattern and escape character")
+	}
+	if ec.D.Null || pc.D.Null {
+		return &Const{D: types.NullDatum(types.TypeText)}, nil
+	}
+	esc := []rune(string(ec.D.B))
+	if len(esc) > 1 {
+		return nil, bindErr(pos, "invalid escape string: ESCAPE takes one character, got %q", string(ec.D.B))
+	}
+	var out strings.Builder
+	escaped := false
+	for _, r := range string(pc.D.B) {
+		switch {
+		case escaped:
+			if r == '\\' || r == '%' || r == '_' {
+				out.WriteByte('\\')
+			}
+			out.WriteRune(r)
+			escaped = false
+		case len(esc) == 1 && r == esc[0]:
+			escaped = true
+		case r == '\\':
+			out.WriteString(`\\`)
+		default:
+			out.WriteRune(r)
+		}
+	}
+	if escaped {
+		return nil, bindErr(pos, "LIKE pattern must not end with escape character")
+	}
+	return &Const{D: types.Datum{Type: types.TypeText, B: []byte(out.String())}}, nil
+}

@@ -52,9 +52,11 @@ var (
 	fnConcat    = &Func{Name: "concat_op", Infix: "||", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
 		return textOut(t, append(append([]byte(nil), a[0].B...), a[1].B...)), nil
 	}}
-	fnLike        = &Func{Name: "like", Infix: "LIKE", Strict: true, Eval: evalLike(false)}
-	fnNotLike     = &Func{Name: "notlike", Infix: "NOT LIKE", Strict: true, Eval: evalLike(true)}
-	fnDateAddDays = &Func{Name: "date_add_days", Infix: "+", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
+	fnIsDistinct    = &Func{Name: "isdistinct", Infix: "IS DISTINCT FROM", Eval: evalDistinct(true)}
+	fnIsNotDistinct = &Func{Name: "isnotdistinct", Infix: "IS NOT DISTINCT FROM", Eval: evalDistinct(false)}
+	fnLike          = &Func{Name: "like", Infix: "LIKE", Strict: true, Eval: evalLike(false)}
+	fnNotLike       = &Func{Name: "notlike", Infix: "NOT LIKE", Strict: true, Eval: evalLike(true)}
+	fnDateAddDays   = &Func{Name: "date_add_days", Infix: "+", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
 		return types.Datum{Type: t, I: a[0].I + a[1].I}, nil
 	}}
 	fnDateSubDays = &Func{Name: "date_sub_days", Infix: "-", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
@@ -92,6 +94,16 @@ func EvalCall(f *Func, args []types.Datum, t types.Type) (types.Datum, error) {
 		}
 	}
 	return f.Eval(args, t)
+}
+
+// evalDistinct compares with NULL as a value equal only to itself.
+func evalDistinct(distinct bool) func([]types.Datum, types.Type) (types.Datum, error) {
+	return func(a []types.Datum, _ types.Type) (types.Datum, error) {
+		if a[0].Null || a[1].Null {
+			return types.BoolDatum((a[0].Null != a[1].Null) == distinct), nil
+		}
+		return types.BoolDatum((CompareDatums(a[0], a[1]) != 0) == distinct), nil
+	}
 }
 
 func cmpFunc(ok func(int) bool) func([]types.Datum, types.Type) (types.Datum, error) {

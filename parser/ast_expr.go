@@ -105,6 +105,8 @@ const (
 	OpMul
 	OpDiv
 	OpMod
+	OpIsDistinct    // IS DISTINCT FROM: <> with NULL a value
+	OpIsNotDistinct // IS NOT DISTINCT FROM: = with NULL a value
 )
 
 // BinaryExpr is Left op Right. Pos is the operator's position.
@@ -153,7 +155,9 @@ type LikeExpr struct {
 	Pos     Pos
 	Expr    Expr
 	Not     bool
+	ILike   bool // ILIKE: case-insensitive
 	Pattern Expr
+	Escape  Expr // nil: backslash
 }
 
 // CaseExpr is CASE [Operand] WHEN ... THEN ... [ELSE ...] END. With an

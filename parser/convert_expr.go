@@ -108,9 +108,22 @@ func (ch *chain) extend(left Expr, min int) (Expr, error) {
 				left, err = c.binary(t.Pos, binaryByText[t.Op], left, right)
 			}
 		case t.Like != nil:
-			var pat Expr
-			if pat, err = ch.climb(t.Like, prec+1); err == nil {
-				left = &LikeExpr{Pos: p, Expr: left, Not: t.Not, Pattern: pat}
+			like := &LikeExpr{Pos: p, Expr: left, Not: t.Not, ILike: t.ILike}
+			if t.Escape == nil {
+				like.Pattern, err = ch.climb(t.Like, prec+1)
+			} else if like.Pattern, err = ch.climb(t.Like, precAtom); err == nil {
+				// (the tails after the escape are not the pattern's)
+				like.Escape, err = ch.climb(t.Escape, precAtom)
+			}
+			left = like
+		case t.Distinct != nil:
+			op := OpIsDistinct
+			if t.IsNot {
+				op = OpIsNotDistinct
+			}
+			var right Expr
+			if right, err = ch.climb(t.Distinct, prec+1); err == nil {
+				left, err = c.binary(t.Pos, op, left, right)
 			}
 		case t.IsNull:
 			left = &IsNullExpr{Pos: p, Expr: left, Not: t.IsNot}

@@ -125,7 +125,15 @@ func sexpr(e Expr) string {
 	case *BetweenExpr:
 		return "(" + neg(e.Not, "between") + " " + sexpr(e.Expr) + " " + sexpr(e.Low) + " " + sexpr(e.High) + ")"
 	case *LikeExpr:
-		return "(" + neg(e.Not, "like") + " " + sexpr(e.Expr) + " " + sexpr(e.Pattern) + ")"
+		op := "like"
+		if e.ILike {
+			op = "ilike"
+		}
+		s := "(" + neg(e.Not, op) + " " + sexpr(e.Expr) + " " + sexpr(e.Pattern)
+		if e.Escape != nil {
+			s += " (escape " + sexpr(e.Escape) + ")"
+		}
+		return s + ")"
 	case *CaseExpr:
 		s := "(case"
 		if e.Operand != nil {

@@ -28,6 +28,7 @@ var binaryOps = map[BinaryOp]struct {
 	OpLe: {"<=", precCompare}, OpGt: {">", precCompare}, OpGe: {">=", precCompare},
 	OpConcat: {"||", precConcat}, OpAdd: {"+", precAdd}, OpSub: {"-", precAdd},
 	OpMul: {"*", precMul}, OpDiv: {"/", precMul}, OpMod: {"%", precMul},
+	OpIsDistinct: {"IS DISTINCT FROM", precCompare}, OpIsNotDistinct: {"IS NOT DISTINCT FROM", precCompare},
 }
 
 // String returns the operator as written in SQL.
@@ -164,8 +165,19 @@ func writeExpr(b *strings.Builder, e Expr, min int) {
 		writeExpr(b, e.High, precConcat)
 	case *LikeExpr:
 		writeExpr(b, e.Expr, precCompare+1)
-		b.WriteString(" " + not(e.Not) + "LIKE ")
-		writeExpr(b, e.Pattern, precConcat)
+		op := "LIKE "
+		if e.ILike {
+			op = "ILIKE "
+		}
+		b.WriteString(" " + not(e.Not) + op)
+		if e.Escape == nil {
+			writeExpr(b, e.Pattern, precConcat)
+			break
+		}
+		// (ESCAPE follows the pattern's operand directly)
+		writeExpr(b, e.Pattern, precAtom)
+		b.WriteString(" ESCAPE ")
+		writeExpr(b, e.Escape, precAtom)
 	case *CaseExpr:
 		b.WriteString("CASE")
 		if e.Operand != nil {

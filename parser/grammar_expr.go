@@ -118,18 +118,22 @@ type gExpr struct {
 }
 
 // gTail is one operator after an operand: a binary operator with its
-// right operand, or IS [NOT] NULL, [NOT] IN (...), [NOT] BETWEEN x AND y,
-// [NOT] LIKE operand.
+// right operand, or IS [NOT] NULL, IS [NOT] DISTINCT FROM operand,
+// [NOT] IN (...), [NOT] BETWEEN x AND y, [NOT] [I]LIKE operand [ESCAPE
+// operand].
 type gTail struct {
-	Pos     lexer.Position
-	Op      string    `parser:"  @Op"`
-	Right   *gOperand `parser:"  @@"`
-	IsNot   bool      `parser:"| 'IS' @'NOT'?"`
-	IsNull  bool      `parser:"  @'NULL'"`
-	Not     bool      `parser:"| @'NOT'?"`
-	In      *gInRHS   `parser:"  ( 'IN' @@"`
-	Between *gBetween `parser:"  | 'BETWEEN' @@"`
-	Like    *gOperand `parser:"  | 'LIKE' @@ )"`
+	Pos      lexer.Position
+	Op       string    `parser:"  @Op"`
+	Right    *gOperand `parser:"  @@"`
+	IsNot    bool      `parser:"| 'IS' @'NOT'?"`
+	IsNull   bool      `parser:"  ( @'NULL'"`
+	Distinct *gOperand `parser:"  | 'DISTINCT' 'FROM' @@ )"`
+	Not      bool      `parser:"| @'NOT'?"`
+	In       *gInRHS   `parser:"  ( 'IN' @@"`
+	Between  *gBetween `parser:"  | 'BETWEEN' @@"`
+	ILike    bool      `parser:"  | ( 'LIKE' | @'ILIKE' )"`
+	Like     *gOperand `parser:"    @@"`
+	Escape   *gOperand `parser:"    ( 'ESCAPE' @@ )? )"`
 }
 
 type gInRHS struct {

@@ -138,7 +138,7 @@ func children(n Node) []Node {
 	case *BetweenExpr:
 		return []Node{n.Expr, n.Low, n.High}
 	case *LikeExpr:
-		return []Node{n.Expr, n.Pattern}
+		return []Node{n.Expr, n.Pattern, n.Escape}
 	case *CaseExpr:
 		out := []Node{n.Operand}
 		for _, w := range n.Whens {
