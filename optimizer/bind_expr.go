@@ -825,7 +825,12 @@ func (b *Binder) bindCase(e *parser.CaseExpr, ctx exprCtx) (Expr, error) {
 }
 
 var aggFuncs = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true}
-var rankFuncs = map[string]bool{"row_number": true, "rank": true, "dense_rank": true}
+var rankFuncs = map[string]bool{"row_number": true, "rank": true, "dense_rank": true,
+	"percent_rank": true, "cume_dist": true}
+
+// valueFuncs are the window functions that return a value of their first
+// argument at another row of the partition or frame.
+var valueFuncs = map[string]bool{"lag": true, "lead": true, "first_value": true, "last_value": true, "nth_value": true}
 
 func (b *Binder) bindFunc(e *parser.FuncCall, ctx exprCtx) (Expr, error) {
 	name := strings.ToLower(e.Name)
@@ -951,10 +956,17 @@ func (b *Binder) bindWindow(name string, e *parser.FuncCall, ctx exprCtx) (Expr,
 			return nil, bindErr(e.Pos, "%s takes no arguments", name)
 		}
 		w.T = types.TypeBigInt
+		if name == "percent_rank" || name == "cume_dist" {
+			w.T = types.TypeFloat
+		}
+	case valueFuncs[name] || name == "ntile":
+		if err := b.bindValueWindow(&w, e, inner); err != nil {
+			return nil, err
+		}
 	case aggFuncs[name]:
-		innerAgg := inner
-		innerAgg.aggOK = false
-		call, err := b.bindAggCall(name, e, innerAgg)
+		// (the argument may hold aggregates of a grouped query:
+		// sum(count(*)) OVER (...) sums the groups' counts)
+		call, err := b.bindAggCall(name, e, inner)
 		if err != nil {
 			return nil, err
 		}
@@ -980,6 +992,83 @@ func (b *Binder) bindWindow(name string, e *parser.FuncCall, ctx exprCtx) (Expr,
 		w.OrderBy = append(w.OrderBy, sortKey(x, o))
 	}
 	return &WindowExpr{Win: w}, nil
+}
+
+// bindValueWindow binds lag, lead, first_value, last_value, nth_value
+// and ntile. Offsets, counts and lag/lead's default must be constants.
+func (b *Binder) bindValueWindow(w *WindowCall, e *parser.FuncCall, ctx exprCtx) error {
+	name := w.Func
+	lo, hi := 1, 1
+	switch name {
+	case "lag", "lead":
+		hi = 3
+	case "nth_value":
+		lo, hi = 2, 2
+	}
+	if e.Star || e.Distinct || len(e.Args) < lo || len(e.Args) > hi {
+		return bindErr(e.Pos, "function %s takes %d to %d arguments, got %d", name, lo, hi, len(e.Args))
+	}
+	args := make([]Expr, len(e.Args))
+	for i, a := range e.Args {
+		x, err := b.bindExpr(a, ctx)
+		if err != nil {
+			return err
+		}
+		args[i] = x
+	}
+	constInt := func(i int, what string) (int64, error) {
+		c, ok := foldAll(args[i])
+		if !ok || c.D.Null || c.D.Type.Family != types.Int {
+			return 0, unsupported(e.Pos, "%s of %s must be a constant integer", what, name)
+		}
+		return c.D.I, nil
+	}
+	var err error
+	if name == "ntile" {
+		if w.N, err = constInt(0, "the bucket count"); err != nil {
+			return err
+		}
+		if w.N <= 0 {
+			return bindErr(e.Pos, "argument of ntile must be greater than zero")
+		}
+		w.T = types.TypeBigInt
+		return nil
+	}
+	w.Arg, w.T = args[0], args[0].Type()
+	if w.T.Family == types.Unknown || isUntyped(args[0]) {
+		w.T = types.TypeText
+		if w.Arg, err = b.coerce(args[0], w.T, e.Pos); err != nil {
+			return err
+		}
+	}
+	switch name {
+	case "lag", "lead":
+		w.N = 1
+		if len(args) > 1 {
+			if w.N, err = constInt(1, "the offset"); err != nil {
+				return err
+			}
+		}
+		if len(args) > 2 {
+			d, err := b.coerce(args[2], w.T, e.Pos)
+			if err != nil {
+				return err
+			}
+			c, ok := foldAll(d)
+			if !ok {
+				return unsupported(e.Pos, "the default of %s must be a constant", name)
+			}
+			w.Default = c
+		}
+	case "nth_value":
+		if w.N, err = constInt(1, "the position"); err != nil {
+			return err
+		}
+		if w.N <= 0 {
+			return bindErr(e.Pos, "argument of nth_value must be greater than zero")
+		}
+	}
+	return nil
 }
 
 func sortKey(x Expr, o *parser.OrderItem) SortKey {
@@ -1067,7 +1156,7 @@ func (b *Binder) typeScalarCall(fn *Func, name string, args []Expr, pos parser.P
 		if t.Family == types.Decimal {
 			t.Scale = 0 // the scale is the number of digits kept
 			if len(args) == 2 {
-				if c, ok := foldConst(args[1]).(*Const); ok && !c.D.Null {
+				if c, ok := foldAll(args[1]); ok && !c.D.Null {
 					t.Scale = int8(min(max(c.D.I, 0), int64(t.Precision)))
 				} else {
 					t = args[0].Type() // (digits unknown until run time)
@@ -1222,6 +1311,26 @@ func TypeFromAST(dt parser.DataType) (t types.Type, serial bool, err error) {
 // DefaultDecimalScale is the scale of a DECIMAL declared without one.
 const DefaultDecimalScale = 6
 
+// foldAll evaluates an expression made of constants, calls and casts
+// (-1, CAST('2' AS INT)); ok is false when anything else is in it or
+// the evaluation fails.
+func foldAll(e Expr) (*Const, bool) {
+	x, err := Rewrite(e, func(x Expr) (Expr, error) {
+		if c, ok := x.(*Cast); ok {
+			if k, ok := c.E.(*Const); ok {
+				d, err := CastDatum(k.D, c.T)
+				if err != nil {
+					return nil, err
+				}
+				return &Const{D: d}, nil
+			}
+		}
+		return foldConst(x), nil
+	})
+	c, ok := x.(*Const)
+	return c, err == nil && ok
+}
+
 // likeEscape rewrites a constant LIKE pattern written with ESCAPE c into
 // the backslash-escaped form the matcher reads; ESCAPE ” turns escaping
 // off.
@@ -1233,8 +1342,8 @@ func (b *Binder) likeEscape(p Expr, escape parser.Expr, pos parser.Pos, ctx expr
 	if ex, err = b.coerceText(ex, pos, "LIKE"); err != nil {
 		return nil, err
 	}
-	ec, ok1 := foldConst(ex).(*Const)
-	pc, ok2 := foldConst(p).(*Const)
+	ec, ok1 := foldAll(ex)
+	pc, ok2 := foldAll(p)
 	if !ok1 || !ok2 {
 		return nil, unsupported(pos, "LIKE ... ESCAPE needs a constant pattern and escape character")
 	}

@@ -2,6 +2,7 @@ package optimizer
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aegisdb/aegis/model/table"
@@ -183,8 +184,10 @@ func (k SortKey) String() string {
 
 // WindowCall is a window function over partitions of the input.
 type WindowCall struct {
-	Func        string // row_number, rank, dense_rank, sum, avg, min, max, count
+	Func        string // row_number, rank, dense_rank, sum, avg, min, max, count, lag, ...
 	Arg         Expr   // nil for the ranking functions and count(*)
+	N           int64  // lag/lead's offset, nth_value's n, ntile's bucket count
+	Default     *Const // lag/lead's value past the partition's ends (nil: NULL)
 	PartitionBy []Expr
 	OrderBy     []SortKey
 	T           types.Type
@@ -196,6 +199,15 @@ func (w WindowCall) String() string {
 		arg = w.Arg.String()
 	} else if w.Func == "count" {
 		arg = "*"
+	}
+	switch w.Func {
+	case "ntile":
+		arg = strconv.FormatInt(w.N, 10)
+	case "nth_value", "lag", "lead":
+		arg += ", " + strconv.FormatInt(w.N, 10)
+		if w.Default != nil {
+			arg += ", " + w.Default.String()
+		}
 	}
 	var parts []string
 	if len(w.PartitionBy) > 0 {

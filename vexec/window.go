@@ -143,6 +143,9 @@ func computePartition(f optimizer.WindowCall, rows []int, ord *sortKeys, arg *ty
 			}
 		}
 		return nil
+	case "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value", "last_value", "nth_value":
+		positional(f, rows, ord, arg, res)
+		return nil
 	}
 	st := newAggState(optimizer.AggCall{Func: f.Func, Arg: f.Arg, T: f.T})
 	st.grow(1)
@@ -173,6 +176,82 @@ func computePartition(f optimizer.WindowCall, rows []int, ord *sortKeys, arg *ty
 		start = end
 	}
 	return nil
+}
+
+// positional computes the window functions that depend on row positions
+// in the partition. Their frame is PostgreSQL's default: from the
+// partition start to the current row's last peer (the whole partition
+// without ORDER BY).
+func positional(f optimizer.WindowCall, rows []int, ord *sortKeys, arg *types.Vector, res []types.Datum) {
+	n := len(rows)
+	// peerEnd[i] is one past the last peer of row i; rank[i] its rank.
+	peerEnd, rank := make([]int, n), make([]int, n)
+	for start := 0; start < n; {
+		end := start + 1
+		for len(f.OrderBy) > 0 && end < n && ord.compare(rows[start], rows[end]) == 0 {
+			end++
+		}
+		if len(f.OrderBy) == 0 {
+			end = n
+		}
+		for i := start; i < end; i++ {
+			peerEnd[i], rank[i] = end, start+1
+		}
+		start = end
+	}
+	null := types.NullDatum(f.T)
+	at := func(i int) types.Datum {
+		d := arg.Get(rows[i])
+		if d.Null {
+			return null
+		}
+		d.Type = f.T
+		return d
+	}
+	for i, r := range rows {
+		switch f.Func {
+		case "percent_rank":
+			v := 0.0
+			if n > 1 {
+				v = float64(rank[i]-1) / float64(n-1)
+			}
+			res[r] = types.Datum{Type: f.T, F: v}
+		case "cume_dist":
+			res[r] = types.Datum{Type: f.T, F: float64(peerEnd[i]) / float64(n)}
+		case "ntile":
+			// the first n % buckets buckets hold one row more
+			size, extra := int64(n)/f.N, int64(n)%f.N
+			j, b := int64(i), int64(0)
+			if big := extra * (size + 1); j < big {
+				b = j / (size + 1)
+			} else {
+				b = extra + (j-big)/size
+			}
+			res[r] = types.IntDatum(b + 1)
+		case "lag", "lead":
+			j := int64(i) - f.N
+			if f.Func == "lead" {
+				j = int64(i) + f.N
+			}
+			switch {
+			case j >= 0 && j < int64(n):
+				res[r] = at(int(j))
+			case f.Default != nil:
+				res[r] = f.Default.D
+			default:
+				res[r] = null
+			}
+		case "first_value":
+			res[r] = at(0)
+		case "last_value":
+			res[r] = at(peerEnd[i] - 1)
+		case "nth_value":
+			res[r] = null
+			if f.N <= int64(peerEnd[i]) {
+				res[r] = at(int(f.N - 1))
+			}
+		}
+	}
 }
 
 func (w *windowOp) Close() { w.in.Close() }
