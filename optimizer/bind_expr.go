@@ -873,7 +873,7 @@ func (b *Binder) bindFunc(e *parser.FuncCall, ctx exprCtx) (Expr, error) {
 		return b.bindTimeBucket(e, ctx)
 	}
 	fn, ok := scalarFuncs[name]
-	if !ok {
+	if _, str := strFuncs[name]; !ok && !str {
 		return nil, bindErr(e.Pos, "function %s does not exist", name)
 	}
 	args := make([]Expr, len(e.Args))
@@ -883,6 +883,9 @@ func (b *Binder) bindFunc(e *parser.FuncCall, ctx exprCtx) (Expr, error) {
 			return nil, err
 		}
 		args[i] = x
+	}
+	if x, ok, err := b.typeStringCall(name, args, e.Pos); ok { // strfuncs.go
+		return x, err
 	}
 	return b.typeScalarCall(fn, name, args, e.Pos)
 }
@@ -1185,7 +1188,7 @@ func (b *Binder) typeScalarCall(fn *Func, name string, args []Expr, pos parser.P
 			err = text(0)
 		}
 		t = types.TypeBigInt
-	case "lower", "upper", "trim", "ltrim", "rtrim":
+	case "lower", "upper":
 		if err = nargs(1, 1); err == nil {
 			err = text(0)
 		}

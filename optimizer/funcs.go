@@ -386,15 +386,6 @@ var scalarFuncs = map[string]*Func{
 	}},
 	"substr":    {Name: "substr", Strict: true, Eval: evalSubstr},
 	"substring": {Name: "substr", Strict: true, Eval: evalSubstr},
-	"trim": {Name: "trim", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
-		return textOut(t, bytes.TrimSpace(a[0].B)), nil
-	}},
-	"ltrim": {Name: "ltrim", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
-		return textOut(t, bytes.TrimLeft(a[0].B, " \t\n\r")), nil
-	}},
-	"rtrim": {Name: "rtrim", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
-		return textOut(t, bytes.TrimRight(a[0].B, " \t\n\r")), nil
-	}},
 	"replace": {Name: "replace", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
 		if len(a[1].B) == 0 {
 			return textOut(t, a[0].B), nil // (bytes.ReplaceAll would insert between every byte)

@@ -127,6 +127,8 @@ func (ch *chain) extend(left Expr, min int) (Expr, error) {
 			}
 		case t.IsNull:
 			left = &IsNullExpr{Pos: p, Expr: left, Not: t.IsNot}
+		case t.In != nil && t.In.Operand != nil:
+			err = errorAt(p, "IN needs a parenthesised list or subquery")
 		case t.In != nil && t.In.Query != nil:
 			var q *SelectStmt
 			if q, err = c.query(t.In.Query); err == nil {
@@ -259,6 +261,8 @@ func (c *converter) primary(g *gPrimary) (Expr, error) {
 		return &NullLit{Pos: p}, nil
 	case g.Named != nil:
 		return c.named(p, g.Named)
+	case g.KwCall != nil:
+		return c.funcCall(p, strings.ToLower(g.KwCall.Name), g.KwCall.Args)
 	case g.Paren.Query != nil:
 		q, err := c.query(g.Paren.Query)
 		if err != nil {
@@ -319,7 +323,7 @@ func (c *converter) caseExpr(p Pos, g *gCase) (Expr, error) {
 func (c *converter) funcCall(p Pos, name string, g *gCallArgs) (Expr, error) {
 	f := &FuncCall{Pos: p, Name: name, Star: g.Star, Distinct: g.Distinct}
 	var err error
-	if f.Args, err = c.exprs(g.Args); err != nil {
+	if f.Args, err = c.callArgs(p, f, g); err != nil {
 		return nil, err
 	}
 	if g.Over != nil {
@@ -332,4 +336,65 @@ func (c *converter) funcCall(p Pos, name string, g *gCallArgs) (Expr, error) {
 		}
 	}
 	return f, nil
+}
+
+// callArgs converts a call's arguments, turning the keyword forms
+// substring(s FROM a FOR b), trim([side] [chars] FROM s) and position(a IN
+// b) into plain calls (f.Name may change).
+func (c *converter) callArgs(p Pos, f *FuncCall, g *gCallArgs) ([]Expr, error) {
+	lower := strings.ToLower(f.Name)
+	keyword := g.Side != "" || g.From != nil || g.For != nil || g.OnlyFrom != nil
+	if !keyword && lower == "position" && len(g.Args) == 1 && len(g.More) == 0 {
+		return c.positionArgs(p, f, g.Args[0])
+	}
+	args, err := c.exprs(append(append([]*gExpr(nil), g.Args...), g.More...))
+	if err != nil || !keyword {
+		return args, err
+	}
+	from, err := c.optExpr(g.From)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case (lower == "substring" || lower == "substr") && g.Side == "" && g.OnlyFrom == nil && len(g.More) == 0:
+		if from == nil {
+			from = &IntLit{Pos: p, Value: 1}
+		}
+		args = append(args, from)
+		if g.For != nil {
+			n, err := c.expr(g.For)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, n)
+		}
+		return args, nil
+	case lower == "trim" && g.For == nil && len(g.More) == 0 && (from != nil || g.OnlyFrom != nil):
+		f.Name = map[string]string{"": "btrim", "BOTH": "btrim", "LEADING": "ltrim", "TRAILING": "rtrim"}[strings.ToUpper(g.Side)]
+		if g.OnlyFrom != nil { // trim([side] FROM s): spaces
+			s, err := c.expr(g.OnlyFrom)
+			return []Expr{s}, err
+		}
+		return []Expr{from, args[0]}, nil // trim([side] chars FROM s)
+	}
+	return nil, errorAt(p, "syntax error in the arguments of %s: FROM, FOR, BOTH, LEADING and TRAILING belong to substring and trim", QuoteIdent(f.Name))
+}
+
+// positionArgs turns position(a IN b) into the call position(a, b).
+func (c *converter) positionArgs(p Pos, f *FuncCall, g *gExpr) ([]Expr, error) {
+	for k, t := range g.Tails {
+		if t.In == nil || t.In.Operand == nil || t.Not {
+			continue
+		}
+		needle, err := c.expr(&gExpr{First: g.First, Tails: g.Tails[:k]})
+		if err != nil {
+			return nil, err
+		}
+		hay, err := c.expr(&gExpr{First: t.In.Operand, Tails: g.Tails[k+1:]})
+		if err != nil {
+			return nil, err
+		}
+		return []Expr{needle, hay}, nil
+	}
+	return c.exprs([]*gExpr{g})
 }

@@ -136,9 +136,12 @@ type gTail struct {
 	Escape   *gOperand `parser:"    ( 'ESCAPE' @@ )? )"`
 }
 
+// gInRHS is a parenthesised list or query; a bare operand is valid only
+// in position(a IN b), which the converter checks.
 type gInRHS struct {
-	List  []*gExpr `parser:"'(' ( @@ (',' @@)*"`
-	Query *gQuery  `parser:"    | @@ ) ')'"`
+	List    []*gExpr  `parser:"  '(' ( @@ (',' @@)*"`
+	Query   *gQuery   `parser:"      | @@ ) ')'"`
+	Operand *gOperand `parser:"| @@"`
 }
 
 type gBetween struct {
@@ -191,6 +194,14 @@ type gPrimary struct {
 	Cast    *gCastCall `parser:"| @@"`
 	Float   string     `parser:"| @Float"`
 	Exists  *gQuery    `parser:"| 'EXISTS' '(' @@ ')'"`
+	KwCall  *gKwCall   `parser:"| @@"`
+}
+
+// gKwCall is a call of a function named by a reserved word: left(s, n),
+// right(s, n).
+type gKwCall struct {
+	Name string     `parser:"@('LEFT' | 'RIGHT')"`
+	Args *gCallArgs `parser:"@@"`
 }
 
 // gNamed is everything that starts with a name: a column (a, t.a, and
@@ -226,11 +237,19 @@ type gWhen struct {
 	Result *gExpr `parser:"'THEN' @@"`
 }
 
-// gCallArgs is the argument list and window of a function call.
+// gCallArgs is the argument list and window of a function call, with
+// the SQL-standard forms substring(s FROM a FOR b) and trim([BOTH |
+// LEADING | TRAILING] [chars] FROM s), which the converter checks and
+// turns into plain calls.
 type gCallArgs struct {
 	Star     bool     `parser:"'(' ( @'*'"`
 	Distinct bool     `parser:"    | ( @'DISTINCT' | 'ALL' )?"`
-	Args     []*gExpr `parser:"      @@ (',' @@)* )? ')'"`
+	Side     string   `parser:"      @('BOTH' | 'LEADING' | 'TRAILING')?"`
+	Args     []*gExpr `parser:"      ( @@"`
+	From     *gExpr   `parser:"        ( 'FROM' @@ )?"`
+	For      *gExpr   `parser:"        ( 'FOR' @@ )?"`
+	More     []*gExpr `parser:"        (',' @@)*"`
+	OnlyFrom *gExpr   `parser:"      | 'FROM' @@ ) )? ')'"`
 	Over     *gWindow `parser:"('OVER' @@)?"`
 }
 

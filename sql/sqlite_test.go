@@ -609,6 +609,10 @@ var handQueries = []string{
 	"SELECT id FROM t1 WHERE c IS DISTINCT FROM 'apple'",
 	"SELECT id FROM t1 WHERE a IS NOT DISTINCT FROM NULL",
 	"SELECT t1.id, t2.id FROM t1 JOIN t2 ON t1.a IS NOT DISTINCT FROM t2.x WHERE t1.id < 20",
+	"SELECT id, trim(c), ltrim(c, 'a'), rtrim(c, 'e') FROM t1",
+	"SELECT trim('  a  '), ltrim('xxa', 'x'), rtrim('axx', 'x'), trim('xxaxx', 'x')",
+	"SELECT id, replace(c, 'p', ''), upper(c) || lower(c) FROM t1",
+	"SELECT id, substr(c, 2, 2), substring(c, 3) FROM t1",
 	// window functions by position, aggregates in window arguments
 	"SELECT id, lag(a) OVER (ORDER BY id), lead(a) OVER (ORDER BY id) FROM t1",
 	"SELECT id, lag(a, 2, 0) OVER (ORDER BY id), lead(c, 3, 'none') OVER (PARTITION BY b ORDER BY id) FROM t1",
