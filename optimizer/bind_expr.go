@@ -824,7 +824,9 @@ func (b *Binder) bindCase(e *parser.CaseExpr, ctx exprCtx) (Expr, error) {
 	return out, nil
 }
 
-var aggFuncs = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true}
+var aggFuncs = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true,
+	"string_agg": true, "bool_and": true, "bool_or": true, "every": true,
+	"stddev": true, "stddev_samp": true, "stddev_pop": true, "variance": true, "var_samp": true, "var_pop": true}
 var rankFuncs = map[string]bool{"row_number": true, "rank": true, "dense_rank": true,
 	"percent_rank": true, "cume_dist": true}
 
@@ -897,6 +899,9 @@ func (b *Binder) bindAggCall(name string, e *parser.FuncCall, ctx exprCtx) (AggC
 		}
 		return AggCall{Func: "count", T: types.TypeBigInt}, nil
 	}
+	if name == "string_agg" {
+		return b.bindStringAgg(e, ctx)
+	}
 	if len(e.Args) != 1 {
 		return AggCall{}, bindErr(e.Pos, "%s takes exactly one argument, got %d", name, len(e.Args))
 	}
@@ -905,6 +910,23 @@ func (b *Binder) bindAggCall(name string, e *parser.FuncCall, ctx exprCtx) (AggC
 		return AggCall{}, err
 	}
 	call := AggCall{Func: name, Arg: arg, Distinct: e.Distinct}
+	switch name {
+	case "bool_and", "bool_or", "every":
+		if call.Arg, err = b.coerceBool(arg, e.Pos, name); err != nil {
+			return AggCall{}, err
+		}
+		call.T = types.TypeBool
+		return call, nil
+	case "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
+		if !arg.Type().IsNumeric() && !isUntyped(arg) && arg.Type().Family != types.Unknown {
+			return AggCall{}, bindErr(e.Pos, "function %s(%s) does not exist", name, arg.Type())
+		}
+		if call.Arg, err = b.coerce(arg, types.TypeFloat, e.Pos); err != nil {
+			return AggCall{}, err
+		}
+		call.T = types.TypeFloat
+		return call, nil
+	}
 	t := arg.Type()
 	if isUntyped(arg) {
 		if name == "sum" || name == "avg" {
@@ -976,7 +998,7 @@ func (b *Binder) bindWindow(name string, e *parser.FuncCall, ctx exprCtx) (Expr,
 		if call.Distinct {
 			return nil, unsupported(e.Pos, "DISTINCT is not supported in window functions")
 		}
-		w.Arg, w.T = call.Arg, call.T
+		w.Arg, w.T, w.Default = call.Arg, call.T, call.Extra
 	default:
 		return nil, bindErr(e.Pos, "function %s is not a window function", name)
 	}
@@ -999,6 +1021,29 @@ func (b *Binder) bindWindow(name string, e *parser.FuncCall, ctx exprCtx) (Expr,
 
 // bindValueWindow binds lag, lead, first_value, last_value, nth_value
 // and ntile. Offsets, counts and lag/lead's default must be constants.
+// bindStringAgg binds string_agg(text, separator); the separator must be
+// a constant.
+func (b *Binder) bindStringAgg(e *parser.FuncCall, ctx exprCtx) (AggCall, error) {
+	if len(e.Args) != 2 {
+		return AggCall{}, bindErr(e.Pos, "string_agg takes two arguments, got %d", len(e.Args))
+	}
+	var args [2]Expr
+	for i, a := range e.Args {
+		x, err := b.bindExpr(a, ctx)
+		if err != nil {
+			return AggCall{}, err
+		}
+		if args[i], err = b.coerceText(x, e.Pos, "string_agg"); err != nil {
+			return AggCall{}, err
+		}
+	}
+	sep, ok := foldAll(args[1])
+	if !ok {
+		return AggCall{}, unsupported(e.Pos, "the separator of string_agg must be a constant")
+	}
+	return AggCall{Func: "string_agg", Arg: args[0], Extra: sep, Distinct: e.Distinct, T: types.TypeText}, nil
+}
+
 func (b *Binder) bindValueWindow(w *WindowCall, e *parser.FuncCall, ctx exprCtx) error {
 	name := w.Func
 	lo, hi := 1, 1

@@ -132,8 +132,9 @@ type Join struct {
 
 // AggCall is an aggregate function application.
 type AggCall struct {
-	Func     string // count, sum, avg, min, max
+	Func     string // count, sum, avg, min, max, string_agg, bool_and, stddev, ...
 	Arg      Expr   // nil for count(*)
+	Extra    *Const // string_agg's separator
 	Distinct bool
 	T        types.Type
 }
@@ -145,6 +146,9 @@ func (a AggCall) String() string {
 	d := ""
 	if a.Distinct {
 		d = "DISTINCT "
+	}
+	if a.Extra != nil {
+		return a.Func + "(" + d + a.Arg.String() + ", " + a.Extra.String() + ")"
 	}
 	return a.Func + "(" + d + a.Arg.String() + ")"
 }
@@ -187,7 +191,7 @@ type WindowCall struct {
 	Func        string // row_number, rank, dense_rank, sum, avg, min, max, count, lag, ...
 	Arg         Expr   // nil for the ranking functions and count(*)
 	N           int64  // lag/lead's offset, nth_value's n, ntile's bucket count
-	Default     *Const // lag/lead's value past the partition's ends (nil: NULL)
+	Default     *Const // lag/lead's value past the partition's ends (nil: NULL); string_agg's separator
 	PartitionBy []Expr
 	OrderBy     []SortKey
 	T           types.Type
@@ -203,6 +207,8 @@ func (w WindowCall) String() string {
 	switch w.Func {
 	case "ntile":
 		arg = strconv.FormatInt(w.N, 10)
+	case "string_agg":
+		arg += ", " + w.Default.String()
 	case "nth_value", "lag", "lead":
 		arg += ", " + strconv.FormatInt(w.N, 10)
 		if w.Default != nil {

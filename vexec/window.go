@@ -147,7 +147,7 @@ func computePartition(f optimizer.WindowCall, rows []int, ord *sortKeys, arg *ty
 		positional(f, rows, ord, arg, res)
 		return nil
 	}
-	st := newAggState(optimizer.AggCall{Func: f.Func, Arg: f.Arg, T: f.T})
+	st := newAggState(optimizer.AggCall{Func: f.Func, Arg: f.Arg, Extra: f.Default, T: f.T})
 	st.grow(1)
 	if len(f.OrderBy) == 0 {
 		if err := st.update(zeros, arg, rows); err != nil {
