@@ -491,10 +491,35 @@ func (b *Binder) bindJoin(te *parser.JoinExpr) (Node, *scope, error) {
 		}
 		j.Cond = cond
 	}
-	if len(te.Using) == 0 {
+	using := te.Using
+	if te.Natural {
+		using = naturalColumns(ls, rs)
+		if len(using) == 0 { // no common column: a cross product
+			return j, sc, nil
+		}
+	}
+	if len(using) == 0 {
 		return j, sc, nil
 	}
-	return b.bindUsing(j, te.Using, ls, rs)
+	return b.bindUsing(j, using, ls, rs)
+}
+
+// naturalColumns are the names a NATURAL JOIN joins on: those both sides
+// show under their bare name, in the left side's order.
+func naturalColumns(ls, rs *scope) []string {
+	var out []string
+	for _, l := range ls.cols {
+		if l.hidden || l.unnamed || slices.Contains(out, l.name) {
+			continue
+		}
+		for _, r := range rs.cols {
+			if !r.hidden && !r.unnamed && r.name == l.name {
+				out = append(out, l.name)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // bindUsing joins on the equality of the USING columns and, as PostgreSQL

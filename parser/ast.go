@@ -291,11 +291,12 @@ const (
 // Joins associate to the left; a join on the right side was written in
 // parentheses.
 type JoinExpr struct {
-	Kind  JoinKind
-	Left  TableExpr
-	Right TableExpr
-	On    Expr
-	Using []string
+	Kind    JoinKind
+	Natural bool // NATURAL: USING the columns both sides name (bound later)
+	Left    TableExpr
+	Right   TableExpr
+	On      Expr
+	Using   []string
 }
 
 // ExplainStmt is EXPLAIN [ANALYZE] statement (a query, INSERT, UPDATE or

@@ -460,7 +460,7 @@ func (c *converter) tableExpr(g *gTableExpr) (TableExpr, error) {
 		if err != nil {
 			return nil, err
 		}
-		je := &JoinExpr{Left: left, Right: right, Using: identNames(j.Using)}
+		je := &JoinExpr{Left: left, Right: right, Using: identNames(j.Using), Natural: j.Natural}
 		switch {
 		case j.Cross:
 			je.Kind = JoinCross
@@ -477,6 +477,12 @@ func (c *converter) tableExpr(g *gTableExpr) (TableExpr, error) {
 			return nil, err
 		}
 		hasCond := je.On != nil || je.Using != nil
+		if je.Natural && (hasCond || je.Kind == JoinCross) {
+			return nil, errorAt(pos(j.Pos), "NATURAL JOIN takes no ON or USING and is not a CROSS JOIN")
+		}
+		if je.Natural {
+			hasCond = true
+		}
 		if je.Kind == JoinCross && hasCond {
 			return nil, errorAt(pos(j.Pos), "CROSS JOIN takes no ON or USING")
 		}

@@ -476,7 +476,11 @@ func (j *JoinExpr) String() string {
 	if j.Left != nil {
 		b.WriteString(j.Left.String())
 	}
-	b.WriteString(" " + j.Kind.String() + " ")
+	b.WriteByte(' ')
+	if j.Natural {
+		b.WriteString("NATURAL ")
+	}
+	b.WriteString(j.Kind.String() + " ")
 	if r, ok := j.Right.(*JoinExpr); ok {
 		b.WriteString("(" + r.String() + ")")
 	} else if j.Right != nil {

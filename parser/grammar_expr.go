@@ -82,12 +82,13 @@ type gTableExpr struct {
 }
 
 type gJoin struct {
-	Pos   lexer.Position
-	Cross bool           `parser:"( @'CROSS'"`
-	Kind  string         `parser:"| @'INNER' | @('LEFT' | 'RIGHT' | 'FULL') 'OUTER'? )? 'JOIN'"`
-	Right *gTablePrimary `parser:"@@"`
-	On    *gExpr         `parser:"( 'ON' @@"`
-	Using []*gIdent      `parser:"| 'USING' '(' @@ (',' @@)* ')' )?"`
+	Pos     lexer.Position
+	Natural bool           `parser:"@'NATURAL'?"`
+	Cross   bool           `parser:"( @'CROSS'"`
+	Kind    string         `parser:"| @'INNER' | @('LEFT' | 'RIGHT' | 'FULL') 'OUTER'? )? 'JOIN'"`
+	Right   *gTablePrimary `parser:"@@"`
+	On      *gExpr         `parser:"( 'ON' @@"`
+	Using   []*gIdent      `parser:"| 'USING' '(' @@ (',' @@)* ')' )?"`
 }
 
 // gTablePrimary is a table, a table function call name(args), a

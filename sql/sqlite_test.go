@@ -613,6 +613,11 @@ var handQueries = []string{
 	"SELECT trim('  a  '), ltrim('xxa', 'x'), rtrim('axx', 'x'), trim('xxaxx', 'x')",
 	"SELECT id, replace(c, 'p', ''), upper(c) || lower(c) FROM t1",
 	"SELECT id, substr(c, 2, 2), substring(c, 3) FROM t1",
+	"SELECT id, a, x FROM t1 NATURAL JOIN t2",
+	"SELECT id, a, x FROM t2 NATURAL LEFT JOIN t1",
+	"SELECT count(*) FROM t1 NATURAL JOIN t3",
+	"SELECT t1.id, y.id FROM t1 NATURAL JOIN (SELECT id, a FROM t1 WHERE id < 30) y",
+	"SELECT id, a, b FROM t1 NATURAL JOIN (SELECT id, a, b FROM t1 WHERE b > 3) y",
 	// window functions by position, aggregates in window arguments
 	"SELECT id, lag(a) OVER (ORDER BY id), lead(a) OVER (ORDER BY id) FROM t1",
 	"SELECT id, lag(a, 2, 0) OVER (ORDER BY id), lead(c, 3, 'none') OVER (PARTITION BY b ORDER BY id) FROM t1",
