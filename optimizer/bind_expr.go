@@ -296,33 +296,50 @@ func (b *Binder) bindExpr(e parser.Expr, ctx exprCtx) (Expr, error) {
 			return nil, err
 		}
 		return b.subqueryAggs(&Subquery{Kind: SubExists, Plan: plan, Correlated: corr, T: types.TypeBool, Level: level}, ctx, e.Pos)
+	case *parser.QuantifiedExpr:
+		// = ANY is IN and <> ALL is NOT IN (their semi and anti joins)
+		if (e.Op == parser.OpEq && !e.All) || (e.Op == parser.OpNe && e.All) {
+			return b.bindExpr(&parser.InSubqueryExpr{Pos: e.Pos, Expr: e.Expr, Not: e.All, Query: e.Query}, ctx)
+		}
+		return b.bindInSubquery(e.Pos, e.Expr, e.Query, ctx, func(s *Subquery) {
+			s.Kind, s.Cmp, s.All = SubQuant, binaryFns[e.Op], e.All
+		})
 	case *parser.InSubqueryExpr:
-		x, err := b.bindExpr(e.Expr, ctx)
-		if err != nil {
-			return nil, err
-		}
-		plan, level, corr, err := b.bindSubquery(e.Query)
-		if err != nil {
-			return nil, err
-		}
-		cols := plan.Columns()
-		if len(cols) != 1 {
-			return nil, bindErr(e.Pos, "subquery has too many columns (%d) for IN", len(cols))
-		}
-		t, err := commonType(x, &ColRef{T: cols[0].Type}, e.Pos, "IN")
-		if err != nil {
-			return nil, err
-		}
-		if x, err = b.coerce(x, t, e.Pos); err != nil {
-			return nil, err
-		}
-		if !sameRepresentation(cols[0].Type, t) {
-			plan = &Project{Input: plan, Exprs: []Expr{&Cast{E: &ColRef{Idx: 0, Name: cols[0].Name, T: cols[0].Type}, T: t}},
-				Out: []Column{{Name: cols[0].Name, Type: t}}}
-		}
-		return b.subqueryAggs(&Subquery{Kind: SubIn, Plan: plan, E: x, Not: e.Not, Correlated: corr, T: types.TypeBool, Level: level}, ctx, e.Pos)
+		return b.bindInSubquery(e.Pos, e.Expr, e.Query, ctx, func(s *Subquery) { s.Not = e.Not })
 	}
 	return nil, bindErr(e.Position(), "unsupported expression %s", e.String())
+}
+
+// bindInSubquery binds x IN (query) and the quantified comparisons, which
+// (set fills in the kind): the subquery's one column is brought to x's
+// type.
+func (b *Binder) bindInSubquery(pos parser.Pos, ex parser.Expr, query *parser.SelectStmt, ctx exprCtx, set func(*Subquery)) (Expr, error) {
+	x, err := b.bindExpr(ex, ctx)
+	if err != nil {
+		return nil, err
+	}
+	plan, level, corr, err := b.bindSubquery(query)
+	if err != nil {
+		return nil, err
+	}
+	cols := plan.Columns()
+	if len(cols) != 1 {
+		return nil, bindErr(pos, "subquery has too many columns (%d) for IN", len(cols))
+	}
+	t, err := commonType(x, &ColRef{T: cols[0].Type}, pos, "IN")
+	if err != nil {
+		return nil, err
+	}
+	if x, err = b.coerce(x, t, pos); err != nil {
+		return nil, err
+	}
+	if !sameRepresentation(cols[0].Type, t) {
+		plan = &Project{Input: plan, Exprs: []Expr{&Cast{E: &ColRef{Idx: 0, Name: cols[0].Name, T: cols[0].Type}, T: t}},
+			Out: []Column{{Name: cols[0].Name, Type: t}}}
+	}
+	s := &Subquery{Kind: SubIn, Plan: plan, E: x, Correlated: corr, T: types.TypeBool, Level: level}
+	set(s)
+	return b.subqueryAggs(s, ctx, pos)
 }
 
 // clock returns the statement's time for CURRENT_TIMESTAMP, NOW(),

@@ -133,6 +133,16 @@ type InListExpr struct {
 	List []Expr
 }
 
+// QuantifiedExpr is Expr op ANY (query) or Expr op ALL (query), op a
+// comparison (SOME is ANY).
+type QuantifiedExpr struct {
+	Pos   Pos
+	Expr  Expr
+	Op    BinaryOp
+	All   bool
+	Query *SelectStmt
+}
+
 // InSubqueryExpr is Expr [NOT] IN (query).
 type InSubqueryExpr struct {
 	Pos   Pos
@@ -232,6 +242,7 @@ func (e *BinaryExpr) Position() Pos     { return e.Pos }
 func (e *IsNullExpr) Position() Pos     { return e.Pos }
 func (e *InListExpr) Position() Pos     { return e.Pos }
 func (e *InSubqueryExpr) Position() Pos { return e.Pos }
+func (e *QuantifiedExpr) Position() Pos { return e.Pos }
 func (e *BetweenExpr) Position() Pos    { return e.Pos }
 func (e *LikeExpr) Position() Pos       { return e.Pos }
 func (e *CaseExpr) Position() Pos       { return e.Pos }
@@ -255,6 +266,7 @@ func (*BinaryExpr) expr()     {}
 func (*IsNullExpr) expr()     {}
 func (*InListExpr) expr()     {}
 func (*InSubqueryExpr) expr() {}
+func (*QuantifiedExpr) expr() {}
 func (*BetweenExpr) expr()    {}
 func (*LikeExpr) expr()       {}
 func (*CaseExpr) expr()       {}

@@ -102,6 +102,16 @@ func (ch *chain) extend(left Expr, min int) (Expr, error) {
 		p := pos(t.Pos)
 		var err error
 		switch {
+		case t.Quant != "":
+			op := binaryByText[t.Op]
+			if binaryOps[op].prec != precCompare {
+				err = errorAt(p, "%s %s needs a comparison operator, not %s", t.Op, strings.ToUpper(t.Quant), t.Op)
+				break
+			}
+			var q *SelectStmt
+			if q, err = c.query(t.QQuery); err == nil {
+				left = &QuantifiedExpr{Pos: p, Expr: left, Op: op, All: strings.EqualFold(t.Quant, "ALL"), Query: q}
+			}
 		case t.Op != "":
 			var right Expr
 			if right, err = ch.climb(t.Right, prec+1); err == nil {

@@ -176,6 +176,12 @@ func sexpr(e Expr) string {
 		return "(exists {" + e.Query.String() + "})"
 	case *DefaultExpr:
 		return "DEFAULT"
+	case *QuantifiedExpr:
+		q := "any"
+		if e.All {
+			q = "all"
+		}
+		return "(" + e.Op.String() + " " + q + " " + sexpr(e.Expr) + " {" + e.Query.String() + "})"
 	}
 	return fmt.Sprintf("<%T>", e)
 }

@@ -65,7 +65,7 @@ func precOf(e Expr) int {
 			return precNot
 		}
 		return precUnary
-	case *IsNullExpr, *InListExpr, *InSubqueryExpr, *BetweenExpr, *LikeExpr:
+	case *IsNullExpr, *InListExpr, *InSubqueryExpr, *BetweenExpr, *LikeExpr, *QuantifiedExpr:
 		return precCompare
 	case *IntLit:
 		if e.Value < 0 {
@@ -151,6 +151,15 @@ func writeExpr(b *strings.Builder, e Expr, min int) {
 		writeExpr(b, e.Expr, precCompare+1)
 		b.WriteString(" " + not(e.Not) + "IN (")
 		writeExprList(b, e.List)
+		b.WriteByte(')')
+	case *QuantifiedExpr:
+		writeExpr(b, e.Expr, precCompare+1)
+		q := " ANY ("
+		if e.All {
+			q = " ALL ("
+		}
+		b.WriteString(" " + e.Op.String() + q)
+		writeQuery(b, e.Query)
 		b.WriteByte(')')
 	case *InSubqueryExpr:
 		writeExpr(b, e.Expr, precCompare+1)
@@ -310,6 +319,7 @@ func (e *BinaryExpr) String() string     { return exprString(e) }
 func (e *IsNullExpr) String() string     { return exprString(e) }
 func (e *InListExpr) String() string     { return exprString(e) }
 func (e *InSubqueryExpr) String() string { return exprString(e) }
+func (e *QuantifiedExpr) String() string { return exprString(e) }
 func (e *BetweenExpr) String() string    { return exprString(e) }
 func (e *LikeExpr) String() string       { return exprString(e) }
 func (e *CaseExpr) String() string       { return exprString(e) }

@@ -125,7 +125,9 @@ type gExpr struct {
 type gTail struct {
 	Pos      lexer.Position
 	Op       string    `parser:"  @Op"`
-	Right    *gOperand `parser:"  @@"`
+	Quant    string    `parser:"  ( @('ANY' | 'SOME' | 'ALL') '('"`
+	QQuery   *gQuery   `parser:"    @@ ')'"`
+	Right    *gOperand `parser:"  | @@ )"`
 	IsNot    bool      `parser:"| 'IS' @'NOT'?"`
 	IsNull   bool      `parser:"  ( @'NULL'"`
 	Distinct *gOperand `parser:"  | 'DISTINCT' 'FROM' @@ )"`

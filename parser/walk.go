@@ -133,6 +133,8 @@ func children(n Node) []Node {
 		return []Node{n.Expr}
 	case *InListExpr:
 		return append([]Node{n.Expr}, exprNodes(n.List)...)
+	case *QuantifiedExpr:
+		return []Node{n.Expr, n.Query}
 	case *InSubqueryExpr:
 		return []Node{n.Expr, n.Query}
 	case *BetweenExpr:
