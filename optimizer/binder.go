@@ -266,9 +266,11 @@ func (b *Binder) bindSetExpr(e parser.SetExpr) (Node, error) {
 			if re == nil {
 				re = &ColRef{Idx: i, Name: rc[i].Name, T: rc[i].Type}
 			}
-			t, err := commonType(le, re, parser.Pos{}, opName)
-			if err != nil {
-				return nil, err
+			t := lc[i].Type // (INT with INT stays INT, as in PostgreSQL)
+			if !t.Equal(rc[i].Type) || isUntyped(le) || isUntyped(re) {
+				if t, err = commonType(le, re, parser.Pos{}, opName); err != nil {
+					return nil, err
+				}
 			}
 			if t.Family == types.Unknown {
 				t = types.TypeText
