@@ -236,6 +236,8 @@ func (b *Binder) bindSetExpr(e parser.SetExpr) (Node, error) {
 		return n, nil
 	case *parser.SelectStmt:
 		return b.bindQuery(e)
+	case *parser.ValuesExpr:
+		return b.bindValues(e)
 	case *parser.SetOpExpr:
 		if e.Op == parser.Intersect {
 			defer b.forbidSelfRef("within INTERSECT")()
@@ -294,6 +296,49 @@ func (b *Binder) bindSetExpr(e parser.SetExpr) (Node, error) {
 		return &SetOp{Op: e.Op, All: e.All, Left: l, Right: r, Out: out}, nil
 	}
 	return nil, unsupported(parser.Pos{}, "query body %T", e)
+}
+
+// bindValues binds VALUES (row), ... as a query: each column takes the
+// common type of its values, and the names column1, column2, ...
+func (b *Binder) bindValues(v *parser.ValuesExpr) (Node, error) {
+	b.scopes = append(b.scopes, &scope{})
+	defer func() { b.scopes = b.scopes[:len(b.scopes)-1] }()
+	n := len(v.Rows[0])
+	vals := &Values{}
+	for _, row := range v.Rows {
+		if len(row) != n {
+			return nil, bindErr(row[0].Position(), "VALUES lists must all be the same length")
+		}
+		out := make([]Expr, n)
+		for i, x := range row {
+			e, err := b.bindExpr(x, exprCtx{clause: "VALUES"})
+			if err != nil {
+				return nil, err
+			}
+			out[i] = e
+		}
+		vals.Rows = append(vals.Rows, out)
+	}
+	for i := 0; i < n; i++ {
+		col := make([]Expr, len(vals.Rows))
+		for r := range vals.Rows {
+			col[r] = vals.Rows[r][i]
+		}
+		t, err := commonTypeOf(col, v.Rows[0][i].Position(), "VALUES")
+		if err != nil {
+			return nil, err
+		}
+		if t.Family == types.Unknown {
+			t = types.TypeText
+		}
+		for r := range vals.Rows {
+			if vals.Rows[r][i], err = b.coerce(vals.Rows[r][i], t, v.Rows[r][i].Position()); err != nil {
+				return nil, err
+			}
+		}
+		vals.Out = append(vals.Out, Column{Name: fmt.Sprintf("column%d", i+1), Type: t})
+	}
+	return vals, nil
 }
 
 // untypedColumn returns column i of a set operation's operand when it is
@@ -367,7 +412,7 @@ func (b *Binder) bindTableExpr(te parser.TableExpr) (Node, *scope, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		return renameOutput(n, te.Alias, nil, parser.Pos{})
+		return renameOutput(n, te.Alias, te.Columns, parser.Pos{})
 	case *parser.JoinExpr:
 		return b.bindJoin(te)
 	case *parser.TableFunc:

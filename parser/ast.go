@@ -211,6 +211,12 @@ type SetOpExpr struct {
 	Right SetExpr
 }
 
+// ValuesExpr is VALUES (row), ...: a query of constant rows whose columns
+// are column1, column2, ...
+type ValuesExpr struct {
+	Rows [][]Expr
+}
+
 // SelectCore is one SELECT ... FROM ... WHERE ... GROUP BY ... HAVING.
 type SelectCore struct {
 	Distinct bool
@@ -271,8 +277,9 @@ type TableFunc struct {
 
 // DerivedTable is (query) [AS] alias in FROM.
 type DerivedTable struct {
-	Query *SelectStmt
-	Alias string // may be empty
+	Query   *SelectStmt
+	Alias   string   // may be empty
+	Columns []string // AS alias (columns): names for the query's columns
 }
 
 // JoinKind is the kind of a JoinExpr.
@@ -346,6 +353,7 @@ func (*RenameColumn) alterAction() {}
 
 func (*SelectCore) setExpr() {}
 func (*SetOpExpr) setExpr()  {}
+func (*ValuesExpr) setExpr() {}
 func (*SelectStmt) setExpr() {}
 
 func (*TableName) tableExpr()    {}

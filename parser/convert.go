@@ -362,6 +362,23 @@ func (c *converter) setOperand(g *gSetOperand) (SetExpr, error) {
 	if g.Core != nil {
 		return c.selectCore(g.Core)
 	}
+	if g.Values != nil {
+		v := &ValuesExpr{}
+		for _, r := range g.Values {
+			row := make([]Expr, len(r.Values))
+			for i, x := range r.Values {
+				if x.Default {
+					return nil, errorAt(pos(x.Pos), "DEFAULT is allowed only in INSERT ... VALUES")
+				}
+				var err error
+				if row[i], err = c.expr(x.Expr); err != nil {
+					return nil, err
+				}
+			}
+			v.Rows = append(v.Rows, row)
+		}
+		return v, nil
+	}
 	q, err := c.query(g.Paren)
 	if err != nil {
 		return nil, err
@@ -502,7 +519,9 @@ func (c *converter) tablePrimary(g *gTablePrimary) (TableExpr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &DerivedTable{Query: q, Alias: alias}, nil
+		return &DerivedTable{Query: q, Alias: alias, Columns: identNames(g.Columns)}, nil
+	case g.Columns != nil:
+		return nil, errorAt(pos(g.Alias.Pos), "only a subquery in FROM takes column aliases")
 	case g.Paren != nil:
 		if g.Alias != nil {
 			return nil, errorAt(pos(g.Alias.Pos), "a parenthesised join cannot have an alias")

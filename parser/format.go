@@ -203,15 +203,8 @@ func (s *InsertStmt) String() string {
 	} else if s.Columns != nil && len(s.Columns) == 0 {
 		b.WriteString(" DEFAULT VALUES")
 	} else {
-		b.WriteString(" VALUES ")
-		for i, row := range s.Rows {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('(')
-			writeExprList(&b, row)
-			b.WriteByte(')')
-		}
+		b.WriteByte(' ')
+		writeRows(&b, s.Rows)
 	}
 	writeReturning(&b, s.Returning)
 	return b.String()
@@ -271,7 +264,7 @@ func setPrec(e SetExpr) int {
 			return precIntersect
 		}
 		return precUnion
-	case *SelectCore:
+	case *SelectCore, *ValuesExpr:
 		return precOperand
 	}
 	return 0 // a *SelectStmt operand always goes in parentheses
@@ -305,6 +298,8 @@ func writeSetExpr(b *strings.Builder, e SetExpr, min int) {
 	}
 	switch e := e.(type) {
 	case *SelectCore:
+		b.WriteString(e.String())
+	case *ValuesExpr:
 		b.WriteString(e.String())
 	case *SelectStmt:
 		writeQuery(b, e)
@@ -442,14 +437,38 @@ func (t *TableFunc) String() string {
 	return b.String()
 }
 
-// String prints (query) [AS alias].
+// String prints (query) [AS alias [(columns)]].
 func (t *DerivedTable) String() string {
 	var b strings.Builder
 	b.WriteByte('(')
 	writeQuery(&b, t.Query)
 	b.WriteByte(')')
 	writeAlias(&b, t.Alias)
+	if len(t.Columns) > 0 {
+		b.WriteString(" (")
+		writeNames(&b, t.Columns)
+		b.WriteByte(')')
+	}
 	return b.String()
+}
+
+// String prints VALUES (row), ...
+func (v *ValuesExpr) String() string {
+	var b strings.Builder
+	writeRows(&b, v.Rows)
+	return b.String()
+}
+
+func writeRows(b *strings.Builder, rows [][]Expr) {
+	b.WriteString("VALUES ")
+	for i, row := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		writeExprList(b, row)
+		b.WriteByte(')')
+	}
 }
 
 // String returns the join keywords: JOIN, LEFT JOIN, ...

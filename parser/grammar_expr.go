@@ -50,8 +50,9 @@ type gIntersectOp struct {
 }
 
 type gSetOperand struct {
-	Core  *gSelectCore `parser:"  @@"`
-	Paren *gQuery      `parser:"| '(' @@ ')'"`
+	Core   *gSelectCore `parser:"  @@"`
+	Paren  *gQuery      `parser:"| '(' @@ ')'"`
+	Values []*gRow      `parser:"| 'VALUES' @@ (',' @@)*"`
 }
 
 type gSelectCore struct {
@@ -98,7 +99,8 @@ type gTablePrimary struct {
 	Derived *gQuery     `parser:"      | @@ ) ')'"`
 	Table   *gIdent     `parser:"| @@"`
 	Call    *gTableArgs `parser:"  @@? )"`
-	Alias   *gIdent     `parser:"('AS'? @@)?"`
+	Alias   *gIdent     `parser:"('AS'? @@"`
+	Columns []*gIdent   `parser:"  ('(' @@ (',' @@)* ')')? )?"`
 }
 
 type gTableArgs struct {

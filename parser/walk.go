@@ -108,6 +108,12 @@ func children(n Node) []Node {
 		return []Node{n.Query}
 	case *SetOpExpr:
 		return []Node{n.Left, n.Right}
+	case *ValuesExpr:
+		var out []Node
+		for _, row := range n.Rows {
+			out = append(out, exprNodes(row)...)
+		}
+		return out
 	case *SelectCore:
 		out := itemNodes(n.Items)
 		for _, t := range n.From {

@@ -618,6 +618,10 @@ var handQueries = []string{
 	"SELECT count(*) FROM t1 NATURAL JOIN t3",
 	"SELECT t1.id, y.id FROM t1 NATURAL JOIN (SELECT id, a FROM t1 WHERE id < 30) y",
 	"SELECT id, a, b FROM t1 NATURAL JOIN (SELECT id, a, b FROM t1 WHERE b > 3) y",
+	"VALUES (1, 'a'), (2, NULL), (3, 'c')",
+	"SELECT column1, column2 FROM (VALUES (1, 'a'), (2, 'b')) AS v WHERE column1 > 1",
+	"SELECT v.column1, t1.c FROM (VALUES (1), (2), (3)) v JOIN t1 ON t1.id = v.column1",
+	"SELECT id FROM t1 WHERE a IN (VALUES (1), (2))",
 	// window functions by position, aggregates in window arguments
 	"SELECT id, lag(a) OVER (ORDER BY id), lead(a) OVER (ORDER BY id) FROM t1",
 	"SELECT id, lag(a, 2, 0) OVER (ORDER BY id), lead(c, 3, 'none') OVER (PARTITION BY b ORDER BY id) FROM t1",
