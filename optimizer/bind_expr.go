@@ -862,6 +862,9 @@ func (b *Binder) bindFunc(e *parser.FuncCall, ctx exprCtx) (Expr, error) {
 	if rankFuncs[name] {
 		return nil, bindErr(e.Pos, "window function %s requires an OVER clause", name)
 	}
+	if e.Filter != nil && !aggFuncs[name] {
+		return nil, bindErr(e.Pos, "FILTER specified, but %s is not an aggregate function", name)
+	}
 	if aggFuncs[name] {
 		inner := ctx
 		inner.aggOK, inner.windowOK, inner.clause = false, false, "aggregate function arguments"
@@ -910,6 +913,28 @@ func (b *Binder) bindFunc(e *parser.FuncCall, ctx exprCtx) (Expr, error) {
 }
 
 func (b *Binder) bindAggCall(name string, e *parser.FuncCall, ctx exprCtx) (AggCall, error) {
+	call, err := b.bindAggCall0(name, e, ctx)
+	if err != nil || e.Filter == nil {
+		return call, err
+	}
+	// agg(x) FILTER (WHERE p) is agg(CASE WHEN p THEN x END): every
+	// aggregate skips NULLs, and count(*) counts the CASE's 1s.
+	p, err := b.bindExpr(e.Filter, exprCtx{clause: "FILTER"})
+	if err == nil {
+		p, err = b.coerceBool(p, e.Filter.Position(), "FILTER")
+	}
+	if err != nil {
+		return AggCall{}, err
+	}
+	arg := call.Arg
+	if arg == nil {
+		arg = &Const{D: types.IntDatum(1)}
+	}
+	call.Arg = &Case{Whens: []When{{Cond: p, Result: arg}}, T: arg.Type()}
+	return call, nil
+}
+
+func (b *Binder) bindAggCall0(name string, e *parser.FuncCall, ctx exprCtx) (AggCall, error) {
 	if e.Star {
 		if name != "count" {
 			return AggCall{}, bindErr(e.Pos, "%s(*) is not valid; only count(*)", name)
@@ -992,6 +1017,9 @@ func (b *Binder) bindWindow(name string, e *parser.FuncCall, ctx exprCtx) (Expr,
 	inner := ctx
 	inner.windowOK, inner.clause = false, "window function arguments"
 	w := WindowCall{Func: name}
+	if e.Filter != nil && !aggFuncs[name] {
+		return nil, unsupported(e.Pos, "FILTER is not implemented for non-aggregate window functions")
+	}
 	switch {
 	case rankFuncs[name]:
 		if len(e.Args) > 0 || e.Star {

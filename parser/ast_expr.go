@@ -201,6 +201,7 @@ type FuncCall struct {
 	Star     bool // name(*); Args is empty
 	Distinct bool
 	Args     []Expr
+	Filter   Expr        // FILTER (WHERE ...) of an aggregate; nil without
 	Over     *WindowSpec // nil for a plain call
 }
 

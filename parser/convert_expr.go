@@ -336,6 +336,9 @@ func (c *converter) funcCall(p Pos, name string, g *gCallArgs) (Expr, error) {
 	if f.Args, err = c.callArgs(p, f, g); err != nil {
 		return nil, err
 	}
+	if f.Filter, err = c.optExpr(g.Filter); err != nil {
+		return nil, err
+	}
 	if g.Over != nil {
 		f.Over = &WindowSpec{}
 		if f.Over.PartitionBy, err = c.exprs(g.Over.PartitionBy); err != nil {

@@ -159,6 +159,9 @@ func sexpr(e Expr) string {
 		if len(e.Args) > 0 {
 			s += " " + list(e.Args)
 		}
+		if e.Filter != nil {
+			s += " (filter " + sexpr(e.Filter) + ")"
+		}
 		if e.Over != nil {
 			s += " (over"
 			if len(e.Over.PartitionBy) > 0 {

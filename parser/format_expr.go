@@ -253,6 +253,11 @@ func writeFuncCall(b *strings.Builder, f *FuncCall) {
 		writeExprList(b, f.Args)
 	}
 	b.WriteByte(')')
+	if f.Filter != nil {
+		b.WriteString(" FILTER (WHERE ")
+		writeExpr(b, f.Filter, 0)
+		b.WriteByte(')')
+	}
 	if f.Over != nil {
 		b.WriteString(" OVER (")
 		sep := ""

@@ -255,6 +255,7 @@ type gCallArgs struct {
 	For      *gExpr   `parser:"        ( 'FOR' @@ )?"`
 	More     []*gExpr `parser:"        (',' @@)*"`
 	OnlyFrom *gExpr   `parser:"      | 'FROM' @@ ) )? ')'"`
+	Filter   *gExpr   `parser:"('FILTER' '(' 'WHERE' @@ ')')?"`
 	Over     *gWindow `parser:"('OVER' @@)?"`
 }
 

@@ -158,7 +158,7 @@ func children(n Node) []Node {
 	case *CastExpr:
 		return []Node{n.Expr}
 	case *FuncCall:
-		return append(exprNodes(n.Args), n.Over)
+		return append(exprNodes(n.Args), n.Filter, n.Over)
 	case *WindowSpec:
 		return append(exprNodes(n.PartitionBy), orderNodes(n.OrderBy)...)
 	case *SubqueryExpr:

@@ -622,6 +622,9 @@ var handQueries = []string{
 	"SELECT column1, column2 FROM (VALUES (1, 'a'), (2, 'b')) AS v WHERE column1 > 1",
 	"SELECT v.column1, t1.c FROM (VALUES (1), (2), (3)) v JOIN t1 ON t1.id = v.column1",
 	"SELECT id FROM t1 WHERE a IN (VALUES (1), (2))",
+	"SELECT c, sum(a) FILTER (WHERE b > 3), count(*) FILTER (WHERE a > 5), count(*) FROM t1 GROUP BY c",
+	"SELECT count(*) FILTER (WHERE a > 5), avg(d) FILTER (WHERE c LIKE 'a%'), count(DISTINCT b) FILTER (WHERE a < 10) FROM t1",
+	"SELECT id, sum(a) FILTER (WHERE b > 3) OVER (PARTITION BY c ORDER BY id) FROM t1",
 	// window functions by position, aggregates in window arguments
 	"SELECT id, lag(a) OVER (ORDER BY id), lead(a) OVER (ORDER BY id) FROM t1",
 	"SELECT id, lag(a, 2, 0) OVER (ORDER BY id), lead(c, 3, 'none') OVER (PARTITION BY b ORDER BY id) FROM t1",
