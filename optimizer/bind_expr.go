@@ -1047,6 +1047,14 @@ func (b *Binder) bindWindow(name string, e *parser.FuncCall, ctx exprCtx) (Expr,
 	default:
 		return nil, bindErr(e.Pos, "function %s is not a window function", name)
 	}
+	if fr := e.Over.Frame; fr != nil && (aggFuncs[name] || name == "first_value" || name == "last_value" || name == "nth_value") {
+		// (the other window functions ignore frames, as in PostgreSQL)
+		if !fr.Rows && (fr.Start.Kind == parser.Preceding || fr.Start.Kind == parser.Following ||
+			fr.End.Kind == parser.Preceding || fr.End.Kind == parser.Following) {
+			return nil, unsupported(e.Pos, "RANGE with an offset is not implemented (use ROWS)")
+		}
+		w.Frame = fr
+	}
 	for _, p := range e.Over.PartitionBy {
 		x, err := b.bindExpr(p, inner)
 		if err != nil {

@@ -188,10 +188,14 @@ func (k SortKey) String() string {
 
 // WindowCall is a window function over partitions of the input.
 type WindowCall struct {
-	Func        string // row_number, rank, dense_rank, sum, avg, min, max, count, lag, ...
-	Arg         Expr   // nil for the ranking functions and count(*)
-	N           int64  // lag/lead's offset, nth_value's n, ntile's bucket count
-	Default     *Const // lag/lead's value past the partition's ends (nil: NULL); string_agg's separator
+	Func    string // row_number, rank, dense_rank, sum, avg, min, max, count, lag, ...
+	Arg     Expr   // nil for the ranking functions and count(*)
+	N       int64  // lag/lead's offset, nth_value's n, ntile's bucket count
+	Default *Const // lag/lead's value past the partition's ends (nil: NULL); string_agg's separator
+	// Frame is the written frame of an aggregate or first_value,
+	// last_value, nth_value; nil for the default (RANGE UNBOUNDED
+	// PRECEDING to CURRENT ROW). RANGE takes no offsets.
+	Frame       *parser.WindowFrame
 	PartitionBy []Expr
 	OrderBy     []SortKey
 	T           types.Type
@@ -221,6 +225,9 @@ func (w WindowCall) String() string {
 	}
 	if len(w.OrderBy) > 0 {
 		parts = append(parts, "ORDER BY "+joinKeys(w.OrderBy))
+	}
+	if w.Frame != nil {
+		parts = append(parts, w.Frame.String())
 	}
 	return fmt.Sprintf("%s(%s) OVER (%s)", w.Func, arg, strings.Join(parts, " "))
 }

@@ -209,7 +209,32 @@ type FuncCall struct {
 type WindowSpec struct {
 	PartitionBy []Expr
 	OrderBy     []*OrderItem
+	Frame       *WindowFrame // nil: the default frame
 }
+
+// WindowFrame is ROWS|RANGE BETWEEN Start AND End (or ROWS|RANGE Start,
+// whose end is CURRENT ROW).
+type WindowFrame struct {
+	Rows       bool // ROWS (else RANGE)
+	Start, End FrameBound
+}
+
+// FrameBound is one end of a window frame.
+type FrameBound struct {
+	Kind BoundKind
+	N    int64 // n PRECEDING / n FOLLOWING
+}
+
+// BoundKind says where a frame bound is.
+type BoundKind int
+
+const (
+	UnboundedPreceding BoundKind = iota + 1
+	Preceding
+	CurrentRow
+	Following
+	UnboundedFollowing
+)
 
 // SubqueryExpr is a scalar subquery (query) used as a value.
 type SubqueryExpr struct {

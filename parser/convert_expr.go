@@ -347,6 +347,11 @@ func (c *converter) funcCall(p Pos, name string, g *gCallArgs) (Expr, error) {
 		if f.Over.OrderBy, err = c.orderItems(g.Over.OrderBy); err != nil {
 			return nil, err
 		}
+		if g.Over.Frame != nil {
+			if f.Over.Frame, err = frame(g.Over.Frame); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return f, nil
 }
@@ -410,4 +415,53 @@ func (c *converter) positionArgs(p Pos, f *FuncCall, g *gExpr) ([]Expr, error) {
 		return []Expr{needle, hay}, nil
 	}
 	return c.exprs([]*gExpr{g})
+}
+
+// frame converts a window frame, refusing the bounds PostgreSQL refuses
+// (a start of UNBOUNDED FOLLOWING, an end of UNBOUNDED PRECEDING, a start
+// after the end).
+func frame(g *gFrame) (*WindowFrame, error) {
+	f := &WindowFrame{Rows: strings.EqualFold(g.Unit, "ROWS")}
+	bound := func(b *gFrameBound) (FrameBound, error) {
+		switch {
+		case b.Unbounded != "":
+			if strings.EqualFold(b.Unbounded, "PRECEDING") {
+				return FrameBound{Kind: UnboundedPreceding}, nil
+			}
+			return FrameBound{Kind: UnboundedFollowing}, nil
+		case b.Current:
+			return FrameBound{Kind: CurrentRow}, nil
+		}
+		n, err := strconv.ParseInt(b.N, 10, 64)
+		if err != nil {
+			return FrameBound{}, errorAt(pos(g.Pos), "frame offset %s is out of range", b.N)
+		}
+		if strings.EqualFold(b.Dir, "PRECEDING") {
+			return FrameBound{Kind: Preceding, N: n}, nil
+		}
+		return FrameBound{Kind: Following, N: n}, nil
+	}
+	var err error
+	if g.Only != nil {
+		if f.Start, err = bound(g.Only); err != nil {
+			return nil, err
+		}
+		f.End = FrameBound{Kind: CurrentRow}
+	} else {
+		if f.Start, err = bound(g.Start); err != nil {
+			return nil, err
+		}
+		if f.End, err = bound(g.End); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case f.Start.Kind == UnboundedFollowing:
+		return nil, errorAt(pos(g.Pos), "frame start cannot be UNBOUNDED FOLLOWING")
+	case f.End.Kind == UnboundedPreceding:
+		return nil, errorAt(pos(g.Pos), "frame end cannot be UNBOUNDED PRECEDING")
+	case f.Start.Kind > f.End.Kind:
+		return nil, errorAt(pos(g.Pos), "frame starting after its end is not allowed")
+	}
+	return f, nil
 }

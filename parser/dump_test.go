@@ -170,6 +170,9 @@ func sexpr(e Expr) string {
 			for _, o := range e.Over.OrderBy {
 				s += " (order " + o.String() + ")"
 			}
+			if e.Over.Frame != nil {
+				s += " (frame " + e.Over.Frame.String() + ")"
+			}
 			s += ")"
 		}
 		return s + ")"

@@ -269,6 +269,10 @@ func writeFuncCall(b *strings.Builder, f *FuncCall) {
 		if len(f.Over.OrderBy) > 0 {
 			b.WriteString(sep)
 			writeOrderBy(b, f.Over.OrderBy)
+			sep = " "
+		}
+		if fr := f.Over.Frame; fr != nil {
+			b.WriteString(sep + fr.String())
 		}
 		b.WriteByte(')')
 	}
@@ -365,4 +369,29 @@ func (w *When) String() string {
 	b.WriteString(" THEN ")
 	writeExpr(&b, w.Result, 0)
 	return b.String()
+}
+
+// String prints ROWS|RANGE BETWEEN start AND end.
+func (f *WindowFrame) String() string {
+	unit := "RANGE"
+	if f.Rows {
+		unit = "ROWS"
+	}
+	return unit + " BETWEEN " + f.Start.String() + " AND " + f.End.String()
+}
+
+func (b FrameBound) String() string {
+	switch b.Kind {
+	case UnboundedPreceding:
+		return "UNBOUNDED PRECEDING"
+	case Preceding:
+		return strconv.FormatInt(b.N, 10) + " PRECEDING"
+	case CurrentRow:
+		return "CURRENT ROW"
+	case Following:
+		return strconv.FormatInt(b.N, 10) + " FOLLOWING"
+	case UnboundedFollowing:
+		return "UNBOUNDED FOLLOWING"
+	}
+	return "?"
 }

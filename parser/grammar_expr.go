@@ -261,5 +261,21 @@ type gCallArgs struct {
 
 type gWindow struct {
 	PartitionBy []*gExpr      `parser:"'(' ('PARTITION' 'BY' @@ (',' @@)*)?"`
-	OrderBy     []*gOrderItem `parser:"('ORDER' 'BY' @@ (',' @@)*)? ')'"`
+	OrderBy     []*gOrderItem `parser:"('ORDER' 'BY' @@ (',' @@)*)?"`
+	Frame       *gFrame       `parser:"@@? ')'"`
+}
+
+type gFrame struct {
+	Pos   lexer.Position
+	Unit  string       `parser:"@('ROWS' | 'RANGE')"`
+	Start *gFrameBound `parser:"( 'BETWEEN' @@"`
+	End   *gFrameBound `parser:"  'AND' @@"`
+	Only  *gFrameBound `parser:"| @@ )"`
+}
+
+type gFrameBound struct {
+	Unbounded string `parser:"  'UNBOUNDED' @('PRECEDING' | 'FOLLOWING')"`
+	Current   bool   `parser:"| @('CURRENT' 'ROW')"`
+	N         string `parser:"| @Int"`
+	Dir       string `parser:"  @('PRECEDING' | 'FOLLOWING')"`
 }

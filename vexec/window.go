@@ -5,6 +5,7 @@ import (
 
 	"github.com/aegisdb/aegis/model/types"
 	"github.com/aegisdb/aegis/optimizer"
+	"github.com/aegisdb/aegis/parser"
 )
 
 // windowOp computes window functions: it materializes its input, sorts
@@ -149,6 +150,9 @@ func computePartition(f optimizer.WindowCall, rows []int, ord *sortKeys, arg *ty
 	}
 	st := newAggState(optimizer.AggCall{Func: f.Func, Arg: f.Arg, Extra: f.Default, T: f.T})
 	st.grow(1)
+	if f.Frame != nil {
+		return framedAggregate(f, rows, ord, arg, res, zeros)
+	}
 	if len(f.OrderBy) == 0 {
 		if err := st.update(zeros, arg, rows); err != nil {
 			return err
@@ -178,26 +182,98 @@ func computePartition(f optimizer.WindowCall, rows []int, ord *sortKeys, arg *ty
 	return nil
 }
 
+// peerRanges returns, for each position of a partition in order, where
+// its peers (rows equal on the ORDER BY keys; all rows without ORDER BY)
+// start and end.
+func peerRanges(f optimizer.WindowCall, rows []int, ord *sortKeys) (start, end []int) {
+	n := len(rows)
+	start, end = make([]int, n), make([]int, n)
+	for s := 0; s < n; {
+		e := s + 1
+		for len(f.OrderBy) > 0 && e < n && ord.compare(rows[s], rows[e]) == 0 {
+			e++
+		}
+		if len(f.OrderBy) == 0 {
+			e = n
+		}
+		for i := s; i < e; i++ {
+			start[i], end[i] = s, e
+		}
+		s = e
+	}
+	return start, end
+}
+
+// frameBounds is the frame [lo, hi) of position i of a partition of n
+// rows (RANGE bounds are peer groups; the binder refused RANGE offsets).
+func frameBounds(fr *parser.WindowFrame, i, n int, peerStart, peerEnd []int) (lo, hi int) {
+	at := func(b parser.FrameBound, end bool) int {
+		switch b.Kind {
+		case parser.UnboundedPreceding:
+			return 0
+		case parser.UnboundedFollowing:
+			return n
+		case parser.Preceding:
+			return int(max(int64(i)-b.N, -1)) + btoi(end)
+		case parser.Following:
+			return int(min(int64(i)+b.N, int64(n))) + btoi(end)
+		}
+		if !fr.Rows { // CURRENT ROW of RANGE: the peer group
+			if end {
+				return peerEnd[i]
+			}
+			return peerStart[i]
+		}
+		return i + btoi(end)
+	}
+	lo, hi = min(max(at(fr.Start, false), 0), n), min(max(at(fr.End, true), 0), n)
+	return lo, max(hi, lo)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// framedAggregate computes an aggregate over a written frame: by adding
+// rows as the frame grows when it starts at the partition start, else
+// afresh for each row.
+func framedAggregate(f optimizer.WindowCall, rows []int, ord *sortKeys, arg *types.Vector, res []types.Datum, zeros []int32) error {
+	call := optimizer.AggCall{Func: f.Func, Arg: f.Arg, Extra: f.Default, T: f.T}
+	peerStart, peerEnd := peerRanges(f, rows, ord)
+	var st aggState
+	done := 0 // rows[:done] are in st (growing frames)
+	for i, r := range rows {
+		lo, hi := frameBounds(f.Frame, i, len(rows), peerStart, peerEnd)
+		if f.Frame.Start.Kind != parser.UnboundedPreceding || st == nil {
+			st, done = newAggState(call), lo
+			st.grow(1)
+		}
+		if hi > done {
+			if err := st.update(zeros, arg, rows[done:hi]); err != nil {
+				return err
+			}
+			done = hi
+		}
+		res[r] = st.result(0)
+	}
+	return nil
+}
+
 // positional computes the window functions that depend on row positions
 // in the partition. Their frame is PostgreSQL's default: from the
 // partition start to the current row's last peer (the whole partition
 // without ORDER BY).
 func positional(f optimizer.WindowCall, rows []int, ord *sortKeys, arg *types.Vector, res []types.Datum) {
 	n := len(rows)
-	// peerEnd[i] is one past the last peer of row i; rank[i] its rank.
-	peerEnd, rank := make([]int, n), make([]int, n)
-	for start := 0; start < n; {
-		end := start + 1
-		for len(f.OrderBy) > 0 && end < n && ord.compare(rows[start], rows[end]) == 0 {
-			end++
+	peerStart, peerEnd := peerRanges(f, rows, ord)
+	frame := func(i int) (int, int) { // the default: start to last peer
+		if f.Frame == nil {
+			return 0, peerEnd[i]
 		}
-		if len(f.OrderBy) == 0 {
-			end = n
-		}
-		for i := start; i < end; i++ {
-			peerEnd[i], rank[i] = end, start+1
-		}
-		start = end
+		return frameBounds(f.Frame, i, n, peerStart, peerEnd)
 	}
 	null := types.NullDatum(f.T)
 	at := func(i int) types.Datum {
@@ -213,7 +289,7 @@ func positional(f optimizer.WindowCall, rows []int, ord *sortKeys, arg *types.Ve
 		case "percent_rank":
 			v := 0.0
 			if n > 1 {
-				v = float64(rank[i]-1) / float64(n-1)
+				v = float64(peerStart[i]) / float64(n-1) // (rank - 1) / (n - 1)
 			}
 			res[r] = types.Datum{Type: f.T, F: v}
 		case "cume_dist":
@@ -241,14 +317,18 @@ func positional(f optimizer.WindowCall, rows []int, ord *sortKeys, arg *types.Ve
 			default:
 				res[r] = null
 			}
-		case "first_value":
-			res[r] = at(0)
-		case "last_value":
-			res[r] = at(peerEnd[i] - 1)
-		case "nth_value":
+		case "first_value", "last_value", "nth_value":
+			lo, hi := frame(i)
+			k := int64(lo)
+			switch f.Func {
+			case "last_value":
+				k = int64(hi) - 1
+			case "nth_value":
+				k = int64(lo) + f.N - 1
+			}
 			res[r] = null
-			if f.N <= int64(peerEnd[i]) {
-				res[r] = at(int(f.N - 1))
+			if k >= int64(lo) && k < int64(hi) {
+				res[r] = at(int(k))
 			}
 		}
 	}
