@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -315,6 +316,18 @@ func (c *converter) query(g *gQuery) (*SelectStmt, error) {
 	}
 	if s.Offset, err = c.optExpr(g.Offset); err != nil {
 		return nil, err
+	}
+	if g.Fetch != nil {
+		if s.Limit != nil {
+			return nil, errorAt(pos(g.Fetch.Pos), "LIMIT and FETCH cannot both be given")
+		}
+		n := int64(1)
+		if g.Fetch.Count != "" {
+			if n, err = strconv.ParseInt(g.Fetch.Count, 10, 64); err != nil {
+				return nil, errorAt(pos(g.Fetch.Pos), "FETCH count %s is out of range", g.Fetch.Count)
+			}
+		}
+		s.Limit = &IntLit{Pos: pos(g.Fetch.Pos), Value: n}
 	}
 	if inner, ok := s.Body.(*SelectStmt); ok && s.With == nil && s.OrderBy == nil && s.Limit == nil && s.Offset == nil {
 		return inner, nil

@@ -13,8 +13,16 @@ type gQuery struct {
 	With    *gWith        `parser:"( @@"`
 	Body    *gUnion       `parser:"  @@ | @@ )"`
 	OrderBy []*gOrderItem `parser:"('ORDER' 'BY' @@ (',' @@)*)?"`
-	Limit   *gExpr        `parser:"('LIMIT' @@)?"`
-	Offset  *gExpr        `parser:"('OFFSET' @@)?"`
+	Limit   *gExpr        `parser:"('LIMIT' ( 'ALL' | @@ ))?"`
+	Offset  *gExpr        `parser:"('OFFSET' @@ ( 'ROW' | 'ROWS' )?)?"`
+	Fetch   *gFetch       `parser:"@@?"`
+}
+
+// gFetch is FETCH {FIRST | NEXT} [count] {ROW | ROWS} ONLY, the standard
+// spelling of LIMIT.
+type gFetch struct {
+	Pos   lexer.Position
+	Count string `parser:"'FETCH' ( 'FIRST' | 'NEXT' ) @Int? ( 'ROW' | 'ROWS' ) 'ONLY'"`
 }
 
 type gWith struct {
