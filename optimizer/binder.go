@@ -725,12 +725,14 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 	// FROM columns added as a hidden item.
 	var keyItems []int
 	var keySpecs []*parser.OrderItem
-	for _, o := range orderBy {
+	// itemFor finds the item an ORDER BY or DISTINCT ON expression names,
+	// adding a hidden one when none does.
+	itemFor := func(ex parser.Expr, clause string) (int, error) {
 		idx := -1
-		switch x := o.Expr.(type) {
+		switch x := ex.(type) {
 		case *parser.IntLit:
 			if x.Value < 1 || int(x.Value) > len(items) {
-				return nil, 0, nil, bindErr(x.Pos, "ORDER BY position %d is not in select list", x.Value)
+				return 0, bindErr(x.Pos, "%s position %d is not in select list", clause, x.Value)
 			}
 			idx = int(x.Value - 1)
 		case *parser.ColumnRef:
@@ -738,7 +740,7 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 				for i, it := range items {
 					if it.name == x.Column {
 						if idx >= 0 && exprKey(items[idx].e) != exprKey(it.e) {
-							return nil, 0, nil, bindErr(x.Pos, "ORDER BY %q is ambiguous", x.Column)
+							return 0, bindErr(x.Pos, "%s %q is ambiguous", clause, x.Column)
 						}
 						if idx < 0 {
 							idx = i
@@ -748,9 +750,9 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 			}
 		}
 		if idx < 0 {
-			e, err := b.bindExpr(o.Expr, exprCtx{aggOK: true, windowOK: true, clause: "ORDER BY"})
+			e, err := b.bindExpr(ex, exprCtx{aggOK: true, windowOK: true, clause: clause})
 			if err != nil {
-				return nil, 0, nil, err
+				return 0, err
 			}
 			k := exprKey(e)
 			for i, it := range items {
@@ -761,14 +763,32 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 			}
 			if idx < 0 {
 				if core.Distinct {
-					return nil, 0, nil, bindErr(o.Expr.Position(), "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+					return 0, bindErr(ex.Position(), "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
 				}
-				items = append(items, selectItem{e: e, name: defaultName(o.Expr)})
+				items = append(items, selectItem{e: e, name: defaultName(ex)})
 				idx = len(items) - 1
 			}
 		}
+		return idx, nil
+	}
+	for _, o := range orderBy {
+		idx, err := itemFor(o.Expr, "ORDER BY")
+		if err != nil {
+			return nil, 0, nil, err
+		}
 		keyItems = append(keyItems, idx)
 		keySpecs = append(keySpecs, o)
+	}
+	var onItems []int
+	for _, ex := range core.DistinctOn {
+		idx, err := itemFor(ex, "DISTINCT ON")
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		onItems = append(onItems, idx)
+	}
+	if err := distinctOnMatches(onItems, keyItems, core); err != nil {
+		return nil, 0, nil, err
 	}
 
 	// GROUP BY.
@@ -924,12 +944,51 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 		}
 		node = &Distinct{Input: node}
 	}
+	if len(onItems) > 0 {
+		node = distinctOn(node, onItems, keyItems, keySpecs)
+	}
 	var keys []SortKey
 	for i, idx := range keyItems {
 		c := node.Columns()[idx]
 		keys = append(keys, sortKey(&ColRef{Idx: idx, Name: c.Name, T: c.Type}, keySpecs[i]))
 	}
 	return node, visible, keys, nil
+}
+
+// distinctOnMatches checks PostgreSQL's rule that the DISTINCT ON
+// expressions come first in ORDER BY (in any order among themselves).
+func distinctOnMatches(on, keys []int, core *parser.SelectCore) error {
+	left := map[int]bool{}
+	for _, i := range on {
+		left[i] = true
+	}
+	for _, k := range keys {
+		if len(left) == 0 {
+			return nil
+		}
+		if !left[k] {
+			return bindErr(core.DistinctOn[0].Position(), "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+		}
+		delete(left, k)
+	}
+	return nil
+}
+
+// distinctOn keeps the first row of each DISTINCT ON group in ORDER BY
+// order: row_number() over the groups in that order, the rows numbered 1.
+func distinctOn(node Node, on, keys []int, specs []*parser.OrderItem) Node {
+	cols := node.Columns()
+	w := WindowCall{Func: "row_number", T: types.TypeBigInt}
+	for _, i := range on {
+		w.PartitionBy = append(w.PartitionBy, &ColRef{Idx: i, Name: cols[i].Name, T: cols[i].Type})
+	}
+	for j, i := range keys {
+		w.OrderBy = append(w.OrderBy, sortKey(&ColRef{Idx: i, Name: cols[i].Name, T: cols[i].Type}, specs[j]))
+	}
+	win := &Window{Input: node, Funcs: []WindowCall{w}, Out: append(append([]Column(nil), cols...), Column{Name: "row_number", Type: types.TypeBigInt})}
+	rn := &ColRef{Idx: len(cols), Name: "row_number", T: types.TypeBigInt}
+	first := &Filter{Input: win, Pred: &Call{Fn: fnEq, Args: []Expr{rn, &Const{D: types.IntDatum(1)}}, T: types.TypeBool}}
+	return projectFirst(first, len(cols))
 }
 
 func hasAgg(e Expr) bool {

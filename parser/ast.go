@@ -219,12 +219,13 @@ type ValuesExpr struct {
 
 // SelectCore is one SELECT ... FROM ... WHERE ... GROUP BY ... HAVING.
 type SelectCore struct {
-	Distinct bool
-	Items    []*SelectItem
-	From     []TableExpr // comma-separated FROM items; nil without FROM
-	Where    Expr
-	GroupBy  []Expr
-	Having   Expr
+	Distinct   bool
+	DistinctOn []Expr // DISTINCT ON (exprs): Distinct is false
+	Items      []*SelectItem
+	From       []TableExpr // comma-separated FROM items; nil without FROM
+	Where      Expr
+	GroupBy    []Expr
+	Having     Expr
 }
 
 // SelectItem is one item of a select list or RETURNING list: *, t.*, or

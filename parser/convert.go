@@ -403,8 +403,11 @@ func (c *converter) setOperand(g *gSetOperand) (SetExpr, error) {
 }
 
 func (c *converter) selectCore(g *gSelectCore) (*SelectCore, error) {
-	s := &SelectCore{Distinct: g.Distinct}
+	s := &SelectCore{Distinct: g.Distinct && g.DistinctOn == nil}
 	var err error
+	if s.DistinctOn, err = c.exprs(g.DistinctOn); err != nil {
+		return nil, err
+	}
 	if s.Items, err = c.selectItems(g.Items); err != nil {
 		return nil, err
 	}

@@ -374,6 +374,11 @@ func (s *SelectCore) String() string {
 	if s.Distinct {
 		b.WriteString("DISTINCT ")
 	}
+	if len(s.DistinctOn) > 0 {
+		b.WriteString("DISTINCT ON (")
+		writeExprList(&b, s.DistinctOn)
+		b.WriteString(") ")
+	}
 	writeSelectItems(&b, s.Items)
 	if len(s.From) > 0 {
 		b.WriteString(" FROM ")

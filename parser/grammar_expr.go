@@ -64,12 +64,13 @@ type gSetOperand struct {
 }
 
 type gSelectCore struct {
-	Distinct bool           `parser:"'SELECT' ( @'DISTINCT' | 'ALL' )?"`
-	Items    []*gSelectItem `parser:"@@ (',' @@)*"`
-	From     []*gTableExpr  `parser:"('FROM' @@ (',' @@)*)?"`
-	Where    *gExpr         `parser:"('WHERE' @@)?"`
-	GroupBy  []*gExpr       `parser:"('GROUP' 'BY' @@ (',' @@)*)?"`
-	Having   *gExpr         `parser:"('HAVING' @@)?"`
+	Distinct   bool           `parser:"'SELECT' ( @'DISTINCT'"`
+	DistinctOn []*gExpr       `parser:"    ( 'ON' '(' @@ (',' @@)* ')' )? | 'ALL' )?"`
+	Items      []*gSelectItem `parser:"@@ (',' @@)*"`
+	From       []*gTableExpr  `parser:"('FROM' @@ (',' @@)*)?"`
+	Where      *gExpr         `parser:"('WHERE' @@)?"`
+	GroupBy    []*gExpr       `parser:"('GROUP' 'BY' @@ (',' @@)*)?"`
+	Having     *gExpr         `parser:"('HAVING' @@)?"`
 }
 
 // gSelectItem is *, t.* (a gNamed with Star) or expr [[AS] alias].

@@ -115,7 +115,7 @@ func children(n Node) []Node {
 		}
 		return out
 	case *SelectCore:
-		out := itemNodes(n.Items)
+		out := append(exprNodes(n.DistinctOn), itemNodes(n.Items)...)
 		for _, t := range n.From {
 			out = append(out, t)
 		}
