@@ -895,7 +895,8 @@ func (b *Binder) bindFunc(e *parser.FuncCall, ctx exprCtx) (Expr, error) {
 		return b.bindTimeBucket(e, ctx)
 	}
 	fn, ok := scalarFuncs[name]
-	if _, str := strFuncs[name]; !ok && !str {
+	_, str := strFuncs[name]
+	if _, date := dateFuncs[name]; !ok && !str && !date {
 		return nil, bindErr(e.Pos, "function %s does not exist", name)
 	}
 	args := make([]Expr, len(e.Args))
@@ -907,6 +908,9 @@ func (b *Binder) bindFunc(e *parser.FuncCall, ctx exprCtx) (Expr, error) {
 		args[i] = x
 	}
 	if x, ok, err := b.typeStringCall(name, args, e.Pos); ok { // strfuncs.go
+		return x, err
+	}
+	if x, ok, err := b.typeDateCall(name, args, e.Pos); ok { // datefuncs.go
 		return x, err
 	}
 	return b.typeScalarCall(fn, name, args, e.Pos)

@@ -387,6 +387,12 @@ func (c *converter) callArgs(p Pos, f *FuncCall, g *gCallArgs) ([]Expr, error) {
 			args = append(args, n)
 		}
 		return args, nil
+	case lower == "extract" && g.Side == "" && g.For == nil && g.OnlyFrom == nil && len(g.More) == 0 && from != nil:
+		field := args[0]
+		if r, ok := field.(*ColumnRef); ok && r.Table == "" {
+			field = &StringLit{Pos: r.Pos, Value: r.Column} // extract(year FROM x)
+		}
+		return []Expr{field, from}, nil
 	case lower == "trim" && g.For == nil && len(g.More) == 0 && (from != nil || g.OnlyFrom != nil):
 		f.Name = map[string]string{"": "btrim", "BOTH": "btrim", "LEADING": "ltrim", "TRAILING": "rtrim"}[strings.ToUpper(g.Side)]
 		if g.OnlyFrom != nil { // trim([side] FROM s): spaces
@@ -395,7 +401,7 @@ func (c *converter) callArgs(p Pos, f *FuncCall, g *gCallArgs) ([]Expr, error) {
 		}
 		return []Expr{from, args[0]}, nil // trim([side] chars FROM s)
 	}
-	return nil, errorAt(p, "syntax error in the arguments of %s: FROM, FOR, BOTH, LEADING and TRAILING belong to substring and trim", QuoteIdent(f.Name))
+	return nil, errorAt(p, "syntax error in the arguments of %s: FROM, FOR, BOTH, LEADING and TRAILING belong to substring, trim and extract", QuoteIdent(f.Name))
 }
 
 // positionArgs turns position(a IN b) into the call position(a, b).
