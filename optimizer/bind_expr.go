@@ -222,6 +222,17 @@ func (b *Binder) bindExpr(e parser.Expr, ctx exprCtx) (Expr, error) {
 			return nil, err
 		}
 		out := Expr(&Call{Fn: fnAnd, Args: []Expr{ge, le}, T: types.TypeBool})
+		if e.Symmetric { // also x BETWEEN hi AND lo
+			ge2, err := b.bindBinary(parser.OpGe, x, hi, e.Pos)
+			if err != nil {
+				return nil, err
+			}
+			le2, err := b.bindBinary(parser.OpLe, x, lo, e.Pos)
+			if err != nil {
+				return nil, err
+			}
+			out = &Call{Fn: fnOr, Args: []Expr{out, &Call{Fn: fnAnd, Args: []Expr{ge2, le2}, T: types.TypeBool}}, T: types.TypeBool}
+		}
 		if e.Not {
 			out = &Call{Fn: fnNot, Args: []Expr{out}, T: types.TypeBool}
 		}

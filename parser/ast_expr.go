@@ -153,11 +153,12 @@ type InSubqueryExpr struct {
 
 // BetweenExpr is Expr [NOT] BETWEEN Low AND High.
 type BetweenExpr struct {
-	Pos  Pos
-	Expr Expr
-	Not  bool
-	Low  Expr
-	High Expr
+	Pos       Pos
+	Expr      Expr
+	Not       bool
+	Symmetric bool // BETWEEN SYMMETRIC: the bounds in either order
+	Low       Expr
+	High      Expr
 }
 
 // LikeExpr is Expr [NOT] LIKE Pattern.

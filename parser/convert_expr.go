@@ -168,7 +168,7 @@ func (c *converter) between(p Pos, left Expr, t *gTail) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &BetweenExpr{Pos: p, Expr: left, Not: t.Not, Low: low, High: high}, nil
+	return &BetweenExpr{Pos: p, Expr: left, Not: t.Not, Symmetric: t.Between.Symmetric, Low: low, High: high}, nil
 }
 
 // operand converts an operand with its prefix operators. NOT reaches

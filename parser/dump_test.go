@@ -123,7 +123,11 @@ func sexpr(e Expr) string {
 	case *InSubqueryExpr:
 		return "(" + neg(e.Not, "in") + " " + sexpr(e.Expr) + " {" + e.Query.String() + "})"
 	case *BetweenExpr:
-		return "(" + neg(e.Not, "between") + " " + sexpr(e.Expr) + " " + sexpr(e.Low) + " " + sexpr(e.High) + ")"
+		op := "between"
+		if e.Symmetric {
+			op = "between-symmetric"
+		}
+		return "(" + neg(e.Not, op) + " " + sexpr(e.Expr) + " " + sexpr(e.Low) + " " + sexpr(e.High) + ")"
 	case *LikeExpr:
 		op := "like"
 		if e.ILike {

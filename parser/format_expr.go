@@ -169,6 +169,9 @@ func writeExpr(b *strings.Builder, e Expr, min int) {
 	case *BetweenExpr:
 		writeExpr(b, e.Expr, precCompare+1)
 		b.WriteString(" " + not(e.Not) + "BETWEEN ")
+		if e.Symmetric {
+			b.WriteString("SYMMETRIC ")
+		}
 		writeExpr(b, e.Low, precConcat)
 		b.WriteString(" AND ")
 		writeExpr(b, e.High, precConcat)

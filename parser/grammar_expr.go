@@ -159,8 +159,9 @@ type gInRHS struct {
 }
 
 type gBetween struct {
-	Low  *gArith `parser:"@@ 'AND'"`
-	High *gArith `parser:"@@"`
+	Symmetric bool    `parser:"( @'SYMMETRIC' | 'ASYMMETRIC' )?"`
+	Low       *gArith `parser:"@@ 'AND'"`
+	High      *gArith `parser:"@@"`
 }
 
 // gArith is an expression with only || + - * / % operators: a BETWEEN
