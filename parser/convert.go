@@ -17,6 +17,9 @@ const MaxOperators = 10000
 // what the grammar cannot (type names, parameter numbers, number ranges).
 type converter struct {
 	ops int // binary operators folded so far in this statement
+	// windows are the named windows (WINDOW w AS (...)) of the SELECT
+	// being converted; OVER w copies one in, so the AST has no names.
+	windows map[string]*gWindow
 }
 
 func pos(p lexer.Position) Pos { return Pos{Line: p.Line, Column: p.Column} }
@@ -403,6 +406,19 @@ func (c *converter) setOperand(g *gSetOperand) (SetExpr, error) {
 }
 
 func (c *converter) selectCore(g *gSelectCore) (*SelectCore, error) {
+	saved := c.windows
+	defer func() { c.windows = saved }()
+	c.windows = nil
+	for _, w := range g.Windows {
+		n := identName(w.Name)
+		if _, dup := c.windows[n]; dup {
+			return nil, errorAt(pos(w.Name.Pos), "window %q is already defined", n)
+		}
+		if c.windows == nil {
+			c.windows = map[string]*gWindow{}
+		}
+		c.windows[n] = w.Window
+	}
 	s := &SelectCore{Distinct: g.Distinct && g.DistinctOn == nil}
 	var err error
 	if s.DistinctOn, err = c.exprs(g.DistinctOn); err != nil {

@@ -339,6 +339,13 @@ func (c *converter) funcCall(p Pos, name string, g *gCallArgs) (Expr, error) {
 	if f.Filter, err = c.optExpr(g.Filter); err != nil {
 		return nil, err
 	}
+	if g.OverName != nil {
+		w, ok := c.windows[identName(g.OverName)]
+		if !ok {
+			return nil, errorAt(pos(g.OverName.Pos), "window %q does not exist", identName(g.OverName))
+		}
+		g.Over = w
+	}
 	if g.Over != nil {
 		f.Over = &WindowSpec{}
 		if f.Over.PartitionBy, err = c.exprs(g.Over.PartitionBy); err != nil {

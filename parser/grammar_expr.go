@@ -64,13 +64,14 @@ type gSetOperand struct {
 }
 
 type gSelectCore struct {
-	Distinct   bool           `parser:"'SELECT' ( @'DISTINCT'"`
-	DistinctOn []*gExpr       `parser:"    ( 'ON' '(' @@ (',' @@)* ')' )? | 'ALL' )?"`
-	Items      []*gSelectItem `parser:"@@ (',' @@)*"`
-	From       []*gTableExpr  `parser:"('FROM' @@ (',' @@)*)?"`
-	Where      *gExpr         `parser:"('WHERE' @@)?"`
-	GroupBy    []*gExpr       `parser:"('GROUP' 'BY' @@ (',' @@)*)?"`
-	Having     *gExpr         `parser:"('HAVING' @@)?"`
+	Distinct   bool            `parser:"'SELECT' ( @'DISTINCT'"`
+	DistinctOn []*gExpr        `parser:"    ( 'ON' '(' @@ (',' @@)* ')' )? | 'ALL' )?"`
+	Items      []*gSelectItem  `parser:"@@ (',' @@)*"`
+	From       []*gTableExpr   `parser:"('FROM' @@ (',' @@)*)?"`
+	Where      *gExpr          `parser:"('WHERE' @@)?"`
+	GroupBy    []*gExpr        `parser:"('GROUP' 'BY' @@ (',' @@)*)?"`
+	Having     *gExpr          `parser:"('HAVING' @@)?"`
+	Windows    []*gNamedWindow `parser:"('WINDOW' @@ (',' @@)*)?"`
 }
 
 // gSelectItem is *, t.* (a gNamed with Star) or expr [[AS] alias].
@@ -266,13 +267,19 @@ type gCallArgs struct {
 	More     []*gExpr `parser:"        (',' @@)*"`
 	OnlyFrom *gExpr   `parser:"      | 'FROM' @@ ) )? ')'"`
 	Filter   *gExpr   `parser:"('FILTER' '(' 'WHERE' @@ ')')?"`
-	Over     *gWindow `parser:"('OVER' @@)?"`
+	Over     *gWindow `parser:"('OVER' ( @@"`
+	OverName *gIdent  `parser:"         | @@ ) )?"`
 }
 
 type gWindow struct {
 	PartitionBy []*gExpr      `parser:"'(' ('PARTITION' 'BY' @@ (',' @@)*)?"`
 	OrderBy     []*gOrderItem `parser:"('ORDER' 'BY' @@ (',' @@)*)?"`
 	Frame       *gFrame       `parser:"@@? ')'"`
+}
+
+type gNamedWindow struct {
+	Name   *gIdent  `parser:"@@ 'AS'"`
+	Window *gWindow `parser:"@@"`
 }
 
 type gFrame struct {

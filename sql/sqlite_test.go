@@ -637,6 +637,8 @@ var handQueries = []string{
 	"SELECT id, sum(a) OVER (ORDER BY id ROWS BETWEEN 5 PRECEDING AND 3 PRECEDING) FROM t1",
 	"SELECT id, count(a) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM t1",
 	"SELECT id, rank() OVER (ORDER BY a NULLS LAST ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING), percent_rank() OVER (PARTITION BY b ORDER BY c NULLS LAST) FROM t1",
+	"SELECT id, row_number() OVER w, rank() OVER w, sum(a) OVER w FROM t1 WINDOW w AS (PARTITION BY b ORDER BY id)",
+	"SELECT id, count(*) OVER w1, max(a) OVER w2 FROM t1 WINDOW w1 AS (ORDER BY c NULLS FIRST), w2 AS (PARTITION BY c ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING)",
 	// window functions by position, aggregates in window arguments
 	"SELECT id, lag(a) OVER (ORDER BY id), lead(a) OVER (ORDER BY id) FROM t1",
 	"SELECT id, lag(a, 2, 0) OVER (ORDER BY id), lead(c, 3, 'none') OVER (PARTITION BY b ORDER BY id) FROM t1",
