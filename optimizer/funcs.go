@@ -246,16 +246,16 @@ func ArithInt(op byte, x, y int64) (int64, error) {
 func ArithFloat(op byte, x, y float64) (float64, error) {
 	switch op {
 	case '+':
-		return x + y, nil
+		return checkFloat(x+y, x, y, true)
 	case '-':
-		return x - y, nil
+		return checkFloat(x-y, x, y, true)
 	case '*':
-		return x * y, nil
+		return checkFloat(x*y, x, y, x == 0 || y == 0)
 	case '/':
 		if y == 0 {
 			return 0, ErrDivisionByZero
 		}
-		return x / y, nil
+		return checkFloat(x/y, x, y, x == 0)
 	case '%':
 		if y == 0 {
 			return 0, ErrDivisionByZero
@@ -263,6 +263,19 @@ func ArithFloat(op byte, x, y float64) (float64, error) {
 		return math.Mod(x, y), nil
 	}
 	return 0, fmt.Errorf("optimizer: unknown operator %c", op)
+}
+
+// checkFloat refuses, as PostgreSQL does, a result that overflowed to an
+// infinity from finite operands, or underflowed to zero when zeroOK is
+// false.
+func checkFloat(r, x, y float64, zeroOK bool) (float64, error) {
+	if math.IsInf(r, 0) && !math.IsInf(x, 0) && !math.IsInf(y, 0) {
+		return 0, fmt.Errorf("%w: double precision overflow", ErrOverflow)
+	}
+	if r == 0 && !zeroOK {
+		return 0, fmt.Errorf("%w: double precision underflow", ErrOverflow)
+	}
+	return r, nil
 }
 
 func arithDecimal(op byte, x, y types.Datum, t types.Type) (types.Datum, error) {
