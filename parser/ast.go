@@ -270,10 +270,11 @@ type TableName struct {
 // TableFunc is a table function call name(args) [AS] alias in FROM,
 // such as metric('cpu_usage', '2026-01-01', '2026-01-02').
 type TableFunc struct {
-	Pos   Pos
-	Name  string
-	Args  []Expr
-	Alias string
+	Pos     Pos
+	Name    string
+	Args    []Expr
+	Alias   string
+	Columns []string // AS alias (columns)
 }
 
 // DerivedTable is (query) [AS] alias in FROM.

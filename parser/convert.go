@@ -552,8 +552,6 @@ func (c *converter) tablePrimary(g *gTablePrimary) (TableExpr, error) {
 			return nil, err
 		}
 		return &DerivedTable{Query: q, Alias: alias, Columns: identNames(g.Columns)}, nil
-	case g.Columns != nil:
-		return nil, errorAt(pos(g.Alias.Pos), "only a subquery in FROM takes column aliases")
 	case g.Paren != nil:
 		if g.Alias != nil {
 			return nil, errorAt(pos(g.Alias.Pos), "a parenthesised join cannot have an alias")
@@ -564,7 +562,9 @@ func (c *converter) tablePrimary(g *gTablePrimary) (TableExpr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &TableFunc{Pos: pos(g.Table.Pos), Name: identName(g.Table), Args: args, Alias: alias}, nil
+		return &TableFunc{Pos: pos(g.Table.Pos), Name: identName(g.Table), Args: args, Alias: alias, Columns: identNames(g.Columns)}, nil
+	case g.Columns != nil:
+		return nil, errorAt(pos(g.Alias.Pos), "only a subquery or a table function in FROM takes column aliases")
 	default:
 		return tableName(g.Table, g.Alias), nil
 	}

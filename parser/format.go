@@ -439,6 +439,7 @@ func (t *TableFunc) String() string {
 	}
 	b.WriteByte(')')
 	writeAlias(&b, t.Alias)
+	writeColumnAliases(&b, t.Columns)
 	return b.String()
 }
 
@@ -449,12 +450,16 @@ func (t *DerivedTable) String() string {
 	writeQuery(&b, t.Query)
 	b.WriteByte(')')
 	writeAlias(&b, t.Alias)
-	if len(t.Columns) > 0 {
+	writeColumnAliases(&b, t.Columns)
+	return b.String()
+}
+
+func writeColumnAliases(b *strings.Builder, cols []string) {
+	if len(cols) > 0 {
 		b.WriteString(" (")
-		writeNames(&b, t.Columns)
+		writeNames(b, cols)
 		b.WriteByte(')')
 	}
-	return b.String()
 }
 
 // String prints VALUES (row), ...
