@@ -564,7 +564,10 @@ func (c *converter) tablePrimary(g *gTablePrimary) (TableExpr, error) {
 		}
 		return &TableFunc{Pos: pos(g.Table.Pos), Name: identName(g.Table), Args: args, Alias: alias, Columns: identNames(g.Columns)}, nil
 	case g.Columns != nil:
-		return nil, errorAt(pos(g.Alias.Pos), "only a subquery or a table function in FROM takes column aliases")
+		// t AS u (a, b) renames the table's columns: it reads as the
+		// derived table (SELECT * FROM t) AS u (a, b).
+		all := &SelectCore{Items: []*SelectItem{{Star: true}}, From: []TableExpr{tableName(g.Table, nil)}}
+		return &DerivedTable{Query: &SelectStmt{Body: all}, Alias: alias, Columns: identNames(g.Columns)}, nil
 	default:
 		return tableName(g.Table, g.Alias), nil
 	}
