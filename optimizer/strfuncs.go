@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -13,10 +14,11 @@ import (
 	"github.com/aegisdb/aegis/parser"
 )
 
-// PostgreSQL's string functions beyond the core few of funcs.go. Each has
-// a signature: argument kinds ('t' text, 'i' integer, 'a' any value shown
-// as text; the last kind repeats for the rest) and a result type.
-// Positions and lengths count characters, not bytes.
+// PostgreSQL's string functions beyond the core few of funcs.go, and the
+// math functions on double precision. Each has a signature: argument
+// kinds ('t' text, 'i' integer, 'a' any value shown as text, 'f' a
+// number taken as double precision; the last kind repeats for the rest)
+// and a result type. Positions and lengths count characters, not bytes.
 
 type strSig struct {
 	min, max int
@@ -47,6 +49,43 @@ var strFuncs = map[string]strSig{
 	"chr":         {1, 1, "i", types.TypeText, &Func{Name: "chr", Strict: true, Eval: evalChr}},
 	"ascii":       {1, 1, "t", types.TypeBigInt, &Func{Name: "ascii", Strict: true, Eval: evalASCII}},
 	"starts_with": {2, 2, "tt", types.TypeBool, &Func{Name: "starts_with", Strict: true, Eval: evalStartsWith}},
+	"log10":       {1, 1, "f", types.TypeFloat, &Func{Name: "log10", Strict: true, Eval: evalLog}},
+	"log":         {1, 2, "f", types.TypeFloat, &Func{Name: "log", Strict: true, Eval: evalLog}},
+	"cbrt":        {1, 1, "f", types.TypeFloat, mathFn("cbrt", math.Cbrt)},
+	"degrees":     {1, 1, "f", types.TypeFloat, mathFn("degrees", func(x float64) float64 { return x * 180 / math.Pi })},
+	"radians":     {1, 1, "f", types.TypeFloat, mathFn("radians", func(x float64) float64 { return x * math.Pi / 180 })},
+	"sin":         {1, 1, "f", types.TypeFloat, mathFn("sin", math.Sin)},
+	"cos":         {1, 1, "f", types.TypeFloat, mathFn("cos", math.Cos)},
+	"tan":         {1, 1, "f", types.TypeFloat, mathFn("tan", math.Tan)},
+	"atan":        {1, 1, "f", types.TypeFloat, mathFn("atan", math.Atan)},
+	"atan2": {2, 2, "f", types.TypeFloat, &Func{Name: "atan2", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
+		return types.Datum{Type: t, F: math.Atan2(a[0].F, a[1].F)}, nil
+	}}},
+	"pi": {0, 0, "f", types.TypeFloat, &Func{Name: "pi", Eval: func(_ []types.Datum, t types.Type) (types.Datum, error) {
+		return types.Datum{Type: t, F: math.Pi}, nil
+	}}},
+}
+
+func mathFn(name string, f func(float64) float64) *Func {
+	return &Func{Name: name, Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
+		return types.Datum{Type: t, F: f(a[0].F)}, nil
+	}}
+}
+
+// evalLog is log(x) (base 10), log10(x) and log(b, x).
+func evalLog(a []types.Datum, t types.Type) (types.Datum, error) {
+	x := a[len(a)-1].F
+	if x <= 0 {
+		return types.Datum{}, fmt.Errorf("%w: cannot take logarithm of a non-positive number", ErrInvalidArgument)
+	}
+	if len(a) == 1 {
+		return types.Datum{Type: t, F: math.Log10(x)}, nil
+	}
+	b := a[0].F
+	if b <= 0 || b == 1 {
+		return types.Datum{}, fmt.Errorf("%w: logarithm base must be positive and not 1", ErrInvalidArgument)
+	}
+	return types.Datum{Type: t, F: math.Log(x) / math.Log(b)}, nil
 }
 
 // typeStringCall checks and converts the arguments of a function of
@@ -61,6 +100,11 @@ func (b *Binder) typeStringCall(name string, args []Expr, pos parser.Pos) (e Exp
 	}
 	for i := range args {
 		switch sig.kinds[min(i, len(sig.kinds)-1)] {
+		case 'f':
+			if t := args[i].Type(); !t.IsNumeric() && !isUntyped(args[i]) && t.Family != types.Unknown {
+				return nil, true, bindErr(pos, "function %s(%s) does not exist", name, t)
+			}
+			args[i], err = b.coerce(args[i], types.TypeFloat, pos)
 		case 't':
 			args[i], err = b.coerceText(args[i], pos, name)
 		case 'a':
