@@ -428,19 +428,21 @@ func (b *Binder) bindBinary(op parser.BinaryOp, l, r Expr, pos parser.Pos) (Expr
 		}
 		return &Call{Fn: fnConcat, Args: []Expr{l, r}, T: types.TypeText}, nil
 	case parser.OpIsDistinct, parser.OpIsNotDistinct:
-		eq, err := b.bindBinary(parser.OpEq, l, r, pos)
+		t, err := commonType(l, r, pos, opText[op])
 		if err != nil {
 			return nil, err
 		}
-		c, ok := eq.(*Call)
-		if !ok {
-			return nil, bindErr(pos, "operator %s cannot be applied here", opText[op])
+		if l, err = b.coerce(l, t, pos); err != nil {
+			return nil, err
+		}
+		if r, err = b.coerce(r, t, pos); err != nil {
+			return nil, err
 		}
 		fn := fnIsDistinct
 		if op == parser.OpIsNotDistinct {
 			fn = fnIsNotDistinct
 		}
-		return &Call{Fn: fn, Args: c.Args, T: types.TypeBool}, nil
+		return &Call{Fn: fn, Args: []Expr{l, r}, T: types.TypeBool}, nil
 	case parser.OpEq, parser.OpNe, parser.OpLt, parser.OpLe, parser.OpGt, parser.OpGe:
 		t, err := commonType(l, r, pos, opText[op])
 		if err != nil {

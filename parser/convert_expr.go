@@ -137,6 +137,13 @@ func (ch *chain) extend(left Expr, min int) (Expr, error) {
 			}
 		case t.IsNull:
 			left = &IsNullExpr{Pos: p, Expr: left, Not: t.IsNot}
+		case t.Truth != "":
+			// x IS [NOT] TRUE is x IS [NOT] DISTINCT FROM TRUE: never NULL
+			op := OpIsNotDistinct
+			if t.IsNot {
+				op = OpIsDistinct
+			}
+			left, err = c.binary(t.Pos, op, left, &BoolLit{Pos: p, Value: strings.EqualFold(t.Truth, "TRUE")})
 		case t.In != nil && t.In.Operand != nil:
 			err = errorAt(p, "IN needs a parenthesised list or subquery")
 		case t.In != nil && t.In.Query != nil:

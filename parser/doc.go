@@ -96,7 +96,7 @@
 //	not      = "NOT" not | pred .
 //	pred     = concat { ("=" | "<>" | "!=" | "<" | "<=" | ">" | ">=")
 //	                    (concat | ("ANY" | "SOME" | "ALL") "(" query ")")
-//	                  | "IS" ["NOT"] ("NULL" | "DISTINCT" "FROM" concat)
+//	                  | "IS" ["NOT"] ("NULL" | "UNKNOWN" | "TRUE" | "FALSE" | "DISTINCT" "FROM" concat)
 //	                  | ["NOT"] "IN" "(" (expr {"," expr} | query) ")"
 //	                  | ["NOT"] "BETWEEN" ["SYMMETRIC" | "ASYMMETRIC"] concat "AND" concat
 //	                  | ["NOT"] ("LIKE" | "ILIKE") concat ["ESCAPE" unary] } .
@@ -149,7 +149,7 @@
 //   - NOT after another operator needs parentheses: a = (NOT b), not
 //     a = NOT b (the printer writes them too). AND NOT and OR NOT are fine.
 //   - No schema-qualified names (schema.table), no LATERAL, no UPDATE
-//     ... FROM, no IS [NOT] TRUE, no GROUPS frames or EXCLUDE, no named
+//     ... FROM, no GROUPS frames or EXCLUDE, no named
 //     constraints (CONSTRAINT name), no foreign keys at table level, no
 //     index expressions or per-column ASC/DESC in CREATE INDEX, one
 //     action per ALTER TABLE, no RENAME TO (table rename), no E'...'

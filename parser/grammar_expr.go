@@ -141,7 +141,8 @@ type gTail struct {
 	QQuery   *gQuery   `parser:"    @@ ')'"`
 	Right    *gOperand `parser:"  | @@ )"`
 	IsNot    bool      `parser:"| 'IS' @'NOT'?"`
-	IsNull   bool      `parser:"  ( @'NULL'"`
+	IsNull   bool      `parser:"  ( @('NULL' | 'UNKNOWN')"`
+	Truth    string    `parser:"  | @('TRUE' | 'FALSE')"`
 	Distinct *gOperand `parser:"  | 'DISTINCT' 'FROM' @@ )"`
 	Not      bool      `parser:"| @'NOT'?"`
 	In       *gInRHS   `parser:"  ( 'IN' @@"`
