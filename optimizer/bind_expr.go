@@ -14,8 +14,8 @@ import (
 type scopeCol struct {
 	table, name string
 	t           types.Type
-	hidden      bool // left out of * (rowid; the right copy of a USING column)
-	unnamed     bool // not found by an unqualified name (the right copy of a USING column)
+	hidden      bool // left out of * (rowid)
+	unnamed     bool // not found by an unqualified name nor shown by a bare * (the copies of a USING column)
 }
 
 // scope is the namespace of one query level: the columns of its FROM.
@@ -222,6 +222,17 @@ func (b *Binder) bindExpr(e parser.Expr, ctx exprCtx) (Expr, error) {
 			return nil, err
 		}
 		out := Expr(&Call{Fn: fnAnd, Args: []Expr{ge, le}, T: types.TypeBool})
+		if e.Symmetric { // also x BETWEEN hi AND lo
+			ge2, err := b.bindBinary(parser.OpGe, x, hi, e.Pos)
+			if err != nil {
+				return nil, err
+			}
+			le2, err := b.bindBinary(parser.OpLe, x, lo, e.Pos)
+			if err != nil {
+				return nil, err
+			}
+			out = &Call{Fn: fnOr, Args: []Expr{out, &Call{Fn: fnAnd, Args: []Expr{ge2, le2}, T: types.TypeBool}}, T: types.TypeBool}
+		}
 		if e.Not {
 			out = &Call{Fn: fnNot, Args: []Expr{out}, T: types.TypeBool}
 		}
@@ -240,6 +251,16 @@ func (b *Binder) bindExpr(e parser.Expr, ctx exprCtx) (Expr, error) {
 		}
 		if p, err = b.coerceText(p, e.Pos, "LIKE"); err != nil {
 			return nil, err
+		}
+		if e.Escape != nil {
+			if p, err = b.likeEscape(p, e.Escape, e.Pos, ctx); err != nil {
+				return nil, err
+			}
+		}
+		if e.ILike {
+			// (case-insensitive: both sides folded the way lower() folds)
+			x = &Call{Fn: scalarFuncs["lower"], Args: []Expr{x}, T: types.TypeText}
+			p = foldConst(&Call{Fn: scalarFuncs["lower"], Args: []Expr{p}, T: types.TypeText})
 		}
 		fn := fnLike
 		if e.Not {
@@ -286,33 +307,50 @@ func (b *Binder) bindExpr(e parser.Expr, ctx exprCtx) (Expr, error) {
 			return nil, err
 		}
 		return b.subqueryAggs(&Subquery{Kind: SubExists, Plan: plan, Correlated: corr, T: types.TypeBool, Level: level}, ctx, e.Pos)
+	case *parser.QuantifiedExpr:
+		// = ANY is IN and <> ALL is NOT IN (their semi and anti joins)
+		if (e.Op == parser.OpEq && !e.All) || (e.Op == parser.OpNe && e.All) {
+			return b.bindExpr(&parser.InSubqueryExpr{Pos: e.Pos, Expr: e.Expr, Not: e.All, Query: e.Query}, ctx)
+		}
+		return b.bindInSubquery(e.Pos, e.Expr, e.Query, ctx, func(s *Subquery) {
+			s.Kind, s.Cmp, s.All = SubQuant, binaryFns[e.Op], e.All
+		})
 	case *parser.InSubqueryExpr:
-		x, err := b.bindExpr(e.Expr, ctx)
-		if err != nil {
-			return nil, err
-		}
-		plan, level, corr, err := b.bindSubquery(e.Query)
-		if err != nil {
-			return nil, err
-		}
-		cols := plan.Columns()
-		if len(cols) != 1 {
-			return nil, bindErr(e.Pos, "subquery has too many columns (%d) for IN", len(cols))
-		}
-		t, err := commonType(x, &ColRef{T: cols[0].Type}, e.Pos, "IN")
-		if err != nil {
-			return nil, err
-		}
-		if x, err = b.coerce(x, t, e.Pos); err != nil {
-			return nil, err
-		}
-		if !sameRepresentation(cols[0].Type, t) {
-			plan = &Project{Input: plan, Exprs: []Expr{&Cast{E: &ColRef{Idx: 0, Name: cols[0].Name, T: cols[0].Type}, T: t}},
-				Out: []Column{{Name: cols[0].Name, Type: t}}}
-		}
-		return b.subqueryAggs(&Subquery{Kind: SubIn, Plan: plan, E: x, Not: e.Not, Correlated: corr, T: types.TypeBool, Level: level}, ctx, e.Pos)
+		return b.bindInSubquery(e.Pos, e.Expr, e.Query, ctx, func(s *Subquery) { s.Not = e.Not })
 	}
 	return nil, bindErr(e.Position(), "unsupported expression %s", e.String())
+}
+
+// bindInSubquery binds x IN (query) and the quantified comparisons, which
+// (set fills in the kind): the subquery's one column is brought to x's
+// type.
+func (b *Binder) bindInSubquery(pos parser.Pos, ex parser.Expr, query *parser.SelectStmt, ctx exprCtx, set func(*Subquery)) (Expr, error) {
+	x, err := b.bindExpr(ex, ctx)
+	if err != nil {
+		return nil, err
+	}
+	plan, level, corr, err := b.bindSubquery(query)
+	if err != nil {
+		return nil, err
+	}
+	cols := plan.Columns()
+	if len(cols) != 1 {
+		return nil, bindErr(pos, "subquery has too many columns (%d) for IN", len(cols))
+	}
+	t, err := commonType(x, &ColRef{T: cols[0].Type}, pos, "IN")
+	if err != nil {
+		return nil, err
+	}
+	if x, err = b.coerce(x, t, pos); err != nil {
+		return nil, err
+	}
+	if !sameRepresentation(cols[0].Type, t) {
+		plan = &Project{Input: plan, Exprs: []Expr{&Cast{E: &ColRef{Idx: 0, Name: cols[0].Name, T: cols[0].Type}, T: t}},
+			Out: []Column{{Name: cols[0].Name, Type: t}}}
+	}
+	s := &Subquery{Kind: SubIn, Plan: plan, E: x, Correlated: corr, T: types.TypeBool, Level: level}
+	set(s)
+	return b.subqueryAggs(s, ctx, pos)
 }
 
 // clock returns the statement's time for CURRENT_TIMESTAMP, NOW(),
@@ -363,6 +401,7 @@ var opText = map[parser.BinaryOp]string{
 	parser.OpOr: "OR", parser.OpAnd: "AND", parser.OpEq: "=", parser.OpNe: "<>", parser.OpLt: "<",
 	parser.OpLe: "<=", parser.OpGt: ">", parser.OpGe: ">=", parser.OpConcat: "||", parser.OpAdd: "+",
 	parser.OpSub: "-", parser.OpMul: "*", parser.OpDiv: "/", parser.OpMod: "%",
+	parser.OpIsDistinct: "IS DISTINCT FROM", parser.OpIsNotDistinct: "IS NOT DISTINCT FROM",
 }
 
 func (b *Binder) bindBinary(op parser.BinaryOp, l, r Expr, pos parser.Pos) (Expr, error) {
@@ -388,6 +427,22 @@ func (b *Binder) bindBinary(op parser.BinaryOp, l, r Expr, pos parser.Pos) (Expr
 			return nil, err
 		}
 		return &Call{Fn: fnConcat, Args: []Expr{l, r}, T: types.TypeText}, nil
+	case parser.OpIsDistinct, parser.OpIsNotDistinct:
+		t, err := commonType(l, r, pos, opText[op])
+		if err != nil {
+			return nil, err
+		}
+		if l, err = b.coerce(l, t, pos); err != nil {
+			return nil, err
+		}
+		if r, err = b.coerce(r, t, pos); err != nil {
+			return nil, err
+		}
+		fn := fnIsDistinct
+		if op == parser.OpIsNotDistinct {
+			fn = fnIsNotDistinct
+		}
+		return &Call{Fn: fn, Args: []Expr{l, r}, T: types.TypeBool}, nil
 	case parser.OpEq, parser.OpNe, parser.OpLt, parser.OpLe, parser.OpGt, parser.OpGe:
 		t, err := commonType(l, r, pos, opText[op])
 		if err != nil {
@@ -799,8 +854,15 @@ func (b *Binder) bindCase(e *parser.CaseExpr, ctx exprCtx) (Expr, error) {
 	return out, nil
 }
 
-var aggFuncs = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true}
-var rankFuncs = map[string]bool{"row_number": true, "rank": true, "dense_rank": true}
+var aggFuncs = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true,
+	"string_agg": true, "bool_and": true, "bool_or": true, "every": true,
+	"stddev": true, "stddev_samp": true, "stddev_pop": true, "variance": true, "var_samp": true, "var_pop": true}
+var rankFuncs = map[string]bool{"row_number": true, "rank": true, "dense_rank": true,
+	"percent_rank": true, "cume_dist": true}
+
+// valueFuncs are the window functions that return a value of their first
+// argument at another row of the partition or frame.
+var valueFuncs = map[string]bool{"lag": true, "lead": true, "first_value": true, "last_value": true, "nth_value": true}
 
 func (b *Binder) bindFunc(e *parser.FuncCall, ctx exprCtx) (Expr, error) {
 	name := strings.ToLower(e.Name)
@@ -812,6 +874,9 @@ func (b *Binder) bindFunc(e *parser.FuncCall, ctx exprCtx) (Expr, error) {
 	}
 	if rankFuncs[name] {
 		return nil, bindErr(e.Pos, "window function %s requires an OVER clause", name)
+	}
+	if e.Filter != nil && !aggFuncs[name] {
+		return nil, bindErr(e.Pos, "FILTER specified, but %s is not an aggregate function", name)
 	}
 	if aggFuncs[name] {
 		inner := ctx
@@ -843,7 +908,8 @@ func (b *Binder) bindFunc(e *parser.FuncCall, ctx exprCtx) (Expr, error) {
 		return b.bindTimeBucket(e, ctx)
 	}
 	fn, ok := scalarFuncs[name]
-	if !ok {
+	_, str := strFuncs[name]
+	if _, date := dateFuncs[name]; !ok && !str && !date {
 		return nil, bindErr(e.Pos, "function %s does not exist", name)
 	}
 	args := make([]Expr, len(e.Args))
@@ -854,15 +920,46 @@ func (b *Binder) bindFunc(e *parser.FuncCall, ctx exprCtx) (Expr, error) {
 		}
 		args[i] = x
 	}
+	if x, ok, err := b.typeStringCall(name, args, e.Pos); ok { // strfuncs.go
+		return x, err
+	}
+	if x, ok, err := b.typeDateCall(name, args, e.Pos); ok { // datefuncs.go
+		return x, err
+	}
 	return b.typeScalarCall(fn, name, args, e.Pos)
 }
 
 func (b *Binder) bindAggCall(name string, e *parser.FuncCall, ctx exprCtx) (AggCall, error) {
+	call, err := b.bindAggCall0(name, e, ctx)
+	if err != nil || e.Filter == nil {
+		return call, err
+	}
+	// agg(x) FILTER (WHERE p) is agg(CASE WHEN p THEN x END): every
+	// aggregate skips NULLs, and count(*) counts the CASE's 1s.
+	p, err := b.bindExpr(e.Filter, exprCtx{clause: "FILTER"})
+	if err == nil {
+		p, err = b.coerceBool(p, e.Filter.Position(), "FILTER")
+	}
+	if err != nil {
+		return AggCall{}, err
+	}
+	arg := call.Arg
+	if arg == nil {
+		arg = &Const{D: types.IntDatum(1)}
+	}
+	call.Arg = &Case{Whens: []When{{Cond: p, Result: arg}}, T: arg.Type()}
+	return call, nil
+}
+
+func (b *Binder) bindAggCall0(name string, e *parser.FuncCall, ctx exprCtx) (AggCall, error) {
 	if e.Star {
 		if name != "count" {
 			return AggCall{}, bindErr(e.Pos, "%s(*) is not valid; only count(*)", name)
 		}
 		return AggCall{Func: "count", T: types.TypeBigInt}, nil
+	}
+	if name == "string_agg" {
+		return b.bindStringAgg(e, ctx)
 	}
 	if len(e.Args) != 1 {
 		return AggCall{}, bindErr(e.Pos, "%s takes exactly one argument, got %d", name, len(e.Args))
@@ -872,6 +969,23 @@ func (b *Binder) bindAggCall(name string, e *parser.FuncCall, ctx exprCtx) (AggC
 		return AggCall{}, err
 	}
 	call := AggCall{Func: name, Arg: arg, Distinct: e.Distinct}
+	switch name {
+	case "bool_and", "bool_or", "every":
+		if call.Arg, err = b.coerceBool(arg, e.Pos, name); err != nil {
+			return AggCall{}, err
+		}
+		call.T = types.TypeBool
+		return call, nil
+	case "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
+		if !arg.Type().IsNumeric() && !isUntyped(arg) && arg.Type().Family != types.Unknown {
+			return AggCall{}, bindErr(e.Pos, "function %s(%s) does not exist", name, arg.Type())
+		}
+		if call.Arg, err = b.coerce(arg, types.TypeFloat, e.Pos); err != nil {
+			return AggCall{}, err
+		}
+		call.T = types.TypeFloat
+		return call, nil
+	}
 	t := arg.Type()
 	if isUntyped(arg) {
 		if name == "sum" || name == "avg" {
@@ -920,25 +1034,43 @@ func (b *Binder) bindWindow(name string, e *parser.FuncCall, ctx exprCtx) (Expr,
 	inner := ctx
 	inner.windowOK, inner.clause = false, "window function arguments"
 	w := WindowCall{Func: name}
+	if e.Filter != nil && !aggFuncs[name] {
+		return nil, unsupported(e.Pos, "FILTER is not implemented for non-aggregate window functions")
+	}
 	switch {
 	case rankFuncs[name]:
 		if len(e.Args) > 0 || e.Star {
 			return nil, bindErr(e.Pos, "%s takes no arguments", name)
 		}
 		w.T = types.TypeBigInt
+		if name == "percent_rank" || name == "cume_dist" {
+			w.T = types.TypeFloat
+		}
+	case valueFuncs[name] || name == "ntile":
+		if err := b.bindValueWindow(&w, e, inner); err != nil {
+			return nil, err
+		}
 	case aggFuncs[name]:
-		innerAgg := inner
-		innerAgg.aggOK = false
-		call, err := b.bindAggCall(name, e, innerAgg)
+		// (the argument may hold aggregates of a grouped query:
+		// sum(count(*)) OVER (...) sums the groups' counts)
+		call, err := b.bindAggCall(name, e, inner)
 		if err != nil {
 			return nil, err
 		}
 		if call.Distinct {
 			return nil, unsupported(e.Pos, "DISTINCT is not supported in window functions")
 		}
-		w.Arg, w.T = call.Arg, call.T
+		w.Arg, w.T, w.Default = call.Arg, call.T, call.Extra
 	default:
 		return nil, bindErr(e.Pos, "function %s is not a window function", name)
+	}
+	if fr := e.Over.Frame; fr != nil && (aggFuncs[name] || name == "first_value" || name == "last_value" || name == "nth_value") {
+		// (the other window functions ignore frames, as in PostgreSQL)
+		if !fr.Rows && (fr.Start.Kind == parser.Preceding || fr.Start.Kind == parser.Following ||
+			fr.End.Kind == parser.Preceding || fr.End.Kind == parser.Following) {
+			return nil, unsupported(e.Pos, "RANGE with an offset is not implemented (use ROWS)")
+		}
+		w.Frame = fr
 	}
 	for _, p := range e.Over.PartitionBy {
 		x, err := b.bindExpr(p, inner)
@@ -955,6 +1087,106 @@ func (b *Binder) bindWindow(name string, e *parser.FuncCall, ctx exprCtx) (Expr,
 		w.OrderBy = append(w.OrderBy, sortKey(x, o))
 	}
 	return &WindowExpr{Win: w}, nil
+}
+
+// bindValueWindow binds lag, lead, first_value, last_value, nth_value
+// and ntile. Offsets, counts and lag/lead's default must be constants.
+// bindStringAgg binds string_agg(text, separator); the separator must be
+// a constant.
+func (b *Binder) bindStringAgg(e *parser.FuncCall, ctx exprCtx) (AggCall, error) {
+	if len(e.Args) != 2 {
+		return AggCall{}, bindErr(e.Pos, "string_agg takes two arguments, got %d", len(e.Args))
+	}
+	var args [2]Expr
+	for i, a := range e.Args {
+		x, err := b.bindExpr(a, ctx)
+		if err != nil {
+			return AggCall{}, err
+		}
+		if args[i], err = b.coerceText(x, e.Pos, "string_agg"); err != nil {
+			return AggCall{}, err
+		}
+	}
+	sep, ok := foldAll(args[1])
+	if !ok {
+		return AggCall{}, unsupported(e.Pos, "the separator of string_agg must be a constant")
+	}
+	return AggCall{Func: "string_agg", Arg: args[0], Extra: sep, Distinct: e.Distinct, T: types.TypeText}, nil
+}
+
+func (b *Binder) bindValueWindow(w *WindowCall, e *parser.FuncCall, ctx exprCtx) error {
+	name := w.Func
+	lo, hi := 1, 1
+	switch name {
+	case "lag", "lead":
+		hi = 3
+	case "nth_value":
+		lo, hi = 2, 2
+	}
+	if e.Star || e.Distinct || len(e.Args) < lo || len(e.Args) > hi {
+		return bindErr(e.Pos, "function %s takes %d to %d arguments, got %d", name, lo, hi, len(e.Args))
+	}
+	args := make([]Expr, len(e.Args))
+	for i, a := range e.Args {
+		x, err := b.bindExpr(a, ctx)
+		if err != nil {
+			return err
+		}
+		args[i] = x
+	}
+	constInt := func(i int, what string) (int64, error) {
+		c, ok := foldAll(args[i])
+		if !ok || c.D.Null || c.D.Type.Family != types.Int {
+			return 0, unsupported(e.Pos, "%s of %s must be a constant integer", what, name)
+		}
+		return c.D.I, nil
+	}
+	var err error
+	if name == "ntile" {
+		if w.N, err = constInt(0, "the bucket count"); err != nil {
+			return err
+		}
+		if w.N <= 0 {
+			return bindErr(e.Pos, "argument of ntile must be greater than zero")
+		}
+		w.T = types.TypeBigInt
+		return nil
+	}
+	w.Arg, w.T = args[0], args[0].Type()
+	if w.T.Family == types.Unknown || isUntyped(args[0]) {
+		w.T = types.TypeText
+		if w.Arg, err = b.coerce(args[0], w.T, e.Pos); err != nil {
+			return err
+		}
+	}
+	switch name {
+	case "lag", "lead":
+		w.N = 1
+		if len(args) > 1 {
+			if w.N, err = constInt(1, "the offset"); err != nil {
+				return err
+			}
+		}
+		if len(args) > 2 {
+			d, err := b.coerce(args[2], w.T, e.Pos)
+			if err != nil {
+				return err
+			}
+			c, ok := foldAll(d)
+			if !ok {
+				return unsupported(e.Pos, "the default of %s must be a constant", name)
+			}
+			w.Default = c
+		}
+	case "nth_value":
+		if w.N, err = constInt(1, "the position"); err != nil {
+			return err
+		}
+		if w.N <= 0 {
+			return bindErr(e.Pos, "argument of nth_value must be greater than zero")
+		}
+	}
+	return nil
 }
 
 func sortKey(x Expr, o *parser.OrderItem) SortKey {
@@ -1028,6 +1260,9 @@ func (b *Binder) typeScalarCall(fn *Func, name string, args []Expr, pos parser.P
 			err = numeric(0)
 		}
 		t = resultOf(args)
+		if fn.Name != "abs" && t.Family == types.Decimal {
+			t.Scale = 0
+		}
 	case "round":
 		if err = nargs(1, 2); err == nil {
 			err = numeric(0)
@@ -1036,6 +1271,16 @@ func (b *Binder) typeScalarCall(fn *Func, name string, args []Expr, pos parser.P
 			err = toInt(1)
 		}
 		t = resultOf(args)
+		if t.Family == types.Decimal {
+			t.Scale = 0 // the scale is the number of digits kept
+			if len(args) == 2 {
+				if c, ok := foldAll(args[1]); ok && !c.D.Null {
+					t.Scale = int8(min(max(c.D.I, 0), int64(t.Precision)))
+				} else {
+					t = args[0].Type() // (digits unknown until run time)
+				}
+			}
+		}
 	case "sqrt", "ln", "exp":
 		if err = nargs(1, 1); err == nil {
 			err = toFloat(0)
@@ -1058,7 +1303,7 @@ func (b *Binder) typeScalarCall(fn *Func, name string, args []Expr, pos parser.P
 			err = text(0)
 		}
 		t = types.TypeBigInt
-	case "lower", "upper", "trim", "ltrim", "rtrim":
+	case "lower", "upper":
 		if err = nargs(1, 1); err == nil {
 			err = text(0)
 		}
@@ -1183,3 +1428,70 @@ func TypeFromAST(dt parser.DataType) (t types.Type, serial bool, err error) {
 
 // DefaultDecimalScale is the scale of a DECIMAL declared without one.
 const DefaultDecimalScale = 6
+
+// foldAll evaluates an expression made of constants, calls and casts
+// (-1, CAST('2' AS INT)); ok is false when anything else is in it or
+// the evaluation fails.
+func foldAll(e Expr) (*Const, bool) {
+	x, err := Rewrite(e, func(x Expr) (Expr, error) {
+		if c, ok := x.(*Cast); ok {
+			if k, ok := c.E.(*Const); ok {
+				d, err := CastDatum(k.D, c.T)
+				if err != nil {
+					return nil, err
+				}
+				return &Const{D: d}, nil
+			}
+		}
+		return foldConst(x), nil
+	})
+	c, ok := x.(*Const)
+	return c, err == nil && ok
+}
+
+// likeEscape rewrites a constant LIKE pattern written with ESCAPE c into
+// the backslash-escaped form the matcher reads; ESCAPE ” turns escaping
+// off.
+func (b *Binder) likeEscape(p Expr, escape parser.Expr, pos parser.Pos, ctx exprCtx) (Expr, error) {
+	ex, err := b.bindExpr(escape, ctx)
+	if err != nil {
+		return nil, err
+	}
+	if ex, err = b.coerceText(ex, pos, "LIKE"); err != nil {
+		return nil, err
+	}
+	ec, ok1 := foldAll(ex)
+	pc, ok2 := foldAll(p)
+	if !ok1 || !ok2 {
+		return nil, unsupported(pos, "LIKE ... ESCAPE needs a constant pattern and escape character")
+	}
+	if ec.D.Null || pc.D.Null {
+		return &Const{D: types.NullDatum(types.TypeText)}, nil
+	}
+	esc := []rune(string(ec.D.B))
+	if len(esc) > 1 {
+		return nil, bindErr(pos, "invalid escape string: ESCAPE takes one character, got %q", string(ec.D.B))
+	}
+	var out strings.Builder
+	escaped := false
+	for _, r := range string(pc.D.B) {
+		switch {
+		case escaped:
+			if r == '\\' || r == '%' || r == '_' {
+				out.WriteByte('\\')
+			}
+			out.WriteRune(r)
+			escaped = false
+		case len(esc) == 1 && r == esc[0]:
+			escaped = true
+		case r == '\\':
+			out.WriteString(`\\`)
+		default:
+			out.WriteRune(r)
+		}
+	}
+	if escaped {
+		return nil, bindErr(pos, "LIKE pattern must not end with escape character")
+	}
+	return &Const{D: types.Datum{Type: types.TypeText, B: []byte(out.String())}}, nil
+}

@@ -3,6 +3,7 @@ package optimizer
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,9 +35,12 @@ type Binder struct {
 	// those whose terms are being bound, the next WorkTable ID, and how
 	// many CTE bodies enclose the current binding.
 	recursiveCTE map[*parser.CTE]*parser.With
-	recs         []*recState
-	nextWorkID   int
-	cteDepth     int
+	// cteHome is where each CTE was defined: its WITH and the query level
+	// of the query the WITH belongs to (its body sees only levels below).
+	cteHome    map[*parser.CTE]cteHome
+	recs       []*recState
+	nextWorkID int
+	cteDepth   int
 }
 
 // NewBinder returns a binder over cat with the statement's parameters.
@@ -136,14 +140,23 @@ func (b *Binder) bindQuery(q *parser.SelectStmt) (Node, error) {
 	return node, nil
 }
 
+type cteHome struct {
+	with  *parser.With
+	level int
+}
+
 // pushWith makes the CTEs of a WITH visible until pop is called.
 func (b *Binder) pushWith(w *parser.With) (pop func(), err error) {
 	defs := map[string]*parser.CTE{}
+	if b.cteHome == nil {
+		b.cteHome = map[*parser.CTE]cteHome{}
+	}
 	for _, c := range w.CTEs {
 		if _, dup := defs[c.Name]; dup {
 			return nil, bindErr(parser.Pos{}, "WITH query name %q specified more than once", c.Name)
 		}
 		defs[c.Name] = c
+		b.cteHome[c] = cteHome{with: w, level: len(b.scopes)}
 		if w.Recursive {
 			if b.recursiveCTE == nil {
 				b.recursiveCTE = map[*parser.CTE]*parser.With{}
@@ -223,6 +236,8 @@ func (b *Binder) bindSetExpr(e parser.SetExpr) (Node, error) {
 		return n, nil
 	case *parser.SelectStmt:
 		return b.bindQuery(e)
+	case *parser.ValuesExpr:
+		return b.bindValues(e)
 	case *parser.SetOpExpr:
 		if e.Op == parser.Intersect {
 			defer b.forbidSelfRef("within INTERSECT")()
@@ -246,10 +261,18 @@ func (b *Binder) bindSetExpr(e parser.SetExpr) (Node, error) {
 		lx, rx := make([]Expr, len(lc)), make([]Expr, len(lc))
 		castL, castR := false, false
 		for i := range lc {
-			le, re := Expr(&ColRef{Idx: i, Name: lc[i].Name, T: lc[i].Type}), Expr(&ColRef{Idx: i, Name: rc[i].Name, T: rc[i].Type})
-			t, err := commonType(le, re, parser.Pos{}, opName)
-			if err != nil {
-				return nil, err
+			le, re := untypedColumn(l, i), untypedColumn(r, i)
+			if le == nil {
+				le = &ColRef{Idx: i, Name: lc[i].Name, T: lc[i].Type}
+			}
+			if re == nil {
+				re = &ColRef{Idx: i, Name: rc[i].Name, T: rc[i].Type}
+			}
+			t := lc[i].Type // (INT with INT stays INT, as in PostgreSQL)
+			if !t.Equal(rc[i].Type) || isUntyped(le) || isUntyped(re) {
+				if t, err = commonType(le, re, parser.Pos{}, opName); err != nil {
+					return nil, err
+				}
 			}
 			if t.Family == types.Unknown {
 				t = types.TypeText
@@ -273,6 +296,59 @@ func (b *Binder) bindSetExpr(e parser.SetExpr) (Node, error) {
 		return &SetOp{Op: e.Op, All: e.All, Left: l, Right: r, Out: out}, nil
 	}
 	return nil, unsupported(parser.Pos{}, "query body %T", e)
+}
+
+// bindValues binds VALUES (row), ... as a query: each column takes the
+// common type of its values, and the names column1, column2, ...
+func (b *Binder) bindValues(v *parser.ValuesExpr) (Node, error) {
+	b.scopes = append(b.scopes, &scope{})
+	defer func() { b.scopes = b.scopes[:len(b.scopes)-1] }()
+	n := len(v.Rows[0])
+	vals := &Values{}
+	for _, row := range v.Rows {
+		if len(row) != n {
+			return nil, bindErr(row[0].Position(), "VALUES lists must all be the same length")
+		}
+		out := make([]Expr, n)
+		for i, x := range row {
+			e, err := b.bindExpr(x, exprCtx{clause: "VALUES"})
+			if err != nil {
+				return nil, err
+			}
+			out[i] = e
+		}
+		vals.Rows = append(vals.Rows, out)
+	}
+	for i := 0; i < n; i++ {
+		col := make([]Expr, len(vals.Rows))
+		for r := range vals.Rows {
+			col[r] = vals.Rows[r][i]
+		}
+		t, err := commonTypeOf(col, v.Rows[0][i].Position(), "VALUES")
+		if err != nil {
+			return nil, err
+		}
+		if t.Family == types.Unknown {
+			t = types.TypeText
+		}
+		for r := range vals.Rows {
+			if vals.Rows[r][i], err = b.coerce(vals.Rows[r][i], t, v.Rows[r][i].Position()); err != nil {
+				return nil, err
+			}
+		}
+		vals.Out = append(vals.Out, Column{Name: fmt.Sprintf("column%d", i+1), Type: t})
+	}
+	return vals, nil
+}
+
+// untypedColumn returns column i of a set operation's operand when it is
+// a string literal or NULL written in the select list: as in PostgreSQL
+// it takes the type of the other side (SELECT 1 UNION SELECT NULL).
+func untypedColumn(n Node, i int) Expr {
+	if p, ok := n.(*Project); ok && isUntyped(p.Exprs[i]) {
+		return p.Exprs[i]
+	}
+	return nil
 }
 
 // bindFrom binds the FROM list into one node and pushes its scope.
@@ -315,32 +391,7 @@ func (b *Binder) bindTableExpr(te parser.TableExpr) (Node, *scope, error) {
 		}
 		if i := found; i >= 0 {
 			if cte := b.ctes[i][te.Name]; cte != nil {
-				// A CTE sees the CTEs defined before it, not itself.
-				saved := b.ctes
-				// (a fresh slice: appending in place would overwrite
-				// saved[i] and lose the CTE for later references)
-				b.ctes = b.ctes[:i:i]
-				defs := map[string]*parser.CTE{}
-				for name, c := range saved[i] {
-					if c != cte {
-						defs[name] = c
-					}
-				}
-				b.ctes = append(b.ctes, defs)
-				b.cteDepth++
-				var n Node
-				var err error
-				w := b.recursiveCTE[cte]
-				switch {
-				case w != nil && selfReferences(cte):
-					n, err = b.isolated(func() (Node, error) { return b.bindRecursiveCTE(cte) })
-				case w != nil && reachesItself(cte, w):
-					err = unsupported(te.Pos, "mutual recursion between WITH items is not implemented (query %q)", cte.Name)
-				default:
-					n, err = b.bindDerived(cte.Query)
-				}
-				b.cteDepth--
-				b.ctes = saved
+				n, err := b.bindCTEBody(cte, i, te.Pos)
 				if err != nil {
 					return nil, nil, err
 				}
@@ -361,13 +412,54 @@ func (b *Binder) bindTableExpr(te parser.TableExpr) (Node, *scope, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		return renameOutput(n, te.Alias, nil, parser.Pos{})
+		return renameOutput(n, te.Alias, te.Columns, parser.Pos{})
 	case *parser.JoinExpr:
 		return b.bindJoin(te)
 	case *parser.TableFunc:
 		return b.bindTableFunc(te) // series.go
 	}
 	return nil, nil, unsupported(parser.Pos{}, "FROM item %T", te)
+}
+
+// bindCTEBody binds the body of a CTE found in b.ctes[i] in the CTE's own
+// scope (PostgreSQL): it sees the CTEs of its WITH defined before it (all
+// but itself under WITH RECURSIVE), the CTEs of enclosing WITHs, and the
+// query levels enclosing its WITH clause — not the levels between that
+// clause and the reference. Those levels stay on the stack as empty
+// scopes, so the levels of the bound body match where it is placed.
+func (b *Binder) bindCTEBody(cte *parser.CTE, i int, pos parser.Pos) (Node, error) {
+	home := b.cteHome[cte]
+	savedCTEs, savedScopes := b.ctes, b.scopes
+	// (fresh slices: appending in place would overwrite the saved ones)
+	b.ctes = b.ctes[:i:i]
+	defs := map[string]*parser.CTE{}
+	for _, c := range home.with.CTEs {
+		if c == cte {
+			if !home.with.Recursive {
+				break
+			}
+			continue
+		}
+		defs[c.Name] = c
+	}
+	b.ctes = append(b.ctes, defs)
+	b.scopes = append([]*scope(nil), b.scopes...)
+	for l := home.level; l < len(b.scopes); l++ {
+		b.scopes[l] = &scope{}
+	}
+	b.cteDepth++
+	defer func() {
+		b.cteDepth--
+		b.ctes, b.scopes = savedCTEs, savedScopes
+	}()
+	w := b.recursiveCTE[cte]
+	switch {
+	case w != nil && selfReferences(cte):
+		return b.isolated(func() (Node, error) { return b.bindRecursiveCTE(cte) })
+	case w != nil && reachesItself(cte, w):
+		return nil, unsupported(pos, "mutual recursion between WITH items is not implemented (query %q)", cte.Name)
+	}
+	return b.bindDerived(cte.Query)
 }
 
 // bindDerived binds a FROM subquery: it cannot see the FROM items beside
@@ -434,7 +526,6 @@ func (b *Binder) bindJoin(te *parser.JoinExpr) (Node, *scope, error) {
 	}
 	sc := &scope{cols: append(append([]scopeCol(nil), ls.cols...), rs.cols...)}
 	j := &Join{Kind: joinKinds[te.Kind], Left: l, Right: r}
-	nl := len(ls.cols)
 	if te.On != nil {
 		b.scopes = append(b.scopes, sc)
 		cond, err := b.bindExpr(te.On, exprCtx{clause: "JOIN conditions"})
@@ -447,41 +538,115 @@ func (b *Binder) bindJoin(te *parser.JoinExpr) (Node, *scope, error) {
 		}
 		j.Cond = cond
 	}
+	using := te.Using
+	if te.Natural {
+		using = naturalColumns(ls, rs)
+		if len(using) == 0 { // no common column: a cross product
+			return j, sc, nil
+		}
+	}
+	if len(using) == 0 {
+		return j, sc, nil
+	}
+	return b.bindUsing(j, using, ls, rs)
+}
+
+// naturalColumns are the names a NATURAL JOIN joins on: those both sides
+// show under their bare name, in the left side's order.
+func naturalColumns(ls, rs *scope) []string {
+	var out []string
+	for _, l := range ls.cols {
+		if l.hidden || l.unnamed || slices.Contains(out, l.name) {
+			continue
+		}
+		for _, r := range rs.cols {
+			if !r.hidden && !r.unnamed && r.name == l.name {
+				out = append(out, l.name)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// bindUsing joins on the equality of the USING columns and, as PostgreSQL
+// does, puts each merged column first (the left value; the right one for
+// RIGHT JOIN, whichever is not NULL for FULL JOIN), then the left and the
+// right columns. The two copies stay reachable by qualified name but
+// not by the bare name nor through a bare *.
+func (b *Binder) bindUsing(j *Join, using []string, ls, rs *scope) (Node, *scope, error) {
+	nl := len(ls.cols)
+	find := func(sc *scope, name, side string) (int, error) {
+		found := -1
+		for i, c := range sc.cols {
+			if c.name == name && !c.unnamed {
+				if found >= 0 {
+					return -1, bindErr(parser.Pos{}, "common column name %q appears more than once in %s table", name, side)
+				}
+				found = i
+			}
+		}
+		if found < 0 {
+			return -1, bindErr(parser.Pos{}, "column %q specified in USING clause does not exist in %s table", name, side)
+		}
+		return found, nil
+	}
+	out := &scope{}
+	p := &Project{Input: j}
 	var conds []Expr
-	for _, name := range te.Using {
-		li, ri := -1, -1
-		for i, c := range ls.cols {
-			if c.name == name && !c.unnamed {
-				li = i
-			}
+	copies := map[int]bool{}
+	for k, name := range using {
+		if slices.Contains(using[:k], name) {
+			return nil, nil, bindErr(parser.Pos{}, "column name %q appears more than once in USING clause", name)
 		}
-		for i, c := range rs.cols {
-			if c.name == name && !c.unnamed {
-				ri = i
-			}
+		li, err := find(ls, name, "left")
+		if err != nil {
+			return nil, nil, err
 		}
-		if li < 0 || ri < 0 {
-			return nil, nil, bindErr(parser.Pos{}, "column %q specified in USING clause does not exist in both tables", name)
+		ri, err := find(rs, name, "right")
+		if err != nil {
+			return nil, nil, err
 		}
-		le := &ColRef{Idx: li, Name: name, T: ls.cols[li].t}
-		re := &ColRef{Idx: nl + ri, Name: name, T: rs.cols[ri].t}
+		copies[li], copies[nl+ri] = true, true
+		var le, re Expr = &ColRef{Idx: li, Name: name, T: ls.cols[li].t}, &ColRef{Idx: nl + ri, Name: name, T: rs.cols[ri].t}
 		c, err := b.bindBinary(parser.OpEq, le, re, parser.Pos{})
 		if err != nil {
 			return nil, nil, err
 		}
 		conds = append(conds, c)
-		// The merged column is found once by its bare name, and SELECT *
-		// shows it once.
-		drop := nl + ri
-		if j.Kind == RightJoin {
-			drop = li
+		t := le.Type()
+		if !t.Equal(re.Type()) {
+			if t, err = commonTypeOf([]Expr{le, re}, parser.Pos{}, "JOIN/USING"); err != nil {
+				return nil, nil, err
+			}
 		}
-		sc.cols[drop].hidden, sc.cols[drop].unnamed = true, true
+		if le, err = b.coerce(le, t, parser.Pos{}); err != nil {
+			return nil, nil, err
+		}
+		if re, err = b.coerce(re, t, parser.Pos{}); err != nil {
+			return nil, nil, err
+		}
+		merged := le
+		switch j.Kind {
+		case RightJoin:
+			merged = re
+		case FullJoin:
+			merged = &Call{Fn: scalarFuncs["coalesce"], Args: []Expr{le, re}, T: t}
+		}
+		p.Exprs = append(p.Exprs, merged)
+		p.Out = append(p.Out, Column{Name: name, Type: t})
+		out.cols = append(out.cols, scopeCol{name: name, t: t})
 	}
-	if len(conds) > 0 {
-		j.Cond = andAll(conds)
+	j.Cond = andAll(conds)
+	for i, c := range append(append([]scopeCol(nil), ls.cols...), rs.cols...) {
+		if copies[i] {
+			c.unnamed = true
+		}
+		p.Exprs = append(p.Exprs, &ColRef{Idx: i, Name: c.name, T: c.t})
+		p.Out = append(p.Out, Column{Name: c.name, Table: c.table, Type: c.t})
+		out.cols = append(out.cols, c)
 	}
-	return j, sc, nil
+	return p, out, nil
 }
 
 // bindJoinSide binds one input of a join; a recursive CTE's
@@ -529,7 +694,8 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 		if it.Star {
 			n := 0
 			for i, c := range sc.cols {
-				if c.hidden || (it.TableStar != "" && c.table != it.TableStar) {
+				// (a bare * shows a USING column once, merged; t.* shows t's copy)
+				if c.hidden || (it.TableStar == "" && c.unnamed) || (it.TableStar != "" && c.table != it.TableStar) {
 					continue
 				}
 				items = append(items, selectItem{e: &ColRef{Idx: i, Name: c.name, T: c.t}, name: c.name})
@@ -559,12 +725,14 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 	// FROM columns added as a hidden item.
 	var keyItems []int
 	var keySpecs []*parser.OrderItem
-	for _, o := range orderBy {
+	// itemFor finds the item an ORDER BY or DISTINCT ON expression names,
+	// adding a hidden one when none does.
+	itemFor := func(ex parser.Expr, clause string) (int, error) {
 		idx := -1
-		switch x := o.Expr.(type) {
+		switch x := ex.(type) {
 		case *parser.IntLit:
 			if x.Value < 1 || int(x.Value) > len(items) {
-				return nil, 0, nil, bindErr(x.Pos, "ORDER BY position %d is not in select list", x.Value)
+				return 0, bindErr(x.Pos, "%s position %d is not in select list", clause, x.Value)
 			}
 			idx = int(x.Value - 1)
 		case *parser.ColumnRef:
@@ -572,7 +740,7 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 				for i, it := range items {
 					if it.name == x.Column {
 						if idx >= 0 && exprKey(items[idx].e) != exprKey(it.e) {
-							return nil, 0, nil, bindErr(x.Pos, "ORDER BY %q is ambiguous", x.Column)
+							return 0, bindErr(x.Pos, "%s %q is ambiguous", clause, x.Column)
 						}
 						if idx < 0 {
 							idx = i
@@ -582,9 +750,9 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 			}
 		}
 		if idx < 0 {
-			e, err := b.bindExpr(o.Expr, exprCtx{aggOK: true, windowOK: true, clause: "ORDER BY"})
+			e, err := b.bindExpr(ex, exprCtx{aggOK: true, windowOK: true, clause: clause})
 			if err != nil {
-				return nil, 0, nil, err
+				return 0, err
 			}
 			k := exprKey(e)
 			for i, it := range items {
@@ -595,14 +763,32 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 			}
 			if idx < 0 {
 				if core.Distinct {
-					return nil, 0, nil, bindErr(o.Expr.Position(), "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+					return 0, bindErr(ex.Position(), "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
 				}
-				items = append(items, selectItem{e: e, name: defaultName(o.Expr)})
+				items = append(items, selectItem{e: e, name: defaultName(ex)})
 				idx = len(items) - 1
 			}
 		}
+		return idx, nil
+	}
+	for _, o := range orderBy {
+		idx, err := itemFor(o.Expr, "ORDER BY")
+		if err != nil {
+			return nil, 0, nil, err
+		}
 		keyItems = append(keyItems, idx)
 		keySpecs = append(keySpecs, o)
+	}
+	var onItems []int
+	for _, ex := range core.DistinctOn {
+		idx, err := itemFor(ex, "DISTINCT ON")
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		onItems = append(onItems, idx)
+	}
+	if err := distinctOnMatches(onItems, keyItems, core); err != nil {
+		return nil, 0, nil, err
 	}
 
 	// GROUP BY.
@@ -746,7 +932,8 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 	}
 	for i, e := range proj.Exprs {
 		if e.Type().Family == types.Unknown {
-			proj.Exprs[i] = &Const{D: types.NullDatum(types.TypeText)}
+			// (untyped still: a set operation may give it the other side's type)
+			proj.Exprs[i] = &Const{D: types.NullDatum(types.TypeText), Untyped: true}
 			proj.Out[i].Type = types.TypeText
 		}
 	}
@@ -757,12 +944,51 @@ func (b *Binder) bindCore(core *parser.SelectCore, orderBy []*parser.OrderItem) 
 		}
 		node = &Distinct{Input: node}
 	}
+	if len(onItems) > 0 {
+		node = distinctOn(node, onItems, keyItems, keySpecs)
+	}
 	var keys []SortKey
 	for i, idx := range keyItems {
 		c := node.Columns()[idx]
 		keys = append(keys, sortKey(&ColRef{Idx: idx, Name: c.Name, T: c.Type}, keySpecs[i]))
 	}
 	return node, visible, keys, nil
+}
+
+// distinctOnMatches checks PostgreSQL's rule that the DISTINCT ON
+// expressions come first in ORDER BY (in any order among themselves).
+func distinctOnMatches(on, keys []int, core *parser.SelectCore) error {
+	left := map[int]bool{}
+	for _, i := range on {
+		left[i] = true
+	}
+	for _, k := range keys {
+		if len(left) == 0 {
+			return nil
+		}
+		if !left[k] {
+			return bindErr(core.DistinctOn[0].Position(), "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+		}
+		delete(left, k)
+	}
+	return nil
+}
+
+// distinctOn keeps the first row of each DISTINCT ON group in ORDER BY
+// order: row_number() over the groups in that order, the rows numbered 1.
+func distinctOn(node Node, on, keys []int, specs []*parser.OrderItem) Node {
+	cols := node.Columns()
+	w := WindowCall{Func: "row_number", T: types.TypeBigInt}
+	for _, i := range on {
+		w.PartitionBy = append(w.PartitionBy, &ColRef{Idx: i, Name: cols[i].Name, T: cols[i].Type})
+	}
+	for j, i := range keys {
+		w.OrderBy = append(w.OrderBy, sortKey(&ColRef{Idx: i, Name: cols[i].Name, T: cols[i].Type}, specs[j]))
+	}
+	win := &Window{Input: node, Funcs: []WindowCall{w}, Out: append(append([]Column(nil), cols...), Column{Name: "row_number", Type: types.TypeBigInt})}
+	rn := &ColRef{Idx: len(cols), Name: "row_number", T: types.TypeBigInt}
+	first := &Filter{Input: win, Pred: &Call{Fn: fnEq, Args: []Expr{rn, &Const{D: types.IntDatum(1)}}, T: types.TypeBool}}
+	return projectFirst(first, len(cols))
 }
 
 func hasAgg(e Expr) bool {
@@ -987,9 +1213,12 @@ func (b *Binder) bindInsert(s *parser.InsertStmt) (Node, error) {
 			}
 			var out []Expr
 			for i, x := range row {
-				e, err := b.bindExpr(x, exprCtx{clause: "VALUES"})
-				if err == nil {
-					col := d.Columns[target[i]]
+				col := d.Columns[target[i]]
+				var e Expr
+				var err error
+				if _, ok := x.(*parser.DefaultExpr); ok {
+					e, err = b.defaultValue(col)
+				} else if e, err = b.bindExpr(x, exprCtx{clause: "VALUES"}); err == nil {
 					e, err = b.assign(e, col.Type, x.Position(), col.Name)
 				}
 				if err != nil {
@@ -1040,16 +1269,11 @@ func (b *Binder) bindInsert(s *parser.InsertStmt) (Node, error) {
 				ins.Serial = append(ins.Serial, ci)
 			}
 		} else {
-			switch {
-			case col.Serial:
+			if col.Serial {
 				ins.Serial = append(ins.Serial, ci)
-				e = &Const{D: types.NullDatum(col.Type)}
-			case col.Default != "":
-				if e, err = b.defaultExpr(col); err != nil {
-					return nil, err
-				}
-			default:
-				e = &Const{D: types.NullDatum(col.Type)}
+			}
+			if e, err = b.defaultValue(col); err != nil {
+				return nil, err
 			}
 		}
 		proj.Exprs = append(proj.Exprs, e)
@@ -1061,6 +1285,15 @@ func (b *Binder) bindInsert(s *parser.InsertStmt) (Node, error) {
 		return nil, err
 	}
 	return ins, nil
+}
+
+// defaultValue is what a column gets when no value is given: its DEFAULT,
+// else NULL (a serial column's NULL is replaced by the next serial value).
+func (b *Binder) defaultValue(col table.Column) (Expr, error) {
+	if col.Default != "" && !col.Serial {
+		return b.defaultExpr(col)
+	}
+	return &Const{D: types.NullDatum(col.Type)}, nil
 }
 
 // defaultExpr parses and binds a column's DEFAULT text.
@@ -1134,8 +1367,15 @@ func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
 			b.scopes = b.scopes[:len(b.scopes)-1]
 			return nil, bindErr(a.Pos, "multiple assignments to same column %q", a.Column)
 		}
-		e, err := b.bindExpr(a.Value, exprCtx{clause: "UPDATE SET"})
-		if err == nil {
+		var e Expr
+		var err error
+		if _, ok := a.Value.(*parser.DefaultExpr); ok {
+			if d.Columns[ci].Serial {
+				err = unsupported(a.Pos, "SET %s = DEFAULT on a serial column is not implemented", a.Column)
+			} else {
+				e, err = b.defaultValue(d.Columns[ci])
+			}
+		} else if e, err = b.bindExpr(a.Value, exprCtx{clause: "UPDATE SET"}); err == nil {
 			e, err = b.assign(e, d.Columns[ci].Type, a.Pos, a.Column)
 		}
 		if err != nil {

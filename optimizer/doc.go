@@ -29,7 +29,11 @@
 // hidden column and projected away after the sort), LIMIT/OFFSET.
 //
 // A CTE is bound where it is referenced (each reference gets its own
-// plan). A correlated subquery in the select list or HAVING of a grouped
+// plan), but in its own scope, as in PostgreSQL: the CTEs before it in
+// its WITH (all of them under WITH RECURSIVE), enclosing WITHs, and the
+// query levels around its WITH clause; the levels between that clause
+// and the reference stay on the scope stack as empty scopes, so the
+// body's outer references keep the levels where it is placed. A correlated subquery in the select list or HAVING of a grouped
 // query (grouped.go) runs per group over the Aggregate's output, so, as
 // in PostgreSQL, it may read only the outer query's grouping columns
 // (rebased onto the Aggregate's key columns) and aggregates of the outer

@@ -52,9 +52,11 @@ var (
 	fnConcat    = &Func{Name: "concat_op", Infix: "||", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
 		return textOut(t, append(append([]byte(nil), a[0].B...), a[1].B...)), nil
 	}}
-	fnLike        = &Func{Name: "like", Infix: "LIKE", Strict: true, Eval: evalLike(false)}
-	fnNotLike     = &Func{Name: "notlike", Infix: "NOT LIKE", Strict: true, Eval: evalLike(true)}
-	fnDateAddDays = &Func{Name: "date_add_days", Infix: "+", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
+	fnIsDistinct    = &Func{Name: "isdistinct", Infix: "IS DISTINCT FROM", Eval: evalDistinct(true)}
+	fnIsNotDistinct = &Func{Name: "isnotdistinct", Infix: "IS NOT DISTINCT FROM", Eval: evalDistinct(false)}
+	fnLike          = &Func{Name: "like", Infix: "LIKE", Strict: true, Eval: evalLike(false)}
+	fnNotLike       = &Func{Name: "notlike", Infix: "NOT LIKE", Strict: true, Eval: evalLike(true)}
+	fnDateAddDays   = &Func{Name: "date_add_days", Infix: "+", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
 		return types.Datum{Type: t, I: a[0].I + a[1].I}, nil
 	}}
 	fnDateSubDays = &Func{Name: "date_sub_days", Infix: "-", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
@@ -92,6 +94,16 @@ func EvalCall(f *Func, args []types.Datum, t types.Type) (types.Datum, error) {
 		}
 	}
 	return f.Eval(args, t)
+}
+
+// evalDistinct compares with NULL as a value equal only to itself.
+func evalDistinct(distinct bool) func([]types.Datum, types.Type) (types.Datum, error) {
+	return func(a []types.Datum, _ types.Type) (types.Datum, error) {
+		if a[0].Null || a[1].Null {
+			return types.BoolDatum((a[0].Null != a[1].Null) == distinct), nil
+		}
+		return types.BoolDatum((CompareDatums(a[0], a[1]) != 0) == distinct), nil
+	}
 }
 
 func cmpFunc(ok func(int) bool) func([]types.Datum, types.Type) (types.Datum, error) {
@@ -234,16 +246,16 @@ func ArithInt(op byte, x, y int64) (int64, error) {
 func ArithFloat(op byte, x, y float64) (float64, error) {
 	switch op {
 	case '+':
-		return x + y, nil
+		return checkFloat(x+y, x, y, true)
 	case '-':
-		return x - y, nil
+		return checkFloat(x-y, x, y, true)
 	case '*':
-		return x * y, nil
+		return checkFloat(x*y, x, y, x == 0 || y == 0)
 	case '/':
 		if y == 0 {
 			return 0, ErrDivisionByZero
 		}
-		return x / y, nil
+		return checkFloat(x/y, x, y, x == 0)
 	case '%':
 		if y == 0 {
 			return 0, ErrDivisionByZero
@@ -251,6 +263,19 @@ func ArithFloat(op byte, x, y float64) (float64, error) {
 		return math.Mod(x, y), nil
 	}
 	return 0, fmt.Errorf("optimizer: unknown operator %c", op)
+}
+
+// checkFloat refuses, as PostgreSQL does, a result that overflowed to an
+// infinity from finite operands, or underflowed to zero when zeroOK is
+// false.
+func checkFloat(r, x, y float64, zeroOK bool) (float64, error) {
+	if math.IsInf(r, 0) && !math.IsInf(x, 0) && !math.IsInf(y, 0) {
+		return 0, fmt.Errorf("%w: double precision overflow", ErrOverflow)
+	}
+	if r == 0 && !zeroOK {
+		return 0, fmt.Errorf("%w: double precision underflow", ErrOverflow)
+	}
+	return r, nil
 }
 
 func arithDecimal(op byte, x, y types.Datum, t types.Type) (types.Datum, error) {
@@ -348,9 +373,9 @@ func evalLike(not bool) func([]types.Datum, types.Type) (types.Datum, error) {
 var scalarFuncs = map[string]*Func{
 	"abs":     {Name: "abs", Strict: true, Eval: evalAbs},
 	"round":   {Name: "round", Strict: true, Eval: evalRound},
-	"ceil":    {Name: "ceil", Strict: true, Eval: floatFn(math.Ceil)},
-	"ceiling": {Name: "ceil", Strict: true, Eval: floatFn(math.Ceil)},
-	"floor":   {Name: "floor", Strict: true, Eval: floatFn(math.Floor)},
+	"ceil":    {Name: "ceil", Strict: true, Eval: toWhole(math.Ceil, 1)},
+	"ceiling": {Name: "ceil", Strict: true, Eval: toWhole(math.Ceil, 1)},
+	"floor":   {Name: "floor", Strict: true, Eval: toWhole(math.Floor, -1)},
 	"sqrt":    {Name: "sqrt", Strict: true, Eval: evalSqrt},
 	"ln":      {Name: "ln", Strict: true, Eval: evalLn},
 	"exp": {Name: "exp", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
@@ -374,16 +399,10 @@ var scalarFuncs = map[string]*Func{
 	}},
 	"substr":    {Name: "substr", Strict: true, Eval: evalSubstr},
 	"substring": {Name: "substr", Strict: true, Eval: evalSubstr},
-	"trim": {Name: "trim", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
-		return textOut(t, bytes.TrimSpace(a[0].B)), nil
-	}},
-	"ltrim": {Name: "ltrim", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
-		return textOut(t, bytes.TrimLeft(a[0].B, " \t\n\r")), nil
-	}},
-	"rtrim": {Name: "rtrim", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
-		return textOut(t, bytes.TrimRight(a[0].B, " \t\n\r")), nil
-	}},
 	"replace": {Name: "replace", Strict: true, Eval: func(a []types.Datum, t types.Type) (types.Datum, error) {
+		if len(a[1].B) == 0 {
+			return textOut(t, a[0].B), nil // (bytes.ReplaceAll would insert between every byte)
+		}
 		return textOut(t, bytes.ReplaceAll(a[0].B, a[1].B, a[2].B)), nil
 	}},
 	"coalesce": {Name: "coalesce", Eval: evalCoalesce},
@@ -393,15 +412,26 @@ var scalarFuncs = map[string]*Func{
 	"least":    {Name: "least", Eval: extremum(-1)},
 }
 
-func floatFn(f func(float64) float64) func([]types.Datum, types.Type) (types.Datum, error) {
+// toWhole is ceil (dir 1) or floor (dir -1); a decimal is rounded exactly
+// on its scaled integer and comes out with scale 0 (PostgreSQL's numeric
+// ceil and floor).
+func toWhole(f func(float64) float64, dir int64) func([]types.Datum, types.Type) (types.Datum, error) {
 	return func(a []types.Datum, t types.Type) (types.Datum, error) {
 		d := a[0]
 		switch d.Type.Family {
 		case types.Float:
 			return types.Datum{Type: t, F: f(d.F)}, nil
 		case types.Decimal:
-			p := float64(types.Pow10(int(d.Type.Scale)))
-			return types.Datum{Type: t, I: int64(f(float64(d.I)/p)) * int64(p)}, nil
+			p := types.Pow10(int(d.Type.Scale))
+			q, r := d.I/p, d.I%p
+			if r != 0 && (r > 0) == (dir > 0) {
+				q += dir
+			}
+			v, ok := rescale(q, 0, int(t.Scale))
+			if !ok {
+				return types.Datum{}, fmt.Errorf("%w: %d", ErrOverflow, q)
+			}
+			return types.Datum{Type: t, I: v}, nil
 		}
 		return types.Datum{Type: t, I: d.I}, nil
 	}
@@ -429,6 +459,10 @@ func evalRound(a []types.Datum, t types.Type) (types.Datum, error) {
 	}
 	switch d.Type.Family {
 	case types.Float:
+		if len(a) == 1 {
+			// PostgreSQL's round(double precision) is rint: halves to even
+			return types.Datum{Type: t, F: math.RoundToEven(d.F)}, nil
+		}
 		p := math.Pow(10, float64(digits))
 		v := d.F * p
 		r := math.Round(v)
@@ -439,10 +473,12 @@ func evalRound(a []types.Datum, t types.Type) (types.Datum, error) {
 			v, _ := rescale(d.I, s, int(t.Scale))
 			return types.Datum{Type: t, I: v}, nil
 		}
-		if digits < 0 {
-			digits = 0
+		v := roundScaled(d.I, s, int(max(digits, 0)))
+		if digits < 0 && digits > -19 {
+			p := types.Pow10(int(-digits))
+			v = roundScaled(v, int(-digits), 0) * p
 		}
-		v := roundScaled(d.I, s, int(digits))
+		digits = max(digits, 0)
 		v, ok := rescale(v, int(digits), int(t.Scale))
 		if !ok {
 			return types.Datum{}, fmt.Errorf("%w: round", ErrOverflow)

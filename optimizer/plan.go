@@ -2,6 +2,7 @@ package optimizer
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aegisdb/aegis/model/table"
@@ -139,8 +140,9 @@ type Join struct {
 
 // AggCall is an aggregate function application.
 type AggCall struct {
-	Func     string // count, sum, avg, min, max
+	Func     string // count, sum, avg, min, max, string_agg, bool_and, stddev, ...
 	Arg      Expr   // nil for count(*)
+	Extra    *Const // string_agg's separator
 	Distinct bool
 	T        types.Type
 }
@@ -152,6 +154,9 @@ func (a AggCall) String() string {
 	d := ""
 	if a.Distinct {
 		d = "DISTINCT "
+	}
+	if a.Extra != nil {
+		return a.Func + "(" + d + a.Arg.String() + ", " + a.Extra.String() + ")"
 	}
 	return a.Func + "(" + d + a.Arg.String() + ")"
 }
@@ -191,8 +196,14 @@ func (k SortKey) String() string {
 
 // WindowCall is a window function over partitions of the input.
 type WindowCall struct {
-	Func        string // row_number, rank, dense_rank, sum, avg, min, max, count
-	Arg         Expr   // nil for the ranking functions and count(*)
+	Func    string // row_number, rank, dense_rank, sum, avg, min, max, count, lag, ...
+	Arg     Expr   // nil for the ranking functions and count(*)
+	N       int64  // lag/lead's offset, nth_value's n, ntile's bucket count
+	Default *Const // lag/lead's value past the partition's ends (nil: NULL); string_agg's separator
+	// Frame is the written frame of an aggregate or first_value,
+	// last_value, nth_value; nil for the default (RANGE UNBOUNDED
+	// PRECEDING to CURRENT ROW). RANGE takes no offsets.
+	Frame       *parser.WindowFrame
 	PartitionBy []Expr
 	OrderBy     []SortKey
 	T           types.Type
@@ -205,12 +216,26 @@ func (w WindowCall) String() string {
 	} else if w.Func == "count" {
 		arg = "*"
 	}
+	switch w.Func {
+	case "ntile":
+		arg = strconv.FormatInt(w.N, 10)
+	case "string_agg":
+		arg += ", " + w.Default.String()
+	case "nth_value", "lag", "lead":
+		arg += ", " + strconv.FormatInt(w.N, 10)
+		if w.Default != nil {
+			arg += ", " + w.Default.String()
+		}
+	}
 	var parts []string
 	if len(w.PartitionBy) > 0 {
 		parts = append(parts, "PARTITION BY "+joinExprs(w.PartitionBy))
 	}
 	if len(w.OrderBy) > 0 {
 		parts = append(parts, "ORDER BY "+joinKeys(w.OrderBy))
+	}
+	if w.Frame != nil {
+		parts = append(parts, w.Frame.String())
 	}
 	return fmt.Sprintf("%s(%s) OVER (%s)", w.Func, arg, strings.Join(parts, " "))
 }

@@ -77,6 +77,7 @@ const (
 	SubScalar SubqueryKind = iota // (SELECT x): its one value, NULL when empty
 	SubExists                     // EXISTS (SELECT ...)
 	SubIn                         // E IN (SELECT x)
+	SubQuant                      // E cmp ANY (SELECT x) / E cmp ALL (SELECT x)
 )
 
 // Subquery is a nested query used as a value. Plan's outer references
@@ -85,8 +86,10 @@ const (
 type Subquery struct {
 	Kind       SubqueryKind
 	Plan       Node
-	E          Expr // the left side of IN
-	Not        bool // NOT IN
+	E          Expr  // the left side of IN, ANY, ALL
+	Not        bool  // NOT IN
+	Cmp        *Func // SubQuant's comparison
+	All        bool  // SubQuant: ALL (else ANY)
 	Correlated bool
 	T          types.Type
 	// Level is the nesting level of the subquery's own scope: the rows of
@@ -186,6 +189,12 @@ func (e *Subquery) String() string {
 			return "(" + e.E.String() + " NOT IN (subquery))"
 		}
 		return "(" + e.E.String() + " IN (subquery))"
+	case SubQuant:
+		q := " ANY"
+		if e.All {
+			q = " ALL"
+		}
+		return "(" + e.E.String() + " " + e.Cmp.Infix + q + " (subquery))"
 	}
 	return "(subquery)"
 }

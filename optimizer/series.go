@@ -77,8 +77,11 @@ func (n *SeriesScan) describe() string {
 // bindTableFunc binds a table function call in FROM.
 func (b *Binder) bindTableFunc(tf *parser.TableFunc) (Node, *scope, error) {
 	name := strings.ToLower(tf.Name)
+	if name == "generate_series" {
+		return b.bindGenerateSeries(tf) // genseries.go
+	}
 	if name != "metric" {
-		return nil, nil, bindErr(tf.Pos, "table function %s does not exist (the one table function is metric)", tf.Name)
+		return nil, nil, bindErr(tf.Pos, "table function %s does not exist (the table functions are metric and generate_series)", tf.Name)
 	}
 	if len(tf.Args) < 1 || len(tf.Args) > 3 {
 		return nil, nil, bindErr(tf.Pos, "metric takes 1 to 3 arguments (name [, from [, to]]), got %d", len(tf.Args))

@@ -132,7 +132,7 @@ type DropIndexStmt struct {
 // of Rows and Query is set.
 type InsertStmt struct {
 	Table     *TableName // never aliased
-	Columns   []string   // nil: all columns in table order
+	Columns   []string   // nil: all columns in table order; empty: DEFAULT VALUES
 	Rows      [][]Expr
 	Query     *SelectStmt
 	Returning []*SelectItem
@@ -211,14 +211,21 @@ type SetOpExpr struct {
 	Right SetExpr
 }
 
+// ValuesExpr is VALUES (row), ...: a query of constant rows whose columns
+// are column1, column2, ...
+type ValuesExpr struct {
+	Rows [][]Expr
+}
+
 // SelectCore is one SELECT ... FROM ... WHERE ... GROUP BY ... HAVING.
 type SelectCore struct {
-	Distinct bool
-	Items    []*SelectItem
-	From     []TableExpr // comma-separated FROM items; nil without FROM
-	Where    Expr
-	GroupBy  []Expr
-	Having   Expr
+	Distinct   bool
+	DistinctOn []Expr // DISTINCT ON (exprs): Distinct is false
+	Items      []*SelectItem
+	From       []TableExpr // comma-separated FROM items; nil without FROM
+	Where      Expr
+	GroupBy    []Expr
+	Having     Expr
 }
 
 // SelectItem is one item of a select list or RETURNING list: *, t.*, or
@@ -263,16 +270,18 @@ type TableName struct {
 // TableFunc is a table function call name(args) [AS] alias in FROM,
 // such as metric('cpu_usage', '2026-01-01', '2026-01-02').
 type TableFunc struct {
-	Pos   Pos
-	Name  string
-	Args  []Expr
-	Alias string
+	Pos     Pos
+	Name    string
+	Args    []Expr
+	Alias   string
+	Columns []string // AS alias (columns)
 }
 
 // DerivedTable is (query) [AS] alias in FROM.
 type DerivedTable struct {
-	Query *SelectStmt
-	Alias string // may be empty
+	Query   *SelectStmt
+	Alias   string   // may be empty
+	Columns []string // AS alias (columns): names for the query's columns
 }
 
 // JoinKind is the kind of a JoinExpr.
@@ -291,11 +300,12 @@ const (
 // Joins associate to the left; a join on the right side was written in
 // parentheses.
 type JoinExpr struct {
-	Kind  JoinKind
-	Left  TableExpr
-	Right TableExpr
-	On    Expr
-	Using []string
+	Kind    JoinKind
+	Natural bool // NATURAL: USING the columns both sides name (bound later)
+	Left    TableExpr
+	Right   TableExpr
+	On      Expr
+	Using   []string
 }
 
 // ExplainStmt is EXPLAIN [ANALYZE] statement (a query, INSERT, UPDATE or
@@ -345,6 +355,7 @@ func (*RenameColumn) alterAction() {}
 
 func (*SelectCore) setExpr() {}
 func (*SetOpExpr) setExpr()  {}
+func (*ValuesExpr) setExpr() {}
 func (*SelectStmt) setExpr() {}
 
 func (*TableName) tableExpr()    {}

@@ -105,6 +105,8 @@ const (
 	OpMul
 	OpDiv
 	OpMod
+	OpIsDistinct    // IS DISTINCT FROM: <> with NULL a value
+	OpIsNotDistinct // IS NOT DISTINCT FROM: = with NULL a value
 )
 
 // BinaryExpr is Left op Right. Pos is the operator's position.
@@ -131,6 +133,16 @@ type InListExpr struct {
 	List []Expr
 }
 
+// QuantifiedExpr is Expr op ANY (query) or Expr op ALL (query), op a
+// comparison (SOME is ANY).
+type QuantifiedExpr struct {
+	Pos   Pos
+	Expr  Expr
+	Op    BinaryOp
+	All   bool
+	Query *SelectStmt
+}
+
 // InSubqueryExpr is Expr [NOT] IN (query).
 type InSubqueryExpr struct {
 	Pos   Pos
@@ -141,11 +153,12 @@ type InSubqueryExpr struct {
 
 // BetweenExpr is Expr [NOT] BETWEEN Low AND High.
 type BetweenExpr struct {
-	Pos  Pos
-	Expr Expr
-	Not  bool
-	Low  Expr
-	High Expr
+	Pos       Pos
+	Expr      Expr
+	Not       bool
+	Symmetric bool // BETWEEN SYMMETRIC: the bounds in either order
+	Low       Expr
+	High      Expr
 }
 
 // LikeExpr is Expr [NOT] LIKE Pattern.
@@ -153,7 +166,9 @@ type LikeExpr struct {
 	Pos     Pos
 	Expr    Expr
 	Not     bool
+	ILike   bool // ILIKE: case-insensitive
 	Pattern Expr
+	Escape  Expr // nil: backslash
 }
 
 // CaseExpr is CASE [Operand] WHEN ... THEN ... [ELSE ...] END. With an
@@ -187,6 +202,7 @@ type FuncCall struct {
 	Star     bool // name(*); Args is empty
 	Distinct bool
 	Args     []Expr
+	Filter   Expr        // FILTER (WHERE ...) of an aggregate; nil without
 	Over     *WindowSpec // nil for a plain call
 }
 
@@ -194,12 +210,43 @@ type FuncCall struct {
 type WindowSpec struct {
 	PartitionBy []Expr
 	OrderBy     []*OrderItem
+	Frame       *WindowFrame // nil: the default frame
 }
+
+// WindowFrame is ROWS|RANGE BETWEEN Start AND End (or ROWS|RANGE Start,
+// whose end is CURRENT ROW).
+type WindowFrame struct {
+	Rows       bool // ROWS (else RANGE)
+	Start, End FrameBound
+}
+
+// FrameBound is one end of a window frame.
+type FrameBound struct {
+	Kind BoundKind
+	N    int64 // n PRECEDING / n FOLLOWING
+}
+
+// BoundKind says where a frame bound is.
+type BoundKind int
+
+const (
+	UnboundedPreceding BoundKind = iota + 1
+	Preceding
+	CurrentRow
+	Following
+	UnboundedFollowing
+)
 
 // SubqueryExpr is a scalar subquery (query) used as a value.
 type SubqueryExpr struct {
 	Pos   Pos
 	Query *SelectStmt
+}
+
+// DefaultExpr is DEFAULT as a value of INSERT ... VALUES: the column's
+// default. It appears nowhere else.
+type DefaultExpr struct {
+	Pos Pos
 }
 
 // ExistsExpr is EXISTS (query). NOT EXISTS is a UnaryExpr OpNot over it.
@@ -222,6 +269,7 @@ func (e *BinaryExpr) Position() Pos     { return e.Pos }
 func (e *IsNullExpr) Position() Pos     { return e.Pos }
 func (e *InListExpr) Position() Pos     { return e.Pos }
 func (e *InSubqueryExpr) Position() Pos { return e.Pos }
+func (e *QuantifiedExpr) Position() Pos { return e.Pos }
 func (e *BetweenExpr) Position() Pos    { return e.Pos }
 func (e *LikeExpr) Position() Pos       { return e.Pos }
 func (e *CaseExpr) Position() Pos       { return e.Pos }
@@ -229,6 +277,7 @@ func (e *CastExpr) Position() Pos       { return e.Pos }
 func (e *FuncCall) Position() Pos       { return e.Pos }
 func (e *SubqueryExpr) Position() Pos   { return e.Pos }
 func (e *ExistsExpr) Position() Pos     { return e.Pos }
+func (e *DefaultExpr) Position() Pos    { return e.Pos }
 
 func (*ColumnRef) expr()      {}
 func (*Param) expr()          {}
@@ -244,6 +293,7 @@ func (*BinaryExpr) expr()     {}
 func (*IsNullExpr) expr()     {}
 func (*InListExpr) expr()     {}
 func (*InSubqueryExpr) expr() {}
+func (*QuantifiedExpr) expr() {}
 func (*BetweenExpr) expr()    {}
 func (*LikeExpr) expr()       {}
 func (*CaseExpr) expr()       {}
@@ -251,3 +301,4 @@ func (*CastExpr) expr()       {}
 func (*FuncCall) expr()       {}
 func (*SubqueryExpr) expr()   {}
 func (*ExistsExpr) expr()     {}
+func (*DefaultExpr) expr()    {}

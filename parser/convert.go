@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -16,6 +17,9 @@ const MaxOperators = 10000
 // what the grammar cannot (type names, parameter numbers, number ranges).
 type converter struct {
 	ops int // binary operators folded so far in this statement
+	// windows are the named windows (WINDOW w AS (...)) of the SELECT
+	// being converted; OVER w copies one in, so the AST has no names.
+	windows map[string]*gWindow
 }
 
 func pos(p lexer.Position) Pos { return Pos{Line: p.Line, Column: p.Column} }
@@ -228,10 +232,18 @@ func (c *converter) insert(g *gInsert) (Statement, error) {
 			return nil, err
 		}
 	}
+	if g.Defaults {
+		// every column takes its default: no columns, one empty row
+		s.Columns, s.Rows = []string{}, [][]Expr{{}}
+	}
 	for _, r := range g.Rows {
-		row, err := c.exprs(r.Values)
-		if err != nil {
-			return nil, err
+		var row []Expr
+		for _, v := range r.Values {
+			e, err := c.rowValue(v)
+			if err != nil {
+				return nil, err
+			}
+			row = append(row, e)
 		}
 		s.Rows = append(s.Rows, row)
 	}
@@ -241,11 +253,19 @@ func (c *converter) insert(g *gInsert) (Statement, error) {
 	return s, nil
 }
 
+// rowValue is a value of VALUES or UPDATE SET: an expression or DEFAULT.
+func (c *converter) rowValue(v *gRowValue) (Expr, error) {
+	if v.Default {
+		return &DefaultExpr{Pos: pos(v.Pos)}, nil
+	}
+	return c.expr(v.Expr)
+}
+
 func (c *converter) update(g *gUpdate) (Statement, error) {
 	s := &UpdateStmt{Table: tableName(g.Table, g.Alias)}
 	var err error
 	for _, a := range g.Set {
-		v, err := c.expr(a.Value)
+		v, err := c.rowValue(a.Value)
 		if err != nil {
 			return nil, err
 		}
@@ -300,6 +320,18 @@ func (c *converter) query(g *gQuery) (*SelectStmt, error) {
 	if s.Offset, err = c.optExpr(g.Offset); err != nil {
 		return nil, err
 	}
+	if g.Fetch != nil {
+		if s.Limit != nil {
+			return nil, errorAt(pos(g.Fetch.Pos), "LIMIT and FETCH cannot both be given")
+		}
+		n := int64(1)
+		if g.Fetch.Count != "" {
+			if n, err = strconv.ParseInt(g.Fetch.Count, 10, 64); err != nil {
+				return nil, errorAt(pos(g.Fetch.Pos), "FETCH count %s is out of range", g.Fetch.Count)
+			}
+		}
+		s.Limit = &IntLit{Pos: pos(g.Fetch.Pos), Value: n}
+	}
 	if inner, ok := s.Body.(*SelectStmt); ok && s.With == nil && s.OrderBy == nil && s.Limit == nil && s.Offset == nil {
 		return inner, nil
 	}
@@ -346,6 +378,23 @@ func (c *converter) setOperand(g *gSetOperand) (SetExpr, error) {
 	if g.Core != nil {
 		return c.selectCore(g.Core)
 	}
+	if g.Values != nil {
+		v := &ValuesExpr{}
+		for _, r := range g.Values {
+			row := make([]Expr, len(r.Values))
+			for i, x := range r.Values {
+				if x.Default {
+					return nil, errorAt(pos(x.Pos), "DEFAULT is allowed only in INSERT ... VALUES")
+				}
+				var err error
+				if row[i], err = c.expr(x.Expr); err != nil {
+					return nil, err
+				}
+			}
+			v.Rows = append(v.Rows, row)
+		}
+		return v, nil
+	}
 	q, err := c.query(g.Paren)
 	if err != nil {
 		return nil, err
@@ -357,8 +406,24 @@ func (c *converter) setOperand(g *gSetOperand) (SetExpr, error) {
 }
 
 func (c *converter) selectCore(g *gSelectCore) (*SelectCore, error) {
-	s := &SelectCore{Distinct: g.Distinct}
+	saved := c.windows
+	defer func() { c.windows = saved }()
+	c.windows = nil
+	for _, w := range g.Windows {
+		n := identName(w.Name)
+		if _, dup := c.windows[n]; dup {
+			return nil, errorAt(pos(w.Name.Pos), "window %q is already defined", n)
+		}
+		if c.windows == nil {
+			c.windows = map[string]*gWindow{}
+		}
+		c.windows[n] = w.Window
+	}
+	s := &SelectCore{Distinct: g.Distinct && g.DistinctOn == nil}
 	var err error
+	if s.DistinctOn, err = c.exprs(g.DistinctOn); err != nil {
+		return nil, err
+	}
 	if s.Items, err = c.selectItems(g.Items); err != nil {
 		return nil, err
 	}
@@ -444,7 +509,7 @@ func (c *converter) tableExpr(g *gTableExpr) (TableExpr, error) {
 		if err != nil {
 			return nil, err
 		}
-		je := &JoinExpr{Left: left, Right: right, Using: identNames(j.Using)}
+		je := &JoinExpr{Left: left, Right: right, Using: identNames(j.Using), Natural: j.Natural}
 		switch {
 		case j.Cross:
 			je.Kind = JoinCross
@@ -461,6 +526,12 @@ func (c *converter) tableExpr(g *gTableExpr) (TableExpr, error) {
 			return nil, err
 		}
 		hasCond := je.On != nil || je.Using != nil
+		if je.Natural && (hasCond || je.Kind == JoinCross) {
+			return nil, errorAt(pos(j.Pos), "NATURAL JOIN takes no ON or USING and is not a CROSS JOIN")
+		}
+		if je.Natural {
+			hasCond = true
+		}
 		if je.Kind == JoinCross && hasCond {
 			return nil, errorAt(pos(j.Pos), "CROSS JOIN takes no ON or USING")
 		}
@@ -480,7 +551,7 @@ func (c *converter) tablePrimary(g *gTablePrimary) (TableExpr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &DerivedTable{Query: q, Alias: alias}, nil
+		return &DerivedTable{Query: q, Alias: alias, Columns: identNames(g.Columns)}, nil
 	case g.Paren != nil:
 		if g.Alias != nil {
 			return nil, errorAt(pos(g.Alias.Pos), "a parenthesised join cannot have an alias")
@@ -491,7 +562,12 @@ func (c *converter) tablePrimary(g *gTablePrimary) (TableExpr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &TableFunc{Pos: pos(g.Table.Pos), Name: identName(g.Table), Args: args, Alias: alias}, nil
+		return &TableFunc{Pos: pos(g.Table.Pos), Name: identName(g.Table), Args: args, Alias: alias, Columns: identNames(g.Columns)}, nil
+	case g.Columns != nil:
+		// t AS u (a, b) renames the table's columns: it reads as the
+		// derived table (SELECT * FROM t) AS u (a, b).
+		all := &SelectCore{Items: []*SelectItem{{Star: true}}, From: []TableExpr{tableName(g.Table, nil)}}
+		return &DerivedTable{Query: &SelectStmt{Body: all}, Alias: alias, Columns: identNames(g.Columns)}, nil
 	default:
 		return tableName(g.Table, g.Alias), nil
 	}

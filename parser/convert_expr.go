@@ -102,18 +102,50 @@ func (ch *chain) extend(left Expr, min int) (Expr, error) {
 		p := pos(t.Pos)
 		var err error
 		switch {
+		case t.Quant != "":
+			op := binaryByText[t.Op]
+			if binaryOps[op].prec != precCompare {
+				err = errorAt(p, "%s %s needs a comparison operator, not %s", t.Op, strings.ToUpper(t.Quant), t.Op)
+				break
+			}
+			var q *SelectStmt
+			if q, err = c.query(t.QQuery); err == nil {
+				left = &QuantifiedExpr{Pos: p, Expr: left, Op: op, All: strings.EqualFold(t.Quant, "ALL"), Query: q}
+			}
 		case t.Op != "":
 			var right Expr
 			if right, err = ch.climb(t.Right, prec+1); err == nil {
 				left, err = c.binary(t.Pos, binaryByText[t.Op], left, right)
 			}
 		case t.Like != nil:
-			var pat Expr
-			if pat, err = ch.climb(t.Like, prec+1); err == nil {
-				left = &LikeExpr{Pos: p, Expr: left, Not: t.Not, Pattern: pat}
+			like := &LikeExpr{Pos: p, Expr: left, Not: t.Not, ILike: t.ILike}
+			if t.Escape == nil {
+				like.Pattern, err = ch.climb(t.Like, prec+1)
+			} else if like.Pattern, err = ch.climb(t.Like, precAtom); err == nil {
+				// (the tails after the escape are not the pattern's)
+				like.Escape, err = ch.climb(t.Escape, precAtom)
+			}
+			left = like
+		case t.Distinct != nil:
+			op := OpIsDistinct
+			if t.IsNot {
+				op = OpIsNotDistinct
+			}
+			var right Expr
+			if right, err = ch.climb(t.Distinct, prec+1); err == nil {
+				left, err = c.binary(t.Pos, op, left, right)
 			}
 		case t.IsNull:
 			left = &IsNullExpr{Pos: p, Expr: left, Not: t.IsNot}
+		case t.Truth != "":
+			// x IS [NOT] TRUE is x IS [NOT] DISTINCT FROM TRUE: never NULL
+			op := OpIsNotDistinct
+			if t.IsNot {
+				op = OpIsDistinct
+			}
+			left, err = c.binary(t.Pos, op, left, &BoolLit{Pos: p, Value: strings.EqualFold(t.Truth, "TRUE")})
+		case t.In != nil && t.In.Operand != nil:
+			err = errorAt(p, "IN needs a parenthesised list or subquery")
 		case t.In != nil && t.In.Query != nil:
 			var q *SelectStmt
 			if q, err = c.query(t.In.Query); err == nil {
@@ -143,7 +175,7 @@ func (c *converter) between(p Pos, left Expr, t *gTail) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &BetweenExpr{Pos: p, Expr: left, Not: t.Not, Low: low, High: high}, nil
+	return &BetweenExpr{Pos: p, Expr: left, Not: t.Not, Symmetric: t.Between.Symmetric, Low: low, High: high}, nil
 }
 
 // operand converts an operand with its prefix operators. NOT reaches
@@ -246,6 +278,8 @@ func (c *converter) primary(g *gPrimary) (Expr, error) {
 		return &NullLit{Pos: p}, nil
 	case g.Named != nil:
 		return c.named(p, g.Named)
+	case g.KwCall != nil:
+		return c.funcCall(p, strings.ToLower(g.KwCall.Name), g.KwCall.Args)
 	case g.Paren.Query != nil:
 		q, err := c.query(g.Paren.Query)
 		if err != nil {
@@ -306,8 +340,18 @@ func (c *converter) caseExpr(p Pos, g *gCase) (Expr, error) {
 func (c *converter) funcCall(p Pos, name string, g *gCallArgs) (Expr, error) {
 	f := &FuncCall{Pos: p, Name: name, Star: g.Star, Distinct: g.Distinct}
 	var err error
-	if f.Args, err = c.exprs(g.Args); err != nil {
+	if f.Args, err = c.callArgs(p, f, g); err != nil {
 		return nil, err
+	}
+	if f.Filter, err = c.optExpr(g.Filter); err != nil {
+		return nil, err
+	}
+	if g.OverName != nil {
+		w, ok := c.windows[identName(g.OverName)]
+		if !ok {
+			return nil, errorAt(pos(g.OverName.Pos), "window %q does not exist", identName(g.OverName))
+		}
+		g.Over = w
 	}
 	if g.Over != nil {
 		f.Over = &WindowSpec{}
@@ -317,6 +361,127 @@ func (c *converter) funcCall(p Pos, name string, g *gCallArgs) (Expr, error) {
 		if f.Over.OrderBy, err = c.orderItems(g.Over.OrderBy); err != nil {
 			return nil, err
 		}
+		if g.Over.Frame != nil {
+			if f.Over.Frame, err = frame(g.Over.Frame); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return f, nil
+}
+
+// callArgs converts a call's arguments, turning the keyword forms
+// substring(s FROM a FOR b), trim([side] [chars] FROM s) and position(a IN
+// b) into plain calls (f.Name may change).
+func (c *converter) callArgs(p Pos, f *FuncCall, g *gCallArgs) ([]Expr, error) {
+	lower := strings.ToLower(f.Name)
+	keyword := g.Side != "" || g.From != nil || g.For != nil || g.OnlyFrom != nil
+	if !keyword && lower == "position" && len(g.Args) == 1 && len(g.More) == 0 {
+		return c.positionArgs(p, f, g.Args[0])
+	}
+	args, err := c.exprs(append(append([]*gExpr(nil), g.Args...), g.More...))
+	if err != nil || !keyword {
+		return args, err
+	}
+	from, err := c.optExpr(g.From)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case (lower == "substring" || lower == "substr") && g.Side == "" && g.OnlyFrom == nil && len(g.More) == 0:
+		if from == nil {
+			from = &IntLit{Pos: p, Value: 1}
+		}
+		args = append(args, from)
+		if g.For != nil {
+			n, err := c.expr(g.For)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, n)
+		}
+		return args, nil
+	case lower == "extract" && g.Side == "" && g.For == nil && g.OnlyFrom == nil && len(g.More) == 0 && from != nil:
+		field := args[0]
+		if r, ok := field.(*ColumnRef); ok && r.Table == "" {
+			field = &StringLit{Pos: r.Pos, Value: r.Column} // extract(year FROM x)
+		}
+		return []Expr{field, from}, nil
+	case lower == "trim" && g.For == nil && len(g.More) == 0 && (from != nil || g.OnlyFrom != nil):
+		f.Name = map[string]string{"": "btrim", "BOTH": "btrim", "LEADING": "ltrim", "TRAILING": "rtrim"}[strings.ToUpper(g.Side)]
+		if g.OnlyFrom != nil { // trim([side] FROM s): spaces
+			s, err := c.expr(g.OnlyFrom)
+			return []Expr{s}, err
+		}
+		return []Expr{from, args[0]}, nil // trim([side] chars FROM s)
+	}
+	return nil, errorAt(p, "syntax error in the arguments of %s: FROM, FOR, BOTH, LEADING and TRAILING belong to substring, trim and extract", QuoteIdent(f.Name))
+}
+
+// positionArgs turns position(a IN b) into the call position(a, b).
+func (c *converter) positionArgs(p Pos, f *FuncCall, g *gExpr) ([]Expr, error) {
+	for k, t := range g.Tails {
+		if t.In == nil || t.In.Operand == nil || t.Not {
+			continue
+		}
+		needle, err := c.expr(&gExpr{First: g.First, Tails: g.Tails[:k]})
+		if err != nil {
+			return nil, err
+		}
+		hay, err := c.expr(&gExpr{First: t.In.Operand, Tails: g.Tails[k+1:]})
+		if err != nil {
+			return nil, err
+		}
+		return []Expr{needle, hay}, nil
+	}
+	return c.exprs([]*gExpr{g})
+}
+
+// frame converts a window frame, refusing the bounds PostgreSQL refuses
+// (a start of UNBOUNDED FOLLOWING, an end of UNBOUNDED PRECEDING, a start
+// after the end).
+func frame(g *gFrame) (*WindowFrame, error) {
+	f := &WindowFrame{Rows: strings.EqualFold(g.Unit, "ROWS")}
+	bound := func(b *gFrameBound) (FrameBound, error) {
+		switch {
+		case b.Unbounded != "":
+			if strings.EqualFold(b.Unbounded, "PRECEDING") {
+				return FrameBound{Kind: UnboundedPreceding}, nil
+			}
+			return FrameBound{Kind: UnboundedFollowing}, nil
+		case b.Current:
+			return FrameBound{Kind: CurrentRow}, nil
+		}
+		n, err := strconv.ParseInt(b.N, 10, 64)
+		if err != nil {
+			return FrameBound{}, errorAt(pos(g.Pos), "frame offset %s is out of range", b.N)
+		}
+		if strings.EqualFold(b.Dir, "PRECEDING") {
+			return FrameBound{Kind: Preceding, N: n}, nil
+		}
+		return FrameBound{Kind: Following, N: n}, nil
+	}
+	var err error
+	if g.Only != nil {
+		if f.Start, err = bound(g.Only); err != nil {
+			return nil, err
+		}
+		f.End = FrameBound{Kind: CurrentRow}
+	} else {
+		if f.Start, err = bound(g.Start); err != nil {
+			return nil, err
+		}
+		if f.End, err = bound(g.End); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case f.Start.Kind == UnboundedFollowing:
+		return nil, errorAt(pos(g.Pos), "frame start cannot be UNBOUNDED FOLLOWING")
+	case f.End.Kind == UnboundedPreceding:
+		return nil, errorAt(pos(g.Pos), "frame end cannot be UNBOUNDED PRECEDING")
+	case f.Start.Kind > f.End.Kind:
+		return nil, errorAt(pos(g.Pos), "frame starting after its end is not allowed")
 	}
 	return f, nil
 }

@@ -53,22 +53,27 @@
 //	            | "ANALYZE" [name]
 //	            | "BEGIN" ["TRANSACTION" | "WORK"] | "START" "TRANSACTION"
 //	            | "COMMIT" ["TRANSACTION" | "WORK"] | "ROLLBACK" ["TRANSACTION" | "WORK"] .
-//	query       = [with] union ["ORDER" "BY" order {"," order}] ["LIMIT" expr] ["OFFSET" expr] .
+//	query       = [with] union ["ORDER" "BY" order {"," order}] ["LIMIT" (expr | "ALL")]
+//	              ["OFFSET" expr ["ROW" | "ROWS"]]
+//	              ["FETCH" ("FIRST" | "NEXT") [integer] ("ROW" | "ROWS") "ONLY"] .
 //	with        = "WITH" ["RECURSIVE"] name ["(" names ")"] "AS" "(" query ")" {"," ...} .
 //	union       = intersect {("UNION" | "EXCEPT") ["ALL" | "DISTINCT"] intersect} .
 //	intersect   = operand {"INTERSECT" ["ALL" | "DISTINCT"] operand} .
-//	operand     = select | "(" query ")" .
-//	select      = "SELECT" ["DISTINCT" | "ALL"] item {"," item} ["FROM" from {"," from}]
-//	              ["WHERE" expr] ["GROUP" "BY" expr {"," expr}] ["HAVING" expr] .
+//	operand     = select | "(" query ")" | "VALUES" row {"," row} .
+//	select      = "SELECT" ["DISTINCT" ["ON" "(" expr {"," expr} ")"] | "ALL"] item {"," item}
+//	              ["FROM" from {"," from}] ["WHERE" expr] ["GROUP" "BY" expr {"," expr}]
+//	              ["HAVING" expr] ["WINDOW" name "AS" window {"," ...}] .
 //	item        = "*" | name "." "*" | expr [["AS"] name] .
 //	order       = expr ["ASC" | "DESC"] ["NULLS" ("FIRST" | "LAST")] .
 //	from        = tablePrim {join} .
-//	join        = ["CROSS" | "INNER" | ("LEFT" | "RIGHT" | "FULL") ["OUTER"]] "JOIN" tablePrim
-//	              ["ON" expr | "USING" "(" names ")"] .
-//	tablePrim   = ("(" from ")" | "(" query ")" | name ["(" [expr {"," expr}] ")"]) [["AS"] name] .
-//	insert      = "INSERT" "INTO" name ["(" names ")"] ("VALUES" row {"," row} | query)
-//	              ["RETURNING" item {"," item}] .
-//	update      = "UPDATE" name [["AS"] name] "SET" name "=" expr {"," ...} ["WHERE" expr] [returning] .
+//	join        = ["NATURAL"] ["CROSS" | "INNER" | ("LEFT" | "RIGHT" | "FULL") ["OUTER"]] "JOIN"
+//	              tablePrim ["ON" expr | "USING" "(" names ")"] .
+//	tablePrim   = ("(" from ")" | "(" query ")" | name ["(" [expr {"," expr}] ")"])
+//	              [["AS"] name ["(" names ")"]] .
+//	insert      = "INSERT" "INTO" name ["(" names ")"] ("VALUES" row {"," row} | "DEFAULT" "VALUES"
+//	              | query) ["RETURNING" item {"," item}] .    row = "(" (expr | "DEFAULT") {"," ...} ")"
+//	update      = "UPDATE" name [["AS"] name] "SET" name "=" (expr | "DEFAULT") {"," ...}
+//	              ["WHERE" expr] [returning] .
 //	delete      = "DELETE" "FROM" name [["AS"] name] ["WHERE" expr] [returning] .
 //	createTable = "CREATE" "TABLE" ["IF" "NOT" "EXISTS"] name "(" elem {"," elem} ")" .
 //	elem        = ("PRIMARY" "KEY" | "UNIQUE") "(" names ")" | name type {colConstraint} .
@@ -89,11 +94,12 @@
 //	expr     = and {"OR" and} .
 //	and      = not {"AND" not} .
 //	not      = "NOT" not | pred .
-//	pred     = concat { ("=" | "<>" | "!=" | "<" | "<=" | ">" | ">=") concat
-//	                  | "IS" ["NOT"] "NULL"
+//	pred     = concat { ("=" | "<>" | "!=" | "<" | "<=" | ">" | ">=")
+//	                    (concat | ("ANY" | "SOME" | "ALL") "(" query ")")
+//	                  | "IS" ["NOT"] ("NULL" | "UNKNOWN" | "TRUE" | "FALSE" | "DISTINCT" "FROM" concat)
 //	                  | ["NOT"] "IN" "(" (expr {"," expr} | query) ")"
-//	                  | ["NOT"] "BETWEEN" concat "AND" concat
-//	                  | ["NOT"] "LIKE" concat } .
+//	                  | ["NOT"] "BETWEEN" ["SYMMETRIC" | "ASYMMETRIC"] concat "AND" concat
+//	                  | ["NOT"] ("LIKE" | "ILIKE") concat ["ESCAPE" unary] } .
 //	concat   = add {"||" add} .
 //	add      = mul {("+" | "-") mul} .
 //	mul      = unary {("*" | "/" | "%") unary} .
@@ -101,9 +107,17 @@
 //	primary  = "EXISTS" "(" query ")" | case | "CAST" "(" expr "AS" type ")"
 //	         | $n | integer | decimal | float | 'string' | TRUE | FALSE | NULL
 //	         | (DATE | TIME | TIMESTAMP) 'string'
-//	         | name "(" ["*" | ["DISTINCT" | "ALL"] expr {"," expr}] ")"
-//	           ["OVER" "(" ["PARTITION" "BY" expr {"," expr}] ["ORDER" "BY" order {"," order}] ")"]
+//	         | (name | "LEFT" | "RIGHT") "(" ["*" | ["DISTINCT" | "ALL"] args] ")"
+//	           ["FILTER" "(" "WHERE" expr ")"] ["OVER" (window | name)]
 //	         | name ["." name] | "(" expr ")" | "(" query ")" .
+//	args     = expr {"," expr}                       -- and the keyword forms, turned into
+//	         | expr ["FROM" expr] ["FOR" expr]        -- plain calls: substring(s FROM a FOR b),
+//	         | ["BOTH" | "LEADING" | "TRAILING"] [expr] "FROM" expr   -- trim(...), extract(f FROM x),
+//	         | expr "IN" concat .                     -- position(a IN b)
+//	window   = "(" ["PARTITION" "BY" expr {"," expr}] ["ORDER" "BY" order {"," order}]
+//	           [("ROWS" | "RANGE") (bound | "BETWEEN" bound "AND" bound)] ")" .
+//	bound    = "UNBOUNDED" ("PRECEDING" | "FOLLOWING") | "CURRENT" "ROW"
+//	         | integer ("PRECEDING" | "FOLLOWING") .
 //	case     = "CASE" [expr] "WHEN" expr "THEN" expr {"WHEN" ...} ["ELSE" expr] "END" .
 //
 // Tokens: names are letters, digits, _ and $ (not first), folded to lower
@@ -112,11 +126,11 @@
 // or .5 (exact numeric, text kept), 1e10 (float); comments are -- to end
 // of line and /* ... */ (not nested). Keywords are ASCII words. Reserved
 // words (never names unless quoted): ALL AND AS ASC BETWEEN BY CASE CAST COLUMN CREATE CROSS DEFAULT
-// DELETE DESC DISTINCT DROP ELSE END EXCEPT EXISTS FALSE FROM FULL GROUP
+// DELETE DESC DISTINCT DROP ELSE END EXCEPT EXISTS FALSE FETCH FROM FULL GROUP
 // HAVING IN INNER INSERT INTERSECT INTO IS JOIN LEFT LIKE LIMIT NATURAL
 // NOT NULL OFFSET ON OR ORDER OUTER PRIMARY REFERENCES RETURNING RIGHT
 // SELECT SET TABLE THEN TRUE UNION UNIQUE UPDATE USING VALUES WHEN WHERE
-// WITH.
+// WINDOW WITH.
 //
 // Every alternative of the grammar is decided by its next token (or, in
 // two places, an explicit (?= ...) lookahead), and participle runs with
@@ -134,15 +148,22 @@
 //     source query of INSERT without a column list may not start with "(".
 //   - NOT after another operator needs parentheses: a = (NOT b), not
 //     a = NOT b (the printer writes them too). AND NOT and OR NOT are fine.
-//   - No schema-qualified names (schema.table), no NATURAL JOIN, no
-//     LATERAL, no VALUES as a standalone query, no DEFAULT in VALUES or
-//     SET, no UPDATE ... FROM, no LIKE ... ESCAPE, no IS [NOT] TRUE /
-//     DISTINCT FROM, no window frames (ROWS/RANGE BETWEEN), no named
+//   - No schema-qualified names (schema.table), no LATERAL, no UPDATE
+//     ... FROM, no GROUPS frames or EXCLUDE, no named
 //     constraints (CONSTRAINT name), no foreign keys at table level, no
 //     index expressions or per-column ASC/DESC in CREATE INDEX, one
-//     action per ALTER TABLE, no RENAME TO (table rename).
-//   - LIMIT must come before OFFSET; no INSERT ... DEFAULT VALUES, no
-//     CHECK constraints, no DISTINCT ON, no aggregate FILTER clauses.
+//     action per ALTER TABLE, no RENAME TO (table rename), no E'...'
+//     strings, no row constructors.
+//   - LIMIT must come before OFFSET; no CHECK constraints, no ORDER BY
+//     inside an aggregate call.
+//   - WINDOW w AS (...) is resolved while converting: OVER w copies the
+//     definition into the call, so the AST and the printer know no
+//     window names (and OVER w is not available in the query's ORDER BY).
+//   - A column alias list on a plain table (t AS u (a, b)) becomes the
+//     derived table (SELECT * FROM t) AS u (a, b).
+//   - ANY, SOME, ILIKE, ESCAPE, FILTER, BOTH, LEADING, TRAILING, FOR and
+//     the frame words are keywords only where the grammar expects them;
+//     a column named "filter" right after a call's ")" must be quoted.
 //   - DEFAULT takes an expression without top-level AND, OR, NOT or
 //     comparisons (parenthesise them), as PostgreSQL's b_expr does.
 //   - Comparison, IS, IN, BETWEEN and LIKE share one precedence level and

@@ -123,9 +123,21 @@ func sexpr(e Expr) string {
 	case *InSubqueryExpr:
 		return "(" + neg(e.Not, "in") + " " + sexpr(e.Expr) + " {" + e.Query.String() + "})"
 	case *BetweenExpr:
-		return "(" + neg(e.Not, "between") + " " + sexpr(e.Expr) + " " + sexpr(e.Low) + " " + sexpr(e.High) + ")"
+		op := "between"
+		if e.Symmetric {
+			op = "between-symmetric"
+		}
+		return "(" + neg(e.Not, op) + " " + sexpr(e.Expr) + " " + sexpr(e.Low) + " " + sexpr(e.High) + ")"
 	case *LikeExpr:
-		return "(" + neg(e.Not, "like") + " " + sexpr(e.Expr) + " " + sexpr(e.Pattern) + ")"
+		op := "like"
+		if e.ILike {
+			op = "ilike"
+		}
+		s := "(" + neg(e.Not, op) + " " + sexpr(e.Expr) + " " + sexpr(e.Pattern)
+		if e.Escape != nil {
+			s += " (escape " + sexpr(e.Escape) + ")"
+		}
+		return s + ")"
 	case *CaseExpr:
 		s := "(case"
 		if e.Operand != nil {
@@ -151,6 +163,9 @@ func sexpr(e Expr) string {
 		if len(e.Args) > 0 {
 			s += " " + list(e.Args)
 		}
+		if e.Filter != nil {
+			s += " (filter " + sexpr(e.Filter) + ")"
+		}
 		if e.Over != nil {
 			s += " (over"
 			if len(e.Over.PartitionBy) > 0 {
@@ -159,6 +174,9 @@ func sexpr(e Expr) string {
 			for _, o := range e.Over.OrderBy {
 				s += " (order " + o.String() + ")"
 			}
+			if e.Over.Frame != nil {
+				s += " (frame " + e.Over.Frame.String() + ")"
+			}
 			s += ")"
 		}
 		return s + ")"
@@ -166,6 +184,14 @@ func sexpr(e Expr) string {
 		return "(subquery {" + e.Query.String() + "})"
 	case *ExistsExpr:
 		return "(exists {" + e.Query.String() + "})"
+	case *DefaultExpr:
+		return "DEFAULT"
+	case *QuantifiedExpr:
+		q := "any"
+		if e.All {
+			q = "all"
+		}
+		return "(" + e.Op.String() + " " + q + " " + sexpr(e.Expr) + " {" + e.Query.String() + "})"
 	}
 	return fmt.Sprintf("<%T>", e)
 }

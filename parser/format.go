@@ -192,7 +192,7 @@ func (s *DropIndexStmt) String() string {
 func (s *InsertStmt) String() string {
 	var b strings.Builder
 	b.WriteString("INSERT INTO " + s.Table.String())
-	if s.Columns != nil {
+	if len(s.Columns) > 0 {
 		b.WriteString(" (")
 		writeNames(&b, s.Columns)
 		b.WriteByte(')')
@@ -200,16 +200,11 @@ func (s *InsertStmt) String() string {
 	if s.Query != nil {
 		b.WriteByte(' ')
 		writeQuery(&b, s.Query)
+	} else if s.Columns != nil && len(s.Columns) == 0 {
+		b.WriteString(" DEFAULT VALUES")
 	} else {
-		b.WriteString(" VALUES ")
-		for i, row := range s.Rows {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('(')
-			writeExprList(&b, row)
-			b.WriteByte(')')
-		}
+		b.WriteByte(' ')
+		writeRows(&b, s.Rows)
 	}
 	writeReturning(&b, s.Returning)
 	return b.String()
@@ -269,7 +264,7 @@ func setPrec(e SetExpr) int {
 			return precIntersect
 		}
 		return precUnion
-	case *SelectCore:
+	case *SelectCore, *ValuesExpr:
 		return precOperand
 	}
 	return 0 // a *SelectStmt operand always goes in parentheses
@@ -303,6 +298,8 @@ func writeSetExpr(b *strings.Builder, e SetExpr, min int) {
 	}
 	switch e := e.(type) {
 	case *SelectCore:
+		b.WriteString(e.String())
+	case *ValuesExpr:
 		b.WriteString(e.String())
 	case *SelectStmt:
 		writeQuery(b, e)
@@ -377,6 +374,11 @@ func (s *SelectCore) String() string {
 	if s.Distinct {
 		b.WriteString("DISTINCT ")
 	}
+	if len(s.DistinctOn) > 0 {
+		b.WriteString("DISTINCT ON (")
+		writeExprList(&b, s.DistinctOn)
+		b.WriteString(") ")
+	}
 	writeSelectItems(&b, s.Items)
 	if len(s.From) > 0 {
 		b.WriteString(" FROM ")
@@ -437,17 +439,46 @@ func (t *TableFunc) String() string {
 	}
 	b.WriteByte(')')
 	writeAlias(&b, t.Alias)
+	writeColumnAliases(&b, t.Columns)
 	return b.String()
 }
 
-// String prints (query) [AS alias].
+// String prints (query) [AS alias [(columns)]].
 func (t *DerivedTable) String() string {
 	var b strings.Builder
 	b.WriteByte('(')
 	writeQuery(&b, t.Query)
 	b.WriteByte(')')
 	writeAlias(&b, t.Alias)
+	writeColumnAliases(&b, t.Columns)
 	return b.String()
+}
+
+func writeColumnAliases(b *strings.Builder, cols []string) {
+	if len(cols) > 0 {
+		b.WriteString(" (")
+		writeNames(b, cols)
+		b.WriteByte(')')
+	}
+}
+
+// String prints VALUES (row), ...
+func (v *ValuesExpr) String() string {
+	var b strings.Builder
+	writeRows(&b, v.Rows)
+	return b.String()
+}
+
+func writeRows(b *strings.Builder, rows [][]Expr) {
+	b.WriteString("VALUES ")
+	for i, row := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		writeExprList(b, row)
+		b.WriteByte(')')
+	}
 }
 
 // String returns the join keywords: JOIN, LEFT JOIN, ...
@@ -474,7 +505,11 @@ func (j *JoinExpr) String() string {
 	if j.Left != nil {
 		b.WriteString(j.Left.String())
 	}
-	b.WriteString(" " + j.Kind.String() + " ")
+	b.WriteByte(' ')
+	if j.Natural {
+		b.WriteString("NATURAL ")
+	}
+	b.WriteString(j.Kind.String() + " ")
 	if r, ok := j.Right.(*JoinExpr); ok {
 		b.WriteString("(" + r.String() + ")")
 	} else if j.Right != nil {

@@ -28,6 +28,7 @@ var binaryOps = map[BinaryOp]struct {
 	OpLe: {"<=", precCompare}, OpGt: {">", precCompare}, OpGe: {">=", precCompare},
 	OpConcat: {"||", precConcat}, OpAdd: {"+", precAdd}, OpSub: {"-", precAdd},
 	OpMul: {"*", precMul}, OpDiv: {"/", precMul}, OpMod: {"%", precMul},
+	OpIsDistinct: {"IS DISTINCT FROM", precCompare}, OpIsNotDistinct: {"IS NOT DISTINCT FROM", precCompare},
 }
 
 // String returns the operator as written in SQL.
@@ -64,7 +65,7 @@ func precOf(e Expr) int {
 			return precNot
 		}
 		return precUnary
-	case *IsNullExpr, *InListExpr, *InSubqueryExpr, *BetweenExpr, *LikeExpr:
+	case *IsNullExpr, *InListExpr, *InSubqueryExpr, *BetweenExpr, *LikeExpr, *QuantifiedExpr:
 		return precCompare
 	case *IntLit:
 		if e.Value < 0 {
@@ -151,6 +152,15 @@ func writeExpr(b *strings.Builder, e Expr, min int) {
 		b.WriteString(" " + not(e.Not) + "IN (")
 		writeExprList(b, e.List)
 		b.WriteByte(')')
+	case *QuantifiedExpr:
+		writeExpr(b, e.Expr, precCompare+1)
+		q := " ANY ("
+		if e.All {
+			q = " ALL ("
+		}
+		b.WriteString(" " + e.Op.String() + q)
+		writeQuery(b, e.Query)
+		b.WriteByte(')')
 	case *InSubqueryExpr:
 		writeExpr(b, e.Expr, precCompare+1)
 		b.WriteString(" " + not(e.Not) + "IN (")
@@ -159,13 +169,27 @@ func writeExpr(b *strings.Builder, e Expr, min int) {
 	case *BetweenExpr:
 		writeExpr(b, e.Expr, precCompare+1)
 		b.WriteString(" " + not(e.Not) + "BETWEEN ")
+		if e.Symmetric {
+			b.WriteString("SYMMETRIC ")
+		}
 		writeExpr(b, e.Low, precConcat)
 		b.WriteString(" AND ")
 		writeExpr(b, e.High, precConcat)
 	case *LikeExpr:
 		writeExpr(b, e.Expr, precCompare+1)
-		b.WriteString(" " + not(e.Not) + "LIKE ")
-		writeExpr(b, e.Pattern, precConcat)
+		op := "LIKE "
+		if e.ILike {
+			op = "ILIKE "
+		}
+		b.WriteString(" " + not(e.Not) + op)
+		if e.Escape == nil {
+			writeExpr(b, e.Pattern, precConcat)
+			break
+		}
+		// (ESCAPE follows the pattern's operand directly)
+		writeExpr(b, e.Pattern, precAtom)
+		b.WriteString(" ESCAPE ")
+		writeExpr(b, e.Escape, precAtom)
 	case *CaseExpr:
 		b.WriteString("CASE")
 		if e.Operand != nil {
@@ -193,6 +217,8 @@ func writeExpr(b *strings.Builder, e Expr, min int) {
 		b.WriteByte('(')
 		writeQuery(b, e.Query)
 		b.WriteByte(')')
+	case *DefaultExpr:
+		b.WriteString("DEFAULT")
 	case *ExistsExpr:
 		b.WriteString("EXISTS (")
 		writeQuery(b, e.Query)
@@ -230,6 +256,11 @@ func writeFuncCall(b *strings.Builder, f *FuncCall) {
 		writeExprList(b, f.Args)
 	}
 	b.WriteByte(')')
+	if f.Filter != nil {
+		b.WriteString(" FILTER (WHERE ")
+		writeExpr(b, f.Filter, 0)
+		b.WriteByte(')')
+	}
 	if f.Over != nil {
 		b.WriteString(" OVER (")
 		sep := ""
@@ -241,6 +272,10 @@ func writeFuncCall(b *strings.Builder, f *FuncCall) {
 		if len(f.Over.OrderBy) > 0 {
 			b.WriteString(sep)
 			writeOrderBy(b, f.Over.OrderBy)
+			sep = " "
+		}
+		if fr := f.Over.Frame; fr != nil {
+			b.WriteString(sep + fr.String())
 		}
 		b.WriteByte(')')
 	}
@@ -296,6 +331,7 @@ func (e *BinaryExpr) String() string     { return exprString(e) }
 func (e *IsNullExpr) String() string     { return exprString(e) }
 func (e *InListExpr) String() string     { return exprString(e) }
 func (e *InSubqueryExpr) String() string { return exprString(e) }
+func (e *QuantifiedExpr) String() string { return exprString(e) }
 func (e *BetweenExpr) String() string    { return exprString(e) }
 func (e *LikeExpr) String() string       { return exprString(e) }
 func (e *CaseExpr) String() string       { return exprString(e) }
@@ -303,6 +339,7 @@ func (e *CastExpr) String() string       { return exprString(e) }
 func (e *FuncCall) String() string       { return exprString(e) }
 func (e *SubqueryExpr) String() string   { return exprString(e) }
 func (e *ExistsExpr) String() string     { return exprString(e) }
+func (e *DefaultExpr) String() string    { return "DEFAULT" }
 
 // String prints the window as OVER (...).
 func (w *WindowSpec) String() string {
@@ -335,4 +372,29 @@ func (w *When) String() string {
 	b.WriteString(" THEN ")
 	writeExpr(&b, w.Result, 0)
 	return b.String()
+}
+
+// String prints ROWS|RANGE BETWEEN start AND end.
+func (f *WindowFrame) String() string {
+	unit := "RANGE"
+	if f.Rows {
+		unit = "ROWS"
+	}
+	return unit + " BETWEEN " + f.Start.String() + " AND " + f.End.String()
+}
+
+func (b FrameBound) String() string {
+	switch b.Kind {
+	case UnboundedPreceding:
+		return "UNBOUNDED PRECEDING"
+	case Preceding:
+		return strconv.FormatInt(b.N, 10) + " PRECEDING"
+	case CurrentRow:
+		return "CURRENT ROW"
+	case Following:
+		return strconv.FormatInt(b.N, 10) + " FOLLOWING"
+	case UnboundedFollowing:
+		return "UNBOUNDED FOLLOWING"
+	}
+	return "?"
 }

@@ -139,12 +139,19 @@ type gInsert struct {
 	Table     *gIdent        `parser:"'INSERT' 'INTO' @@"`
 	Columns   []*gIdent      `parser:"((?= '(' (Ident | QIdent)) '(' @@ (',' @@)* ')')?"`
 	Rows      []*gRow        `parser:"( 'VALUES' @@ (',' @@)*"`
+	Defaults  bool           `parser:"| @('DEFAULT' 'VALUES')"`
 	Query     *gQuery        `parser:"| @@ )"`
 	Returning []*gSelectItem `parser:"('RETURNING' @@ (',' @@)*)?"`
 }
 
 type gRow struct {
-	Values []*gExpr `parser:"'(' @@ (',' @@)* ')'"`
+	Values []*gRowValue `parser:"'(' @@ (',' @@)* ')'"`
+}
+
+type gRowValue struct {
+	Pos     lexer.Position
+	Default bool   `parser:"  @'DEFAULT'"`
+	Expr    *gExpr `parser:"| @@"`
 }
 
 type gUpdate struct {
@@ -156,8 +163,8 @@ type gUpdate struct {
 }
 
 type gAssign struct {
-	Column *gIdent `parser:"@@ '='"`
-	Value  *gExpr  `parser:"@@"`
+	Column *gIdent    `parser:"@@ '='"`
+	Value  *gRowValue `parser:"@@"`
 }
 
 type gDelete struct {

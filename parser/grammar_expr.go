@@ -13,8 +13,16 @@ type gQuery struct {
 	With    *gWith        `parser:"( @@"`
 	Body    *gUnion       `parser:"  @@ | @@ )"`
 	OrderBy []*gOrderItem `parser:"('ORDER' 'BY' @@ (',' @@)*)?"`
-	Limit   *gExpr        `parser:"('LIMIT' @@)?"`
-	Offset  *gExpr        `parser:"('OFFSET' @@)?"`
+	Limit   *gExpr        `parser:"('LIMIT' ( 'ALL' | @@ ))?"`
+	Offset  *gExpr        `parser:"('OFFSET' @@ ( 'ROW' | 'ROWS' )?)?"`
+	Fetch   *gFetch       `parser:"@@?"`
+}
+
+// gFetch is FETCH {FIRST | NEXT} [count] {ROW | ROWS} ONLY, the standard
+// spelling of LIMIT.
+type gFetch struct {
+	Pos   lexer.Position
+	Count string `parser:"'FETCH' ( 'FIRST' | 'NEXT' ) @Int? ( 'ROW' | 'ROWS' ) 'ONLY'"`
 }
 
 type gWith struct {
@@ -50,17 +58,20 @@ type gIntersectOp struct {
 }
 
 type gSetOperand struct {
-	Core  *gSelectCore `parser:"  @@"`
-	Paren *gQuery      `parser:"| '(' @@ ')'"`
+	Core   *gSelectCore `parser:"  @@"`
+	Paren  *gQuery      `parser:"| '(' @@ ')'"`
+	Values []*gRow      `parser:"| 'VALUES' @@ (',' @@)*"`
 }
 
 type gSelectCore struct {
-	Distinct bool           `parser:"'SELECT' ( @'DISTINCT' | 'ALL' )?"`
-	Items    []*gSelectItem `parser:"@@ (',' @@)*"`
-	From     []*gTableExpr  `parser:"('FROM' @@ (',' @@)*)?"`
-	Where    *gExpr         `parser:"('WHERE' @@)?"`
-	GroupBy  []*gExpr       `parser:"('GROUP' 'BY' @@ (',' @@)*)?"`
-	Having   *gExpr         `parser:"('HAVING' @@)?"`
+	Distinct   bool            `parser:"'SELECT' ( @'DISTINCT'"`
+	DistinctOn []*gExpr        `parser:"    ( 'ON' '(' @@ (',' @@)* ')' )? | 'ALL' )?"`
+	Items      []*gSelectItem  `parser:"@@ (',' @@)*"`
+	From       []*gTableExpr   `parser:"('FROM' @@ (',' @@)*)?"`
+	Where      *gExpr          `parser:"('WHERE' @@)?"`
+	GroupBy    []*gExpr        `parser:"('GROUP' 'BY' @@ (',' @@)*)?"`
+	Having     *gExpr          `parser:"('HAVING' @@)?"`
+	Windows    []*gNamedWindow `parser:"('WINDOW' @@ (',' @@)*)?"`
 }
 
 // gSelectItem is *, t.* (a gNamed with Star) or expr [[AS] alias].
@@ -82,12 +93,13 @@ type gTableExpr struct {
 }
 
 type gJoin struct {
-	Pos   lexer.Position
-	Cross bool           `parser:"( @'CROSS'"`
-	Kind  string         `parser:"| @'INNER' | @('LEFT' | 'RIGHT' | 'FULL') 'OUTER'? )? 'JOIN'"`
-	Right *gTablePrimary `parser:"@@"`
-	On    *gExpr         `parser:"( 'ON' @@"`
-	Using []*gIdent      `parser:"| 'USING' '(' @@ (',' @@)* ')' )?"`
+	Pos     lexer.Position
+	Natural bool           `parser:"@'NATURAL'?"`
+	Cross   bool           `parser:"( @'CROSS'"`
+	Kind    string         `parser:"| @'INNER' | @('LEFT' | 'RIGHT' | 'FULL') 'OUTER'? )? 'JOIN'"`
+	Right   *gTablePrimary `parser:"@@"`
+	On      *gExpr         `parser:"( 'ON' @@"`
+	Using   []*gIdent      `parser:"| 'USING' '(' @@ (',' @@)* ')' )?"`
 }
 
 // gTablePrimary is a table, a table function call name(args), a
@@ -97,7 +109,8 @@ type gTablePrimary struct {
 	Derived *gQuery     `parser:"      | @@ ) ')'"`
 	Table   *gIdent     `parser:"| @@"`
 	Call    *gTableArgs `parser:"  @@? )"`
-	Alias   *gIdent     `parser:"('AS'? @@)?"`
+	Alias   *gIdent     `parser:"('AS'? @@"`
+	Columns []*gIdent   `parser:"  ('(' @@ (',' @@)* ')')? )?"`
 }
 
 type gTableArgs struct {
@@ -118,28 +131,39 @@ type gExpr struct {
 }
 
 // gTail is one operator after an operand: a binary operator with its
-// right operand, or IS [NOT] NULL, [NOT] IN (...), [NOT] BETWEEN x AND y,
-// [NOT] LIKE operand.
+// right operand, or IS [NOT] NULL, IS [NOT] DISTINCT FROM operand,
+// [NOT] IN (...), [NOT] BETWEEN x AND y, [NOT] [I]LIKE operand [ESCAPE
+// operand].
 type gTail struct {
-	Pos     lexer.Position
-	Op      string    `parser:"  @Op"`
-	Right   *gOperand `parser:"  @@"`
-	IsNot   bool      `parser:"| 'IS' @'NOT'?"`
-	IsNull  bool      `parser:"  @'NULL'"`
-	Not     bool      `parser:"| @'NOT'?"`
-	In      *gInRHS   `parser:"  ( 'IN' @@"`
-	Between *gBetween `parser:"  | 'BETWEEN' @@"`
-	Like    *gOperand `parser:"  | 'LIKE' @@ )"`
+	Pos      lexer.Position
+	Op       string    `parser:"  @Op"`
+	Quant    string    `parser:"  ( @('ANY' | 'SOME' | 'ALL') '('"`
+	QQuery   *gQuery   `parser:"    @@ ')'"`
+	Right    *gOperand `parser:"  | @@ )"`
+	IsNot    bool      `parser:"| 'IS' @'NOT'?"`
+	IsNull   bool      `parser:"  ( @('NULL' | 'UNKNOWN')"`
+	Truth    string    `parser:"  | @('TRUE' | 'FALSE')"`
+	Distinct *gOperand `parser:"  | 'DISTINCT' 'FROM' @@ )"`
+	Not      bool      `parser:"| @'NOT'?"`
+	In       *gInRHS   `parser:"  ( 'IN' @@"`
+	Between  *gBetween `parser:"  | 'BETWEEN' @@"`
+	ILike    bool      `parser:"  | ( 'LIKE' | @'ILIKE' )"`
+	Like     *gOperand `parser:"    @@"`
+	Escape   *gOperand `parser:"    ( 'ESCAPE' @@ )? )"`
 }
 
+// gInRHS is a parenthesised list or query; a bare operand is valid only
+// in position(a IN b), which the converter checks.
 type gInRHS struct {
-	List  []*gExpr `parser:"'(' ( @@ (',' @@)*"`
-	Query *gQuery  `parser:"    | @@ ) ')'"`
+	List    []*gExpr  `parser:"  '(' ( @@ (',' @@)*"`
+	Query   *gQuery   `parser:"      | @@ ) ')'"`
+	Operand *gOperand `parser:"| @@"`
 }
 
 type gBetween struct {
-	Low  *gArith `parser:"@@ 'AND'"`
-	High *gArith `parser:"@@"`
+	Symmetric bool    `parser:"( @'SYMMETRIC' | 'ASYMMETRIC' )?"`
+	Low       *gArith `parser:"@@ 'AND'"`
+	High      *gArith `parser:"@@"`
 }
 
 // gArith is an expression with only || + - * / % operators: a BETWEEN
@@ -187,6 +211,14 @@ type gPrimary struct {
 	Cast    *gCastCall `parser:"| @@"`
 	Float   string     `parser:"| @Float"`
 	Exists  *gQuery    `parser:"| 'EXISTS' '(' @@ ')'"`
+	KwCall  *gKwCall   `parser:"| @@"`
+}
+
+// gKwCall is a call of a function named by a reserved word: left(s, n),
+// right(s, n).
+type gKwCall struct {
+	Name string     `parser:"@('LEFT' | 'RIGHT')"`
+	Args *gCallArgs `parser:"@@"`
 }
 
 // gNamed is everything that starts with a name: a column (a, t.a, and
@@ -222,15 +254,46 @@ type gWhen struct {
 	Result *gExpr `parser:"'THEN' @@"`
 }
 
-// gCallArgs is the argument list and window of a function call.
+// gCallArgs is the argument list and window of a function call, with
+// the SQL-standard forms substring(s FROM a FOR b) and trim([BOTH |
+// LEADING | TRAILING] [chars] FROM s), which the converter checks and
+// turns into plain calls.
 type gCallArgs struct {
 	Star     bool     `parser:"'(' ( @'*'"`
 	Distinct bool     `parser:"    | ( @'DISTINCT' | 'ALL' )?"`
-	Args     []*gExpr `parser:"      @@ (',' @@)* )? ')'"`
-	Over     *gWindow `parser:"('OVER' @@)?"`
+	Side     string   `parser:"      @('BOTH' | 'LEADING' | 'TRAILING')?"`
+	Args     []*gExpr `parser:"      ( @@"`
+	From     *gExpr   `parser:"        ( 'FROM' @@ )?"`
+	For      *gExpr   `parser:"        ( 'FOR' @@ )?"`
+	More     []*gExpr `parser:"        (',' @@)*"`
+	OnlyFrom *gExpr   `parser:"      | 'FROM' @@ ) )? ')'"`
+	Filter   *gExpr   `parser:"('FILTER' '(' 'WHERE' @@ ')')?"`
+	Over     *gWindow `parser:"('OVER' ( @@"`
+	OverName *gIdent  `parser:"         | @@ ) )?"`
 }
 
 type gWindow struct {
 	PartitionBy []*gExpr      `parser:"'(' ('PARTITION' 'BY' @@ (',' @@)*)?"`
-	OrderBy     []*gOrderItem `parser:"('ORDER' 'BY' @@ (',' @@)*)? ')'"`
+	OrderBy     []*gOrderItem `parser:"('ORDER' 'BY' @@ (',' @@)*)?"`
+	Frame       *gFrame       `parser:"@@? ')'"`
+}
+
+type gNamedWindow struct {
+	Name   *gIdent  `parser:"@@ 'AS'"`
+	Window *gWindow `parser:"@@"`
+}
+
+type gFrame struct {
+	Pos   lexer.Position
+	Unit  string       `parser:"@('ROWS' | 'RANGE')"`
+	Start *gFrameBound `parser:"( 'BETWEEN' @@"`
+	End   *gFrameBound `parser:"  'AND' @@"`
+	Only  *gFrameBound `parser:"| @@ )"`
+}
+
+type gFrameBound struct {
+	Unbounded string `parser:"  'UNBOUNDED' @('PRECEDING' | 'FOLLOWING')"`
+	Current   bool   `parser:"| @('CURRENT' 'ROW')"`
+	N         string `parser:"| @Int"`
+	Dir       string `parser:"  @('PRECEDING' | 'FOLLOWING')"`
 }

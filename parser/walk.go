@@ -108,8 +108,14 @@ func children(n Node) []Node {
 		return []Node{n.Query}
 	case *SetOpExpr:
 		return []Node{n.Left, n.Right}
+	case *ValuesExpr:
+		var out []Node
+		for _, row := range n.Rows {
+			out = append(out, exprNodes(row)...)
+		}
+		return out
 	case *SelectCore:
-		out := itemNodes(n.Items)
+		out := append(exprNodes(n.DistinctOn), itemNodes(n.Items)...)
 		for _, t := range n.From {
 			out = append(out, t)
 		}
@@ -133,12 +139,14 @@ func children(n Node) []Node {
 		return []Node{n.Expr}
 	case *InListExpr:
 		return append([]Node{n.Expr}, exprNodes(n.List)...)
+	case *QuantifiedExpr:
+		return []Node{n.Expr, n.Query}
 	case *InSubqueryExpr:
 		return []Node{n.Expr, n.Query}
 	case *BetweenExpr:
 		return []Node{n.Expr, n.Low, n.High}
 	case *LikeExpr:
-		return []Node{n.Expr, n.Pattern}
+		return []Node{n.Expr, n.Pattern, n.Escape}
 	case *CaseExpr:
 		out := []Node{n.Operand}
 		for _, w := range n.Whens {
@@ -150,7 +158,7 @@ func children(n Node) []Node {
 	case *CastExpr:
 		return []Node{n.Expr}
 	case *FuncCall:
-		return append(exprNodes(n.Args), n.Over)
+		return append(exprNodes(n.Args), n.Filter, n.Over)
 	case *WindowSpec:
 		return append(exprNodes(n.PartitionBy), orderNodes(n.OrderBy)...)
 	case *SubqueryExpr:

@@ -2,6 +2,7 @@ package vexec
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/aegisdb/aegis/model/types"
 	"github.com/aegisdb/aegis/optimizer"
@@ -27,6 +28,14 @@ func newAggState(c optimizer.AggCall) aggState {
 		s = &sumIntState{t: c.T}
 	case c.Func == "avg":
 		s = &avgState{}
+	case c.Func == "string_agg":
+		s = &stringAggState{sep: c.Extra.D}
+	case c.Func == "bool_and" || c.Func == "every":
+		s = &boolAggState{and: true}
+	case c.Func == "bool_or":
+		s = &boolAggState{}
+	case varianceFuncs[c.Func].ok:
+		s = &varianceState{kind: varianceFuncs[c.Func]}
 	default:
 		s = &extremeState{max: c.Func == "max", t: c.T}
 	}
@@ -401,3 +410,134 @@ func (a *aggOp) groupOf(keys []*types.Vector, r int, next int) (int32, bool) {
 }
 
 func (a *aggOp) Close() { a.in.Close() }
+
+// stringAggState concatenates a group's non-NULL values with the
+// separator between them (a NULL separator: none), in input order.
+type stringAggState struct {
+	sep  types.Datum
+	buf  [][]byte
+	seen []bool
+}
+
+func (s *stringAggState) grow(n int) {
+	for len(s.buf) < n {
+		s.buf = append(s.buf, nil)
+		s.seen = append(s.seen, false)
+	}
+}
+
+func (s *stringAggState) update(groups []int32, v *types.Vector, sel []int) error {
+	for _, i := range sel {
+		if v.IsNull(i) {
+			continue
+		}
+		g := groups[i]
+		if s.seen[g] && !s.sep.Null {
+			s.buf[g] = append(s.buf[g], s.sep.B...)
+		}
+		s.buf[g] = append(s.buf[g], v.Get(i).B...)
+		s.seen[g] = true
+	}
+	return nil
+}
+
+func (s *stringAggState) result(g int) types.Datum {
+	if !s.seen[g] {
+		return types.NullDatum(types.TypeText)
+	}
+	return types.Datum{Type: types.TypeText, B: append([]byte{}, s.buf[g]...)}
+}
+
+// boolAggState is bool_and (every) or bool_or over the non-NULL values.
+type boolAggState struct {
+	and  bool
+	v    []bool
+	seen []bool
+}
+
+func (s *boolAggState) grow(n int) {
+	for len(s.v) < n {
+		s.v = append(s.v, s.and)
+		s.seen = append(s.seen, false)
+	}
+}
+
+func (s *boolAggState) update(groups []int32, v *types.Vector, sel []int) error {
+	for _, i := range sel {
+		if v.IsNull(i) {
+			continue
+		}
+		g := groups[i]
+		b := v.Get(i).Bool()
+		if s.and {
+			s.v[g] = s.v[g] && b
+		} else {
+			s.v[g] = s.v[g] || b
+		}
+		s.seen[g] = true
+	}
+	return nil
+}
+
+func (s *boolAggState) result(g int) types.Datum {
+	if !s.seen[g] {
+		return types.NullDatum(types.TypeBool)
+	}
+	return types.BoolDatum(s.v[g])
+}
+
+type varianceKind struct {
+	ok, pop, sqrt bool
+}
+
+var varianceFuncs = map[string]varianceKind{
+	"variance": {ok: true}, "var_samp": {ok: true}, "var_pop": {ok: true, pop: true},
+	"stddev": {ok: true, sqrt: true}, "stddev_samp": {ok: true, sqrt: true}, "stddev_pop": {ok: true, pop: true, sqrt: true},
+}
+
+// varianceState keeps a running mean and sum of squared deviations
+// (Welford's method, stable where the naive sum of squares cancels).
+type varianceState struct {
+	kind     varianceKind
+	n        []int64
+	mean, m2 []float64
+}
+
+func (s *varianceState) grow(n int) {
+	for len(s.n) < n {
+		s.n = append(s.n, 0)
+		s.mean = append(s.mean, 0)
+		s.m2 = append(s.m2, 0)
+	}
+}
+
+func (s *varianceState) update(groups []int32, v *types.Vector, sel []int) error {
+	for _, i := range sel {
+		if v.IsNull(i) {
+			continue
+		}
+		g := groups[i]
+		x := v.Floats[i]
+		s.n[g]++
+		d := x - s.mean[g]
+		s.mean[g] += d / float64(s.n[g])
+		s.m2[g] += d * (x - s.mean[g])
+	}
+	return nil
+}
+
+func (s *varianceState) result(g int) types.Datum {
+	n := s.n[g]
+	div := float64(n - 1)
+	if s.kind.pop {
+		div = float64(n)
+	}
+	if n == 0 || div == 0 {
+		return types.NullDatum(types.TypeFloat) // (the sample forms need two values)
+	}
+	r := s.m2[g] / div
+	if s.kind.sqrt {
+		r = math.Sqrt(r)
+	}
+	return types.FloatDatum(r)
+}

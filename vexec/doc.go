@@ -34,9 +34,12 @@
 // EXPLAIN ANALYZE the probed scan reports the rows it found, its probe
 // count as batches and the time spent probing), hash Aggregate (one group index
 // per row, then per-aggregate update loops over the batch;
-// count/sum/avg/min/max with DISTINCT), Sort and TopN (a bounded heap),
-// Limit, Distinct, Window (row_number, rank, dense_rank and running or
-// whole-partition aggregates), set operations (UNION, INTERSECT, EXCEPT
+// count/sum/avg/min/max, string_agg, bool_and/or, the variances with
+// DISTINCT), Sort and TopN (a bounded heap), Limit, Distinct, Window
+// (per partition in sort order: ranks, positional functions such as
+// lag and nth_value, and aggregates over the default frame or a written
+// one: added row by row while the frame starts at the partition start,
+// recomputed per row otherwise), set operations (UNION, INTERSECT, EXCEPT
 // with and without ALL), RecursiveUnion (recursive.go: WITH RECURSIVE by
 // working-table iteration: the non-recursive term's rows, then the
 // recursive term run again and again, its WorkTableScan reading the rows
@@ -95,6 +98,6 @@
 //     UNION's duplicate removal; beyond, ErrRecursionLimit names the CTE.
 //     A working table, UNION's set of seen rows and Cached inputs (a
 //     whole table a graph walk joins with) live in memory.
-//   - Window frames are the SQL default only (partition start to the
-//     current row's last peer with ORDER BY, the whole partition without).
+//   - Window frames: RANGE takes no offsets (peer groups only); a frame
+//     that does not start at the partition start costs its width per row.
 package vexec

@@ -2,6 +2,7 @@ package vexec
 
 import (
 	"bytes"
+	"math"
 
 	"github.com/aegisdb/aegis/model/table"
 	"github.com/aegisdb/aegis/model/types"
@@ -606,14 +607,20 @@ func fastBinary(call *optimizer.Call, a, b, out *types.Vector, sel []int) bool {
 				continue
 			}
 			x, y := a.Floats[i], b.Floats[i]
+			var r float64
 			switch op {
 			case '+':
-				out.Floats[i] = x + y
+				r = x + y
 			case '-':
-				out.Floats[i] = x - y
+				r = x - y
 			default:
-				out.Floats[i] = x * y
+				r = x * y
 			}
+			if math.IsInf(r, 0) || (r == 0 && op == '*' && x != 0 && y != 0) {
+				out.Nulls = nil
+				return false // (the general path reports overflow)
+			}
+			out.Floats[i] = r
 		}
 		return true
 	case t.Family == types.Int && t.Width == 64 && at.Family == types.Int:

@@ -29,6 +29,7 @@ type subqueryEval struct {
 	scalar types.Datum
 	exists bool
 	set    map[string]bool
+	vals   []types.Datum // SubQuant's non-NULL values
 	null   bool
 	key    []byte
 }
@@ -92,9 +93,46 @@ func (s *subqueryEval) eval(ctx *Context, b *types.Batch, sel []int) (*types.Vec
 			default:
 				s.out.Ints[i] = b2i(s.sub.Not)
 			}
+		case optimizer.SubQuant:
+			r, err := s.quantified(xv.Get(i))
+			if err != nil {
+				return nil, err
+			}
+			if r.Null {
+				setNull(&s.out, i)
+			} else {
+				s.out.Ints[i] = b2i(r.Bool())
+			}
 		}
 	}
 	return &s.out, nil
+}
+
+// quantified is x cmp ANY / ALL over the subquery's rows, with SQL's
+// three-valued logic: ANY is true when one comparison is, ALL false when
+// one is; otherwise a NULL met on the way (x or a row) makes it NULL, and
+// an empty subquery gives false for ANY and true for ALL.
+func (s *subqueryEval) quantified(x types.Datum) (types.Datum, error) {
+	all := s.sub.All
+	if len(s.vals) == 0 && !s.null {
+		return types.BoolDatum(all), nil
+	}
+	if x.Null {
+		return types.NullDatum(types.TypeBool), nil
+	}
+	for _, v := range s.vals {
+		r, err := optimizer.EvalCall(s.sub.Cmp, []types.Datum{x, v}, types.TypeBool)
+		if err != nil {
+			return types.Datum{}, err
+		}
+		if r.Bool() != all {
+			return types.BoolDatum(!all), nil
+		}
+	}
+	if s.null {
+		return types.NullDatum(types.TypeBool), nil
+	}
+	return types.BoolDatum(all), nil
 }
 
 // run executes the subquery plan and keeps what its kind needs.
@@ -116,6 +154,7 @@ func (s *subqueryEval) run(ctx *Context) error {
 	if s.sub.Kind == optimizer.SubIn {
 		s.set = map[string]bool{}
 	}
+	s.vals = s.vals[:0]
 	rows := 0
 	for {
 		b, err := s.op.Next()
@@ -151,6 +190,18 @@ func (s *subqueryEval) run(ctx *Context) error {
 					continue
 				}
 				s.set[string(hashKey(nil, d))] = true
+			}
+		case optimizer.SubQuant:
+			for k := 0; k < n; k++ {
+				d := b.Vecs[0].Get(b.Row(k))
+				if d.Null {
+					s.null = true
+					continue
+				}
+				if d.B != nil {
+					d.B = append([]byte(nil), d.B...)
+				}
+				s.vals = append(s.vals, d)
 			}
 		}
 	}
