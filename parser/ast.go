@@ -80,7 +80,8 @@ type AlterTableStmt struct {
 	Action AlterAction
 }
 
-// AlterAction is one of *AddColumn, *DropColumn, *RenameColumn.
+// AlterAction is one of *AddColumn, *DropColumn, *RenameColumn,
+// *RenameTable.
 type AlterAction interface {
 	Node
 	alterAction()
@@ -99,6 +100,11 @@ type DropColumn struct {
 // RenameColumn is RENAME [COLUMN] old TO new.
 type RenameColumn struct {
 	Old, New string
+}
+
+// RenameTable is RENAME TO new.
+type RenameTable struct {
+	New string
 }
 
 // IndexMethod is the access method of CREATE INDEX ... USING.
@@ -352,6 +358,7 @@ func (*RollbackStmt) statement()    {}
 func (*AddColumn) alterAction()    {}
 func (*DropColumn) alterAction()   {}
 func (*RenameColumn) alterAction() {}
+func (*RenameTable) alterAction()  {}
 
 func (*SelectCore) setExpr() {}
 func (*SetOpExpr) setExpr()  {}

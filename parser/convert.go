@@ -214,8 +214,10 @@ func (c *converter) alter(g *gAlter) (Statement, error) {
 		s.Action = &AddColumn{Column: col}
 	case g.Drop != nil:
 		s.Action = &DropColumn{Name: identName(g.Drop)}
+	case g.Rename.To != nil:
+		s.Action = &RenameTable{New: identName(g.Rename.To)}
 	default:
-		s.Action = &RenameColumn{Old: identName(g.Rename.Old), New: identName(g.Rename.New)}
+		s.Action = &RenameColumn{Old: identName(g.Rename.Column.Old), New: identName(g.Rename.Column.New)}
 	}
 	return s, nil
 }

@@ -149,6 +149,9 @@ func (a *RenameColumn) String() string {
 	return "RENAME COLUMN " + QuoteIdent(a.Old) + " TO " + QuoteIdent(a.New)
 }
 
+// String prints RENAME TO new.
+func (a *RenameTable) String() string { return "RENAME TO " + QuoteIdent(a.New) }
+
 // String prints the method as written after USING ("" for IndexDefault).
 func (m IndexMethod) String() string {
 	switch m {

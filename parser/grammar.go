@@ -124,10 +124,17 @@ type gDropIndex struct {
 }
 
 type gAlter struct {
-	Table  *gIdent        `parser:"'ALTER' 'TABLE' @@"`
-	Add    *gColumnDef    `parser:"( 'ADD' 'COLUMN'? @@"`
-	Drop   *gIdent        `parser:"| 'DROP' 'COLUMN'? @@"`
-	Rename *gRenameColumn `parser:"| 'RENAME' 'COLUMN'? @@ )"`
+	Table  *gIdent     `parser:"'ALTER' 'TABLE' @@"`
+	Add    *gColumnDef `parser:"( 'ADD' 'COLUMN'? @@"`
+	Drop   *gIdent     `parser:"| 'DROP' 'COLUMN'? @@"`
+	Rename *gRename    `parser:"| @@ )"`
+}
+
+// gRename is RENAME TO new (the table) or RENAME [COLUMN] old TO new; TO
+// is a keyword, so the token after RENAME tells them apart.
+type gRename struct {
+	To     *gIdent        `parser:"'RENAME' ( 'TO' @@"`
+	Column *gRenameColumn `parser:"| 'COLUMN'? @@ )"`
 }
 
 type gRenameColumn struct {

@@ -210,6 +210,8 @@ func (s *Session) alter(txn *mvcc.Txn, x *parser.AlterTableStmt) error {
 	case *parser.RenameColumn:
 		_, err := cat.RenameColumn(txn, x.Table, a.Old, a.New)
 		return err
+	case *parser.RenameTable:
+		return cat.RenameTable(txn, x.Table, a.New)
 	}
 	return fmt.Errorf("%w: ALTER TABLE action %T", optimizer.ErrUnsupported, x.Action)
 }

@@ -417,6 +417,37 @@ func (c *Catalog) alter(txn *mvcc.Txn, tableName string, change func(*Desc) erro
 	return d, bumpSchema(txn)
 }
 
+// RenameTable gives a table a new name. Rows, indexes and foreign keys
+// hold the table's ID, so only the name entry and the descriptor change
+// (and the References labels of the columns that point at it).
+func (c *Catalog) RenameTable(txn *mvcc.Txn, from, to string) error {
+	nk := nameKey(to)
+	if _, err := txn.Get(nk); err == nil {
+		return fmt.Errorf("%w: %s", ErrTableExists, to)
+	} else if !errors.Is(err, mvcc.ErrNotFound) {
+		return err
+	}
+	d, err := c.alter(txn, from, func(d *Desc) error {
+		d.Name = to
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := txn.Delete(nameKey(from)); err != nil {
+		return err
+	}
+	if err := txn.Put(nk, keyenc.AppendInt(nil, int64(d.ID), keyenc.Ascending)); err != nil {
+		return err
+	}
+	for _, col := range d.Columns {
+		if err := c.relabelReferences(txn, d, col.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func isEmpty(txn *mvcc.Txn, d *Desc) (bool, error) {
 	p := IndexPrefix(d.ID, PrimaryIndexID)
 	it := txn.Scan(p, keyenc.PrefixEnd(p))
