@@ -1109,6 +1109,10 @@ func WalkPlanExprs(n Node, fn func(Expr)) {
 		}
 	case *Insert:
 		visit(n.Returning...)
+		if oc := n.OnConflict; oc != nil {
+			visit(oc.Set...)
+			visit(oc.Where)
+		}
 	case *Update:
 		visit(n.Returning...)
 	case *Delete:
@@ -1280,7 +1284,16 @@ func (b *Binder) bindInsert(s *parser.InsertStmt) (Node, error) {
 		proj.Out = append(proj.Out, Column{Name: col.Name, Type: col.Type})
 	}
 	ins.Input = proj
-	_, sc := tableScope(d, d.Name)
+	alias := s.Table.Alias
+	if alias == "" {
+		alias = d.Name
+	}
+	if s.OnConflict != nil {
+		if ins.OnConflict, err = b.bindOnConflict(s.OnConflict, d, alias); err != nil {
+			return nil, err
+		}
+	}
+	_, sc := tableScope(d, alias)
 	if ins.Returning, ins.Out, err = b.bindReturning(s.Returning, sc); err != nil {
 		return nil, err
 	}
@@ -1357,27 +1370,9 @@ func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
 	for i := range upd.New {
 		upd.New[i] = i
 	}
+	assigned := make([]bool, len(d.Columns))
 	for _, a := range s.Set {
-		ci := d.ColumnIndex(a.Column)
-		if ci < 0 {
-			b.scopes = b.scopes[:len(b.scopes)-1]
-			return nil, bindErr(a.Pos, "column %q of relation %q does not exist", a.Column, d.Name)
-		}
-		if upd.New[ci] != ci {
-			b.scopes = b.scopes[:len(b.scopes)-1]
-			return nil, bindErr(a.Pos, "multiple assignments to same column %q", a.Column)
-		}
-		var e Expr
-		var err error
-		if _, ok := a.Value.(*parser.DefaultExpr); ok {
-			if d.Columns[ci].Serial {
-				err = unsupported(a.Pos, "SET %s = DEFAULT on a serial column is not implemented", a.Column)
-			} else {
-				e, err = b.defaultValue(d.Columns[ci])
-			}
-		} else if e, err = b.bindExpr(a.Value, exprCtx{clause: "UPDATE SET"}); err == nil {
-			e, err = b.assign(e, d.Columns[ci].Type, a.Pos, a.Column)
-		}
+		ci, e, err := b.bindAssignment(d, a, assigned)
 		if err != nil {
 			b.scopes = b.scopes[:len(b.scopes)-1]
 			return nil, err

@@ -286,11 +286,12 @@ type SetOp struct {
 // serials filled in by the binder's projection).
 type Insert struct {
 	Estimate
-	Table     *table.Desc
-	Input     Node
-	Serial    []int // positions of serial columns to fill when NULL
-	Returning []Expr
-	Out       []Column
+	Table      *table.Desc
+	Input      Node
+	Serial     []int       // positions of serial columns to fill when NULL
+	OnConflict *OnConflict // nil without ON CONFLICT
+	Returning  []Expr
+	Out        []Column
 }
 
 // Update rewrites rows: Input yields every table column (the old row),

@@ -21,6 +21,7 @@ type dmlOp struct {
 	kind      dmlKind
 	desc      *table.Desc
 	serial    []int
+	upsert    *upsert // ON CONFLICT of an insert; nil without
 	newCols   []int
 	returning []evaluator
 	out       []optimizer.Column
@@ -33,6 +34,9 @@ func (d *dmlOp) Open(ctx *Context) error {
 	d.ctx, d.done = ctx, false
 	d.queue.ts = columnTypes(d.out)
 	d.queue.ready, d.queue.cur = nil, nil
+	if d.upsert != nil {
+		d.upsert.touched = nil
+	}
 	return d.in.Open(ctx)
 }
 
@@ -66,6 +70,16 @@ func (d *dmlOp) Next() (*types.Batch, error) {
 					}
 					row[p] = types.Datum{Type: d.desc.Columns[p].Type, I: v}
 				}
+			}
+			if d.upsert != nil {
+				var err error
+				if target, err = d.upsert.write(d.ctx, d.desc, row); err != nil {
+					return nil, err
+				}
+				if target == nil {
+					continue // DO NOTHING, or DO UPDATE ... WHERE false
+				}
+				break
 			}
 			if err := table.Insert(d.ctx.Txn, d.desc, row); err != nil {
 				return nil, err

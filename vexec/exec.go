@@ -120,7 +120,7 @@ func build(n optimizer.Node) (Operator, error) {
 		op, err = withInput(x.Input, func(in Operator) Operator { return &cachedOp{in: in, node: x} })
 	case *optimizer.Insert:
 		op, err = withInput(x.Input, func(in Operator) Operator {
-			return &dmlOp{in: in, kind: dmlInsert, desc: x.Table, serial: x.Serial, returning: compileAll(x.Returning), out: x.Out}
+			return &dmlOp{in: in, kind: dmlInsert, desc: x.Table, serial: x.Serial, upsert: newUpsert(x.OnConflict), returning: compileAll(x.Returning), out: x.Out}
 		})
 	case *optimizer.Update:
 		op, err = withInput(x.Input, func(in Operator) Operator {
