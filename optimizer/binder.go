@@ -1327,19 +1327,35 @@ func (b *Binder) defaultExpr(col table.Column) (Expr, error) {
 	return b.assign(e, col.Type, parser.Pos{}, col.Name)
 }
 
-// bindTarget binds the table of an UPDATE or DELETE and its WHERE: the
-// rows to change, every column of the table, and the table's scope.
-func (b *Binder) bindTarget(tn *parser.TableName, where parser.Expr) (*table.Desc, Node, *scope, error) {
+// bindTarget binds the table of an UPDATE or DELETE, joined with the
+// tables of UPDATE ... FROM or DELETE ... USING, and its WHERE: the rows
+// to change (every column of the table first, then the other tables'
+// columns), the table's scope and the scope of the whole join.
+func (b *Binder) bindTarget(tn *parser.TableName, from []parser.TableExpr, where parser.Expr) (*table.Desc, Node, *scope, *scope, error) {
 	d, err := b.tableFor(tn.Name, tn.Pos)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	alias := tn.Alias
 	if alias == "" {
 		alias = d.Name
 	}
-	scan, sc := tableScope(d, alias)
+	scan, tsc := tableScope(d, alias)
 	var node Node = scan
+	sc := tsc
+	if len(from) > 0 {
+		fn, fsc, err := b.bindFrom(from)
+		if err != nil {
+			return nil, nil, nil, nil, err
+		}
+		for _, c := range fsc.cols {
+			if c.table == alias {
+				return nil, nil, nil, nil, bindErr(tn.Pos, "table name %q specified more than once", alias)
+			}
+		}
+		node = &Join{Kind: InnerJoin, Left: scan, Right: fn}
+		sc = &scope{cols: append(append([]scopeCol(nil), tsc.cols...), fsc.cols...)}
+	}
 	if where != nil {
 		b.scopes = append(b.scopes, sc)
 		pred, err := b.bindExpr(where, exprCtx{clause: "WHERE"})
@@ -1348,15 +1364,15 @@ func (b *Binder) bindTarget(tn *parser.TableName, where parser.Expr) (*table.Des
 		}
 		b.scopes = b.scopes[:len(b.scopes)-1]
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, nil, err
 		}
 		node = &Filter{Input: node, Pred: pred}
 	}
-	return d, node, sc, nil
+	return d, node, tsc, sc, nil
 }
 
 func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
-	d, node, sc, err := b.bindTarget(s.Table, s.Where)
+	d, node, tsc, sc, err := b.bindTarget(s.Table, s.From, s.Where)
 	if err != nil {
 		return nil, err
 	}
@@ -1366,7 +1382,7 @@ func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
 		proj.Exprs = append(proj.Exprs, &ColRef{Idx: i, Name: c.Name, T: c.Type})
 		proj.Out = append(proj.Out, Column{Name: c.Name, Type: c.Type})
 	}
-	upd := &Update{Table: d, New: make([]int, len(d.Columns))}
+	upd := &Update{Table: d, New: make([]int, len(d.Columns)), Joined: len(s.From) > 0}
 	for i := range upd.New {
 		upd.New[i] = i
 	}
@@ -1383,19 +1399,37 @@ func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
 	}
 	b.scopes = b.scopes[:len(b.scopes)-1]
 	upd.Input = proj
-	if upd.Returning, upd.Out, err = b.bindReturning(s.Returning, sc); err != nil {
+	if upd.Returning, upd.Out, err = b.bindJoinedReturning(s.Returning, tsc, sc); err != nil {
 		return nil, err
 	}
 	return upd, nil
 }
 
+// bindJoinedReturning binds the RETURNING of an UPDATE or DELETE over the
+// target's columns alone (tsc): the written rows are all the executor
+// keeps. A list that needs the other tables of FROM or USING (in sc) is
+// refused as not implemented rather than as an unknown name.
+func (b *Binder) bindJoinedReturning(items []*parser.SelectItem, tsc, sc *scope) ([]Expr, []Column, error) {
+	exprs, cols, err := b.bindReturning(items, tsc)
+	if err != nil && sc != tsc {
+		if _, _, err2 := b.bindReturning(items, sc); err2 == nil {
+			var at parser.Pos
+			if be := (*Error)(nil); errors.As(err, &be) {
+				at = be.Pos
+			}
+			return nil, nil, unsupported(at, "RETURNING columns of the FROM or USING tables is not implemented (return the target table's columns)")
+		}
+	}
+	return exprs, cols, err
+}
+
 func (b *Binder) bindDelete(s *parser.DeleteStmt) (Node, error) {
-	d, node, sc, err := b.bindTarget(s.Table, s.Where)
+	d, node, tsc, sc, err := b.bindTarget(s.Table, s.Using, s.Where)
 	if err != nil {
 		return nil, err
 	}
-	del := &Delete{Table: d, Input: node}
-	if del.Returning, del.Out, err = b.bindReturning(s.Returning, sc); err != nil {
+	del := &Delete{Table: d, Input: node, Joined: len(s.Using) > 0}
+	if del.Returning, del.Out, err = b.bindJoinedReturning(s.Returning, tsc, sc); err != nil {
 		return nil, err
 	}
 	return del, nil

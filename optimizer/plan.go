@@ -299,18 +299,22 @@ type Insert struct {
 // value.
 type Update struct {
 	Estimate
-	Table     *table.Desc
-	Input     Node
-	New       []int
+	Table *table.Desc
+	Input Node
+	New   []int
+	// Joined is set for UPDATE ... FROM: a row may come once per matching
+	// row of the other tables, and only its first coming counts.
+	Joined    bool
 	Returning []Expr // over the new row (table column order)
 	Out       []Column
 }
 
-// Delete removes the rows Input yields (every table column).
+// Delete removes the rows Input yields (every table column first).
 type Delete struct {
 	Estimate
 	Table     *table.Desc
 	Input     Node
+	Joined    bool // DELETE ... USING: as Update.Joined
 	Returning []Expr
 	Out       []Column
 }
@@ -488,6 +492,13 @@ func Describe(n Node) string {
 		}
 		return op
 	case *Insert:
+		switch {
+		case n.OnConflict == nil:
+		case n.OnConflict.Set == nil:
+			return "Insert into " + n.Table.Name + " on conflict do nothing"
+		default:
+			return "Insert into " + n.Table.Name + " on conflict do update"
+		}
 		return "Insert into " + n.Table.Name
 	case *Update:
 		return "Update " + n.Table.Name

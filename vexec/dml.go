@@ -22,6 +22,7 @@ type dmlOp struct {
 	desc      *table.Desc
 	serial    []int
 	upsert    *upsert // ON CONFLICT of an insert; nil without
+	joined    bool    // UPDATE ... FROM or DELETE ... USING: write each table row once
 	newCols   []int
 	returning []evaluator
 	out       []optimizer.Column
@@ -58,7 +59,20 @@ func (d *dmlOp) Next() (*types.Batch, error) {
 	}
 	nc := len(d.desc.Columns)
 	written := newRowStore(d.desc.Types())
+	var seen map[string]bool // primary keys met, when joined
+	if d.joined {
+		seen = map[string]bool{}
+	}
 	for _, row := range rows {
+		if seen != nil {
+			// PostgreSQL updates or deletes a row once, whichever of its
+			// matches comes first.
+			k := string(d.desc.PrimaryKey(row[:nc]))
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		}
 		var target []types.Datum
 		switch d.kind {
 		case dmlInsert:
