@@ -1153,11 +1153,15 @@ func (b *Binder) bindReturning(items []*parser.SelectItem, sc *scope) ([]Expr, [
 	var cols []Column
 	for _, it := range items {
 		if it.Star {
+			n := len(exprs)
 			for i, c := range sc.cols {
-				if !c.hidden {
+				if !c.hidden && (it.TableStar == "" && !c.unnamed || c.table == it.TableStar) {
 					exprs = append(exprs, &ColRef{Idx: i, Name: c.name, T: c.t})
 					cols = append(cols, Column{Name: c.name, Type: c.t})
 				}
+			}
+			if it.TableStar != "" && len(exprs) == n {
+				return nil, nil, bindErr(parser.Pos{}, "missing FROM-clause entry for table %q", it.TableStar)
 			}
 			continue
 		}
@@ -1330,31 +1334,30 @@ func (b *Binder) defaultExpr(col table.Column) (Expr, error) {
 // bindTarget binds the table of an UPDATE or DELETE, joined with the
 // tables of UPDATE ... FROM or DELETE ... USING, and its WHERE: the rows
 // to change (every column of the table first, then the other tables'
-// columns), the table's scope and the scope of the whole join.
-func (b *Binder) bindTarget(tn *parser.TableName, from []parser.TableExpr, where parser.Expr) (*table.Desc, Node, *scope, *scope, error) {
+// columns) and the scope of the whole join.
+func (b *Binder) bindTarget(tn *parser.TableName, from []parser.TableExpr, where parser.Expr) (*table.Desc, Node, *scope, error) {
 	d, err := b.tableFor(tn.Name, tn.Pos)
 	if err != nil {
-		return nil, nil, nil, nil, err
+		return nil, nil, nil, err
 	}
 	alias := tn.Alias
 	if alias == "" {
 		alias = d.Name
 	}
-	scan, tsc := tableScope(d, alias)
+	scan, sc := tableScope(d, alias)
 	var node Node = scan
-	sc := tsc
 	if len(from) > 0 {
 		fn, fsc, err := b.bindFrom(from)
 		if err != nil {
-			return nil, nil, nil, nil, err
+			return nil, nil, nil, err
 		}
 		for _, c := range fsc.cols {
 			if c.table == alias {
-				return nil, nil, nil, nil, bindErr(tn.Pos, "table name %q specified more than once", alias)
+				return nil, nil, nil, bindErr(tn.Pos, "table name %q specified more than once", alias)
 			}
 		}
 		node = &Join{Kind: InnerJoin, Left: scan, Right: fn}
-		sc = &scope{cols: append(append([]scopeCol(nil), tsc.cols...), fsc.cols...)}
+		sc = &scope{cols: append(append([]scopeCol(nil), sc.cols...), fsc.cols...)}
 	}
 	if where != nil {
 		b.scopes = append(b.scopes, sc)
@@ -1364,15 +1367,15 @@ func (b *Binder) bindTarget(tn *parser.TableName, from []parser.TableExpr, where
 		}
 		b.scopes = b.scopes[:len(b.scopes)-1]
 		if err != nil {
-			return nil, nil, nil, nil, err
+			return nil, nil, nil, err
 		}
 		node = &Filter{Input: node, Pred: pred}
 	}
-	return d, node, tsc, sc, nil
+	return d, node, sc, nil
 }
 
 func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
-	d, node, tsc, sc, err := b.bindTarget(s.Table, s.From, s.Where)
+	d, node, sc, err := b.bindTarget(s.Table, s.From, s.Where)
 	if err != nil {
 		return nil, err
 	}
@@ -1382,7 +1385,7 @@ func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
 		proj.Exprs = append(proj.Exprs, &ColRef{Idx: i, Name: c.Name, T: c.Type})
 		proj.Out = append(proj.Out, Column{Name: c.Name, Type: c.Type})
 	}
-	upd := &Update{Table: d, New: make([]int, len(d.Columns)), Joined: len(s.From) > 0}
+	upd := &Update{Table: d, New: make([]int, len(d.Columns))}
 	for i := range upd.New {
 		upd.New[i] = i
 	}
@@ -1398,38 +1401,32 @@ func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
 		proj.Out = append(proj.Out, Column{Name: a.Column, Type: d.Columns[ci].Type})
 	}
 	b.scopes = b.scopes[:len(b.scopes)-1]
+	if len(s.From) > 0 {
+		// the other tables' columns ride along for RETURNING
+		upd.Others = len(proj.Exprs)
+		for i := len(d.Columns); len(s.Returning) > 0 && i < len(sc.cols); i++ {
+			c := sc.cols[i]
+			proj.Exprs = append(proj.Exprs, &ColRef{Idx: i, Name: c.name, T: c.t})
+			proj.Out = append(proj.Out, Column{Name: c.name, Table: c.table, Type: c.t})
+		}
+	}
 	upd.Input = proj
-	if upd.Returning, upd.Out, err = b.bindJoinedReturning(s.Returning, tsc, sc); err != nil {
+	if upd.Returning, upd.Out, err = b.bindReturning(s.Returning, sc); err != nil {
 		return nil, err
 	}
 	return upd, nil
 }
 
-// bindJoinedReturning binds the RETURNING of an UPDATE or DELETE over the
-// target's columns alone (tsc): the written rows are all the executor
-// keeps. A list that needs the other tables of FROM or USING (in sc) is
-// refused as not implemented rather than as an unknown name.
-func (b *Binder) bindJoinedReturning(items []*parser.SelectItem, tsc, sc *scope) ([]Expr, []Column, error) {
-	exprs, cols, err := b.bindReturning(items, tsc)
-	if err != nil && sc != tsc {
-		if _, _, err2 := b.bindReturning(items, sc); err2 == nil {
-			var at parser.Pos
-			if be := (*Error)(nil); errors.As(err, &be) {
-				at = be.Pos
-			}
-			return nil, nil, unsupported(at, "RETURNING columns of the FROM or USING tables is not implemented (return the target table's columns)")
-		}
-	}
-	return exprs, cols, err
-}
-
 func (b *Binder) bindDelete(s *parser.DeleteStmt) (Node, error) {
-	d, node, tsc, sc, err := b.bindTarget(s.Table, s.Using, s.Where)
+	d, node, sc, err := b.bindTarget(s.Table, s.Using, s.Where)
 	if err != nil {
 		return nil, err
 	}
-	del := &Delete{Table: d, Input: node, Joined: len(s.Using) > 0}
-	if del.Returning, del.Out, err = b.bindJoinedReturning(s.Returning, tsc, sc); err != nil {
+	del := &Delete{Table: d, Input: node}
+	if len(s.Using) > 0 {
+		del.Others = len(d.Columns)
+	}
+	if del.Returning, del.Out, err = b.bindReturning(s.Returning, sc); err != nil {
 		return nil, err
 	}
 	return del, nil

@@ -91,7 +91,8 @@
 // Update and Delete read their table joined (a cross join the WHERE
 // filters, which the rules below turn into hash or index joins) with the
 // tables of UPDATE ... FROM or DELETE ... USING; the table's columns come
-// first, and Joined tells the executor to write each row once.
+// first, and Others tells the executor where the other tables' columns
+// start (for RETURNING, which may name them, and to write each row once).
 //
 // # Rules
 //
@@ -212,8 +213,5 @@
 //   - DECIMAL is held in an int64 (at most 18 digits); a bare DECIMAL is
 //     DECIMAL(18,6).
 //   - ON CONFLICT names its arbiter by columns only (no ON CONSTRAINT
-//     name, no WHERE of a partial index: there are none). RETURNING of
-//     UPDATE ... FROM and DELETE ... USING may name only the target
-//     table's columns (ErrUnsupported otherwise); PostgreSQL also
-//     allows the other tables' columns.
+//     name, no WHERE of a partial index: there are none).
 package optimizer

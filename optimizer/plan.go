@@ -302,10 +302,12 @@ type Update struct {
 	Table *table.Desc
 	Input Node
 	New   []int
-	// Joined is set for UPDATE ... FROM: a row may come once per matching
-	// row of the other tables, and only its first coming counts.
-	Joined    bool
-	Returning []Expr // over the new row (table column order)
+	// Others is, for UPDATE ... FROM, the input column where the other
+	// tables' columns start (after the new values), which RETURNING reads
+	// after the new row; 0 when not joined. A joined row may come once per
+	// matching row of the other tables, and only its first coming counts.
+	Others    int
+	Returning []Expr // over the new row (table column order), then the others
 	Out       []Column
 }
 
@@ -314,7 +316,7 @@ type Delete struct {
 	Estimate
 	Table     *table.Desc
 	Input     Node
-	Joined    bool // DELETE ... USING: as Update.Joined
+	Others    int // DELETE ... USING: as Update.Others (the table's column count)
 	Returning []Expr
 	Out       []Column
 }

@@ -17,18 +17,22 @@ const (
 // dmlOp writes rows. It reads its whole input before writing, so an
 // UPDATE never meets rows it has already moved.
 type dmlOp struct {
-	in        Operator
-	kind      dmlKind
-	desc      *table.Desc
-	serial    []int
-	upsert    *upsert // ON CONFLICT of an insert; nil without
-	joined    bool    // UPDATE ... FROM or DELETE ... USING: write each table row once
-	newCols   []int
-	returning []evaluator
-	out       []optimizer.Column
-	ctx       *Context
-	done      bool
-	queue     batchQueue
+	in     Operator
+	kind   dmlKind
+	desc   *table.Desc
+	serial []int
+	upsert *upsert // ON CONFLICT of an insert; nil without
+	// others is where the other tables' columns of UPDATE ... FROM or
+	// DELETE ... USING start in an input row (0: not joined): RETURNING
+	// reads them after the written row, and each table row is written once.
+	others     int
+	otherTypes []types.Type
+	newCols    []int
+	returning  []evaluator
+	out        []optimizer.Column
+	ctx        *Context
+	done       bool
+	queue      batchQueue
 }
 
 func (d *dmlOp) Open(ctx *Context) error {
@@ -58,9 +62,9 @@ func (d *dmlOp) Next() (*types.Batch, error) {
 		rows = appendRows(rows, b)
 	}
 	nc := len(d.desc.Columns)
-	written := newRowStore(d.desc.Types())
+	written := newRowStore(append(d.desc.Types(), d.otherTypes...))
 	var seen map[string]bool // primary keys met, when joined
-	if d.joined {
+	if d.others > 0 {
 		seen = map[string]bool{}
 	}
 	for _, row := range rows {
@@ -117,8 +121,13 @@ func (d *dmlOp) Next() (*types.Batch, error) {
 		}
 		d.ctx.RowsAffected++
 		if len(d.returning) > 0 {
-			for c, v := range written.vecs {
-				v.Append(target[c])
+			for c := range target {
+				written.vecs[c].Append(target[c])
+			}
+			if d.others > 0 {
+				for c, v := range row[d.others:] {
+					written.vecs[nc+c].Append(v)
+				}
 			}
 			written.n++
 		}
@@ -144,3 +153,12 @@ func (d *dmlOp) Next() (*types.Batch, error) {
 }
 
 func (d *dmlOp) Close() { d.in.Close() }
+
+// otherTypes are the types of the input columns from others on: the
+// other tables' columns of a joined UPDATE or DELETE (none when 0).
+func otherTypes(in optimizer.Node, others int) []types.Type {
+	if others == 0 {
+		return nil
+	}
+	return columnTypes(in.Columns()[others:])
+}

@@ -124,11 +124,11 @@ func build(n optimizer.Node) (Operator, error) {
 		})
 	case *optimizer.Update:
 		op, err = withInput(x.Input, func(in Operator) Operator {
-			return &dmlOp{in: in, kind: dmlUpdate, desc: x.Table, newCols: x.New, joined: x.Joined, returning: compileAll(x.Returning), out: x.Out}
+			return &dmlOp{in: in, kind: dmlUpdate, desc: x.Table, newCols: x.New, others: x.Others, otherTypes: otherTypes(x.Input, x.Others), returning: compileAll(x.Returning), out: x.Out}
 		})
 	case *optimizer.Delete:
 		op, err = withInput(x.Input, func(in Operator) Operator {
-			return &dmlOp{in: in, kind: dmlDelete, desc: x.Table, joined: x.Joined, returning: compileAll(x.Returning), out: x.Out}
+			return &dmlOp{in: in, kind: dmlDelete, desc: x.Table, others: x.Others, otherTypes: otherTypes(x.Input, x.Others), returning: compileAll(x.Returning), out: x.Out}
 		})
 	default:
 		return nil, fmt.Errorf("vexec: no operator for %T", n)
