@@ -1,7 +1,7 @@
 package vexec
 
 import (
-	"errors"
+	"fmt"
 
 	"github.com/aegisdb/aegis/model/keyenc"
 	"github.com/aegisdb/aegis/model/table"
@@ -9,10 +9,11 @@ import (
 	"github.com/aegisdb/aegis/optimizer"
 )
 
-// errUpdateTwice is PostgreSQL's refusal to let one INSERT ... ON CONFLICT
+// ErrUpdateTwice is PostgreSQL's refusal to let one INSERT ... ON CONFLICT
 // DO UPDATE change a row it has already inserted or updated: the outcome
-// would depend on the order of the proposed rows.
-var errUpdateTwice = errors.New("ON CONFLICT DO UPDATE command cannot affect row a second time")
+// would depend on the order of the proposed rows. It matches ErrExec: the
+// statement is at fault.
+var ErrUpdateTwice = fmt.Errorf("%w: ON CONFLICT DO UPDATE command cannot affect row a second time", ErrExec)
 
 // upsert is the ON CONFLICT state of an insert. Each proposed row is
 // checked against the arbiters before it is written, inside the
@@ -23,7 +24,7 @@ type upsert struct {
 	set   []evaluator
 	where evaluator
 	// touched holds the primary keys of the rows this statement inserted
-	// or updated, for errUpdateTwice.
+	// or updated, for ErrUpdateTwice.
 	touched map[string]bool
 }
 
@@ -53,7 +54,7 @@ func (u *upsert) write(ctx *Context, d *table.Desc, row []types.Datum) ([]types.
 		}
 		oldKey := string(d.PrimaryKey(old))
 		if u.touched[oldKey] {
-			return nil, errUpdateTwice
+			return nil, ErrUpdateTwice
 		}
 		return u.update(ctx, d, old, row, oldKey)
 	}
