@@ -1109,6 +1109,10 @@ func WalkPlanExprs(n Node, fn func(Expr)) {
 		}
 	case *Insert:
 		visit(n.Returning...)
+		if oc := n.OnConflict; oc != nil {
+			visit(oc.Set...)
+			visit(oc.Where)
+		}
 	case *Update:
 		visit(n.Returning...)
 	case *Delete:
@@ -1149,11 +1153,15 @@ func (b *Binder) bindReturning(items []*parser.SelectItem, sc *scope) ([]Expr, [
 	var cols []Column
 	for _, it := range items {
 		if it.Star {
+			n := len(exprs)
 			for i, c := range sc.cols {
-				if !c.hidden {
+				if !c.hidden && (it.TableStar == "" && !c.unnamed || c.table == it.TableStar) {
 					exprs = append(exprs, &ColRef{Idx: i, Name: c.name, T: c.t})
 					cols = append(cols, Column{Name: c.name, Type: c.t})
 				}
+			}
+			if it.TableStar != "" && len(exprs) == n {
+				return nil, nil, bindErr(parser.Pos{}, "missing FROM-clause entry for table %q", it.TableStar)
 			}
 			continue
 		}
@@ -1280,7 +1288,16 @@ func (b *Binder) bindInsert(s *parser.InsertStmt) (Node, error) {
 		proj.Out = append(proj.Out, Column{Name: col.Name, Type: col.Type})
 	}
 	ins.Input = proj
-	_, sc := tableScope(d, d.Name)
+	alias := s.Table.Alias
+	if alias == "" {
+		alias = d.Name
+	}
+	if s.OnConflict != nil {
+		if ins.OnConflict, err = b.bindOnConflict(s.OnConflict, d, alias); err != nil {
+			return nil, err
+		}
+	}
+	_, sc := tableScope(d, alias)
 	if ins.Returning, ins.Out, err = b.bindReturning(s.Returning, sc); err != nil {
 		return nil, err
 	}
@@ -1314,9 +1331,11 @@ func (b *Binder) defaultExpr(col table.Column) (Expr, error) {
 	return b.assign(e, col.Type, parser.Pos{}, col.Name)
 }
 
-// bindTarget binds the table of an UPDATE or DELETE and its WHERE: the
-// rows to change, every column of the table, and the table's scope.
-func (b *Binder) bindTarget(tn *parser.TableName, where parser.Expr) (*table.Desc, Node, *scope, error) {
+// bindTarget binds the table of an UPDATE or DELETE, joined with the
+// tables of UPDATE ... FROM or DELETE ... USING, and its WHERE: the rows
+// to change (every column of the table first, then the other tables'
+// columns) and the scope of the whole join.
+func (b *Binder) bindTarget(tn *parser.TableName, from []parser.TableExpr, where parser.Expr) (*table.Desc, Node, *scope, error) {
 	d, err := b.tableFor(tn.Name, tn.Pos)
 	if err != nil {
 		return nil, nil, nil, err
@@ -1327,6 +1346,19 @@ func (b *Binder) bindTarget(tn *parser.TableName, where parser.Expr) (*table.Des
 	}
 	scan, sc := tableScope(d, alias)
 	var node Node = scan
+	if len(from) > 0 {
+		fn, fsc, err := b.bindFrom(from)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		for _, c := range fsc.cols {
+			if c.table == alias {
+				return nil, nil, nil, bindErr(tn.Pos, "table name %q specified more than once", alias)
+			}
+		}
+		node = &Join{Kind: InnerJoin, Left: scan, Right: fn}
+		sc = &scope{cols: append(append([]scopeCol(nil), sc.cols...), fsc.cols...)}
+	}
 	if where != nil {
 		b.scopes = append(b.scopes, sc)
 		pred, err := b.bindExpr(where, exprCtx{clause: "WHERE"})
@@ -1343,7 +1375,7 @@ func (b *Binder) bindTarget(tn *parser.TableName, where parser.Expr) (*table.Des
 }
 
 func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
-	d, node, sc, err := b.bindTarget(s.Table, s.Where)
+	d, node, sc, err := b.bindTarget(s.Table, s.From, s.Where)
 	if err != nil {
 		return nil, err
 	}
@@ -1357,27 +1389,9 @@ func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
 	for i := range upd.New {
 		upd.New[i] = i
 	}
+	assigned := make([]bool, len(d.Columns))
 	for _, a := range s.Set {
-		ci := d.ColumnIndex(a.Column)
-		if ci < 0 {
-			b.scopes = b.scopes[:len(b.scopes)-1]
-			return nil, bindErr(a.Pos, "column %q of relation %q does not exist", a.Column, d.Name)
-		}
-		if upd.New[ci] != ci {
-			b.scopes = b.scopes[:len(b.scopes)-1]
-			return nil, bindErr(a.Pos, "multiple assignments to same column %q", a.Column)
-		}
-		var e Expr
-		var err error
-		if _, ok := a.Value.(*parser.DefaultExpr); ok {
-			if d.Columns[ci].Serial {
-				err = unsupported(a.Pos, "SET %s = DEFAULT on a serial column is not implemented", a.Column)
-			} else {
-				e, err = b.defaultValue(d.Columns[ci])
-			}
-		} else if e, err = b.bindExpr(a.Value, exprCtx{clause: "UPDATE SET"}); err == nil {
-			e, err = b.assign(e, d.Columns[ci].Type, a.Pos, a.Column)
-		}
+		ci, e, err := b.bindAssignment(d, a, assigned)
 		if err != nil {
 			b.scopes = b.scopes[:len(b.scopes)-1]
 			return nil, err
@@ -1387,6 +1401,15 @@ func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
 		proj.Out = append(proj.Out, Column{Name: a.Column, Type: d.Columns[ci].Type})
 	}
 	b.scopes = b.scopes[:len(b.scopes)-1]
+	if len(s.From) > 0 {
+		// the other tables' columns ride along for RETURNING
+		upd.Others = len(proj.Exprs)
+		for i := len(d.Columns); len(s.Returning) > 0 && i < len(sc.cols); i++ {
+			c := sc.cols[i]
+			proj.Exprs = append(proj.Exprs, &ColRef{Idx: i, Name: c.name, T: c.t})
+			proj.Out = append(proj.Out, Column{Name: c.name, Table: c.table, Type: c.t})
+		}
+	}
 	upd.Input = proj
 	if upd.Returning, upd.Out, err = b.bindReturning(s.Returning, sc); err != nil {
 		return nil, err
@@ -1395,11 +1418,14 @@ func (b *Binder) bindUpdate(s *parser.UpdateStmt) (Node, error) {
 }
 
 func (b *Binder) bindDelete(s *parser.DeleteStmt) (Node, error) {
-	d, node, sc, err := b.bindTarget(s.Table, s.Where)
+	d, node, sc, err := b.bindTarget(s.Table, s.Using, s.Where)
 	if err != nil {
 		return nil, err
 	}
 	del := &Delete{Table: d, Input: node}
+	if len(s.Using) > 0 {
+		del.Others = len(d.Columns)
+	}
 	if del.Returning, del.Out, err = b.bindReturning(s.Returning, sc); err != nil {
 		return nil, err
 	}

@@ -79,6 +79,21 @@
 // node's output is an ordered list of columns; expressions read input
 // columns by position (ColRef).
 //
+// Writes (binder.go, upsert.go): an Insert's input is a projection to the
+// table's columns in table order, defaults and assignment casts applied.
+// Its OnConflict holds the arbiters (the primary key or the unique index
+// whose column set equals the ON CONFLICT target; without a target, for
+// DO NOTHING, the primary key and every unique index) and, for DO
+// UPDATE, a new value per column and the WHERE, bound over the existing
+// row followed by the proposed one: the table (by its name or INSERT's
+// alias) names the first half, the pseudo-table excluded the second, so
+// an unqualified column present in both is ambiguous, as in PostgreSQL.
+// Update and Delete read their table joined (a cross join the WHERE
+// filters, which the rules below turn into hash or index joins) with the
+// tables of UPDATE ... FROM or DELETE ... USING; the table's columns come
+// first, and Others tells the executor where the other tables' columns
+// start (for RETURNING, which may name them, and to write each row once).
+//
 // # Rules
 //
 //   - Constant folding, including AND/OR with a constant side. A constant
@@ -197,4 +212,6 @@
 //     other shapes are left to the Filter.
 //   - DECIMAL is held in an int64 (at most 18 digits); a bare DECIMAL is
 //     DECIMAL(18,6).
+//   - ON CONFLICT names its arbiter by columns only (no ON CONSTRAINT
+//     name, no WHERE of a partial index: there are none).
 package optimizer

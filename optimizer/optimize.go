@@ -124,6 +124,12 @@ func (o *optimizer) rewrite(n Node) Node {
 		x.Init, x.Recur = o.rewrite(x.Init), o.rewrite(x.Recur)
 	case *Insert:
 		x.Input = o.rewrite(x.Input)
+		if oc := x.OnConflict; oc != nil {
+			for i := range oc.Set {
+				oc.Set[i] = o.fold(oc.Set[i])
+			}
+			oc.Where = o.fold(oc.Where)
+		}
 	case *Update:
 		x.Input = o.rewrite(x.Input)
 	case *Delete:

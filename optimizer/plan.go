@@ -286,11 +286,12 @@ type SetOp struct {
 // serials filled in by the binder's projection).
 type Insert struct {
 	Estimate
-	Table     *table.Desc
-	Input     Node
-	Serial    []int // positions of serial columns to fill when NULL
-	Returning []Expr
-	Out       []Column
+	Table      *table.Desc
+	Input      Node
+	Serial     []int       // positions of serial columns to fill when NULL
+	OnConflict *OnConflict // nil without ON CONFLICT
+	Returning  []Expr
+	Out        []Column
 }
 
 // Update rewrites rows: Input yields every table column (the old row),
@@ -298,18 +299,24 @@ type Insert struct {
 // value.
 type Update struct {
 	Estimate
-	Table     *table.Desc
-	Input     Node
-	New       []int
-	Returning []Expr // over the new row (table column order)
+	Table *table.Desc
+	Input Node
+	New   []int
+	// Others is, for UPDATE ... FROM, the input column where the other
+	// tables' columns start (after the new values), which RETURNING reads
+	// after the new row; 0 when not joined. A joined row may come once per
+	// matching row of the other tables, and only its first coming counts.
+	Others    int
+	Returning []Expr // over the new row (table column order), then the others
 	Out       []Column
 }
 
-// Delete removes the rows Input yields (every table column).
+// Delete removes the rows Input yields (every table column first).
 type Delete struct {
 	Estimate
 	Table     *table.Desc
 	Input     Node
+	Others    int // DELETE ... USING: as Update.Others (the table's column count)
 	Returning []Expr
 	Out       []Column
 }
@@ -487,6 +494,13 @@ func Describe(n Node) string {
 		}
 		return op
 	case *Insert:
+		switch {
+		case n.OnConflict == nil:
+		case n.OnConflict.Set == nil:
+			return "Insert into " + n.Table.Name + " on conflict do nothing"
+		default:
+			return "Insert into " + n.Table.Name + " on conflict do update"
+		}
 		return "Insert into " + n.Table.Name
 	case *Update:
 		return "Update " + n.Table.Name

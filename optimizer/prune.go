@@ -125,6 +125,14 @@ func prune(n Node, need []bool) {
 			for _, e := range y.Returning {
 				pruneSubplans(e)
 			}
+			if oc := y.OnConflict; oc != nil {
+				for _, e := range oc.Set {
+					pruneSubplans(e)
+				}
+				if oc.Where != nil {
+					pruneSubplans(oc.Where)
+				}
+			}
 		}
 	}
 }

@@ -133,22 +133,34 @@ type DropIndexStmt struct {
 	Name     string
 }
 
-// InsertStmt is INSERT INTO table [(columns)] VALUES (...), (...) or
-// INSERT INTO table [(columns)] query, with optional RETURNING. Exactly one
-// of Rows and Query is set.
+// InsertStmt is INSERT INTO table [AS alias] [(columns)] VALUES (...),
+// (...) or INSERT INTO table [AS alias] [(columns)] query, with optional
+// ON CONFLICT and RETURNING. Exactly one of Rows and Query is set.
 type InsertStmt struct {
-	Table     *TableName // never aliased
-	Columns   []string   // nil: all columns in table order; empty: DEFAULT VALUES
-	Rows      [][]Expr
-	Query     *SelectStmt
-	Returning []*SelectItem
+	Table      *TableName // the alias names the table in ON CONFLICT and RETURNING
+	Columns    []string   // nil: all columns in table order; empty: DEFAULT VALUES
+	Rows       [][]Expr
+	Query      *SelectStmt
+	OnConflict *OnConflict // nil without ON CONFLICT
+	Returning  []*SelectItem
 }
 
-// UpdateStmt is UPDATE table [[AS] alias] SET col = expr, ... [WHERE expr]
+// OnConflict is ON CONFLICT [(columns)] DO NOTHING or ON CONFLICT
+// (columns) DO UPDATE SET ... [WHERE expr]. Set is empty for DO NOTHING.
+type OnConflict struct {
+	Pos    Pos      // of ON
+	Target []string // the conflict target's columns; nil: any unique constraint
+	Set    []*Assignment
+	Where  Expr
+}
+
+// UpdateStmt is UPDATE table [[AS] alias] SET col = expr, ... [FROM from,
+// ...] [WHERE expr]
 // [RETURNING ...].
 type UpdateStmt struct {
 	Table     *TableName // with its alias, if any
 	Set       []*Assignment
+	From      []TableExpr // UPDATE ... FROM: the other tables of the join; nil without
 	Where     Expr
 	Returning []*SelectItem
 }
@@ -160,9 +172,11 @@ type Assignment struct {
 	Value  Expr
 }
 
-// DeleteStmt is DELETE FROM table [[AS] alias] [WHERE expr] [RETURNING ...].
+// DeleteStmt is DELETE FROM table [[AS] alias] [USING from, ...] [WHERE
+// expr] [RETURNING ...].
 type DeleteStmt struct {
-	Table     *TableName // with its alias, if any
+	Table     *TableName  // with its alias, if any
+	Using     []TableExpr // the other tables of the join; nil without USING
 	Where     Expr
 	Returning []*SelectItem
 }

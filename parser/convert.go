@@ -227,7 +227,7 @@ func tableName(name, alias *gIdent) *TableName {
 }
 
 func (c *converter) insert(g *gInsert) (Statement, error) {
-	s := &InsertStmt{Table: tableName(g.Table, nil), Columns: identNames(g.Columns)}
+	s := &InsertStmt{Table: tableName(g.Table, g.Alias), Columns: identNames(g.Columns)}
 	var err error
 	if g.Query != nil {
 		if s.Query, err = c.query(g.Query); err != nil {
@@ -249,6 +249,11 @@ func (c *converter) insert(g *gInsert) (Statement, error) {
 		}
 		s.Rows = append(s.Rows, row)
 	}
+	if g.Conflict != nil {
+		if s.OnConflict, err = c.onConflict(g.Conflict); err != nil {
+			return nil, err
+		}
+	}
 	if s.Returning, err = c.selectItems(g.Returning); err != nil {
 		return nil, err
 	}
@@ -263,15 +268,51 @@ func (c *converter) rowValue(v *gRowValue) (Expr, error) {
 	return c.expr(v.Expr)
 }
 
-func (c *converter) update(g *gUpdate) (Statement, error) {
-	s := &UpdateStmt{Table: tableName(g.Table, g.Alias)}
+func (c *converter) onConflict(g *gOnConflict) (*OnConflict, error) {
+	oc := &OnConflict{Pos: pos(g.Pos), Target: identNames(g.Target)}
 	var err error
-	for _, a := range g.Set {
+	if oc.Set, err = c.assignments(g.Set); err != nil {
+		return nil, err
+	}
+	if oc.Where, err = c.optExpr(g.Where); err != nil {
+		return nil, err
+	}
+	return oc, nil
+}
+
+func (c *converter) assignments(gs []*gAssign) ([]*Assignment, error) {
+	var out []*Assignment
+	for _, a := range gs {
 		v, err := c.rowValue(a.Value)
 		if err != nil {
 			return nil, err
 		}
-		s.Set = append(s.Set, &Assignment{Pos: pos(a.Column.Pos), Column: identName(a.Column), Value: v})
+		out = append(out, &Assignment{Pos: pos(a.Column.Pos), Column: identName(a.Column), Value: v})
+	}
+	return out, nil
+}
+
+// tableExprs converts the comma-separated items of FROM or USING.
+func (c *converter) tableExprs(gs []*gTableExpr) ([]TableExpr, error) {
+	var out []TableExpr
+	for _, f := range gs {
+		t, err := c.tableExpr(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+func (c *converter) update(g *gUpdate) (Statement, error) {
+	s := &UpdateStmt{Table: tableName(g.Table, g.Alias)}
+	var err error
+	if s.Set, err = c.assignments(g.Set); err != nil {
+		return nil, err
+	}
+	if s.From, err = c.tableExprs(g.From); err != nil {
+		return nil, err
 	}
 	if s.Where, err = c.optExpr(g.Where); err != nil {
 		return nil, err
@@ -285,6 +326,9 @@ func (c *converter) update(g *gUpdate) (Statement, error) {
 func (c *converter) delete(g *gDelete) (Statement, error) {
 	s := &DeleteStmt{Table: tableName(g.Table, g.Alias)}
 	var err error
+	if s.Using, err = c.tableExprs(g.Using); err != nil {
+		return nil, err
+	}
 	if s.Where, err = c.optExpr(g.Where); err != nil {
 		return nil, err
 	}
@@ -429,12 +473,8 @@ func (c *converter) selectCore(g *gSelectCore) (*SelectCore, error) {
 	if s.Items, err = c.selectItems(g.Items); err != nil {
 		return nil, err
 	}
-	for _, f := range g.From {
-		t, err := c.tableExpr(f)
-		if err != nil {
-			return nil, err
-		}
-		s.From = append(s.From, t)
+	if s.From, err = c.tableExprs(g.From); err != nil {
+		return nil, err
 	}
 	if s.Where, err = c.optExpr(g.Where); err != nil {
 		return nil, err

@@ -70,11 +70,16 @@
 //	              tablePrim ["ON" expr | "USING" "(" names ")"] .
 //	tablePrim   = ("(" from ")" | "(" query ")" | name ["(" [expr {"," expr}] ")"])
 //	              [["AS"] name ["(" names ")"]] .
-//	insert      = "INSERT" "INTO" name ["(" names ")"] ("VALUES" row {"," row} | "DEFAULT" "VALUES"
-//	              | query) ["RETURNING" item {"," item}] .    row = "(" (expr | "DEFAULT") {"," ...} ")"
-//	update      = "UPDATE" name [["AS"] name] "SET" name "=" (expr | "DEFAULT") {"," ...}
+//	insert      = "INSERT" "INTO" name ["AS" name] ["(" names ")"] ("VALUES" row {"," row}
+//	              | "DEFAULT" "VALUES" | query) [onConflict] ["RETURNING" item {"," item}] .
+//	row         = "(" (expr | "DEFAULT") {"," ...} ")" .
+//	onConflict  = "ON" "CONFLICT" ["(" names ")"] "DO" ("NOTHING" | "UPDATE" "SET" assign
+//	              {"," assign} ["WHERE" expr]) .
+//	update      = "UPDATE" name [["AS"] name] "SET" assign {"," assign}
+//	              ["FROM" from {"," from}] ["WHERE" expr] [returning] .
+//	assign      = name "=" (expr | "DEFAULT") .
+//	delete      = "DELETE" "FROM" name [["AS"] name] ["USING" from {"," from}]
 //	              ["WHERE" expr] [returning] .
-//	delete      = "DELETE" "FROM" name [["AS"] name] ["WHERE" expr] [returning] .
 //	createTable = "CREATE" "TABLE" ["IF" "NOT" "EXISTS"] name "(" elem {"," elem} ")" .
 //	elem        = ("PRIMARY" "KEY" | "UNIQUE") "(" names ")" | name type {colConstraint} .
 //	colConstraint = "PRIMARY" "KEY" | "NOT" "NULL" | "NULL" | "UNIQUE"

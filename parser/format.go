@@ -209,6 +209,21 @@ func (s *InsertStmt) String() string {
 		b.WriteByte(' ')
 		writeRows(&b, s.Rows)
 	}
+	if oc := s.OnConflict; oc != nil {
+		b.WriteString(" ON CONFLICT")
+		if oc.Target != nil {
+			b.WriteString(" (")
+			writeNames(&b, oc.Target)
+			b.WriteByte(')')
+		}
+		if len(oc.Set) == 0 {
+			b.WriteString(" DO NOTHING")
+		} else {
+			b.WriteString(" DO UPDATE SET ")
+			writeAssignments(&b, oc.Set)
+			writeWhere(&b, oc.Where)
+		}
+	}
 	writeReturning(&b, s.Returning)
 	return b.String()
 }
@@ -218,15 +233,32 @@ func (s *UpdateStmt) String() string {
 	var b strings.Builder
 	b.WriteString("UPDATE " + s.Table.String())
 	b.WriteString(" SET ")
-	for i, a := range s.Set {
+	writeAssignments(&b, s.Set)
+	writeTableList(&b, " FROM ", s.From)
+	writeWhere(&b, s.Where)
+	writeReturning(&b, s.Returning)
+	return b.String()
+}
+
+func writeAssignments(b *strings.Builder, set []*Assignment) {
+	for i, a := range set {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString(a.String())
 	}
-	writeWhere(&b, s.Where)
-	writeReturning(&b, s.Returning)
-	return b.String()
+}
+
+// writeTableList writes a comma-separated FROM or USING list after its keyword.
+func writeTableList(b *strings.Builder, keyword string, ts []TableExpr) {
+	for i, t := range ts {
+		if i == 0 {
+			b.WriteString(keyword)
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(t.String())
+	}
 }
 
 // String prints column = value.
@@ -241,6 +273,7 @@ func (a *Assignment) String() string {
 func (s *DeleteStmt) String() string {
 	var b strings.Builder
 	b.WriteString("DELETE FROM " + s.Table.String())
+	writeTableList(&b, " USING ", s.Using)
 	writeWhere(&b, s.Where)
 	writeReturning(&b, s.Returning)
 	return b.String()
@@ -383,15 +416,7 @@ func (s *SelectCore) String() string {
 		b.WriteString(") ")
 	}
 	writeSelectItems(&b, s.Items)
-	if len(s.From) > 0 {
-		b.WriteString(" FROM ")
-		for i, t := range s.From {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(t.String())
-		}
-	}
+	writeTableList(&b, " FROM ", s.From)
 	writeWhere(&b, s.Where)
 	if len(s.GroupBy) > 0 {
 		b.WriteString(" GROUP BY ")

@@ -144,11 +144,21 @@ type gRenameColumn struct {
 
 type gInsert struct {
 	Table     *gIdent        `parser:"'INSERT' 'INTO' @@"`
+	Alias     *gIdent        `parser:"('AS' @@)?"`
 	Columns   []*gIdent      `parser:"((?= '(' (Ident | QIdent)) '(' @@ (',' @@)* ')')?"`
 	Rows      []*gRow        `parser:"( 'VALUES' @@ (',' @@)*"`
 	Defaults  bool           `parser:"| @('DEFAULT' 'VALUES')"`
 	Query     *gQuery        `parser:"| @@ )"`
+	Conflict  *gOnConflict   `parser:"@@?"`
 	Returning []*gSelectItem `parser:"('RETURNING' @@ (',' @@)*)?"`
+}
+
+type gOnConflict struct {
+	Pos     lexer.Position
+	Target  []*gIdent  `parser:"'ON' 'CONFLICT' ('(' @@ (',' @@)* ')')?"`
+	Nothing bool       `parser:"'DO' ( @'NOTHING'"`
+	Set     []*gAssign `parser:"| 'UPDATE' 'SET' @@ (',' @@)*"`
+	Where   *gExpr     `parser:"  ('WHERE' @@)? )"`
 }
 
 type gRow struct {
@@ -165,6 +175,7 @@ type gUpdate struct {
 	Table     *gIdent        `parser:"'UPDATE' @@"`
 	Alias     *gIdent        `parser:"('AS'? @@)?"`
 	Set       []*gAssign     `parser:"'SET' @@ (',' @@)*"`
+	From      []*gTableExpr  `parser:"('FROM' @@ (',' @@)*)?"`
 	Where     *gExpr         `parser:"('WHERE' @@)?"`
 	Returning []*gSelectItem `parser:"('RETURNING' @@ (',' @@)*)?"`
 }
@@ -177,6 +188,7 @@ type gAssign struct {
 type gDelete struct {
 	Table     *gIdent        `parser:"'DELETE' 'FROM' @@"`
 	Alias     *gIdent        `parser:"('AS'? @@)?"`
+	Using     []*gTableExpr  `parser:"('USING' @@ (',' @@)*)?"`
 	Where     *gExpr         `parser:"('WHERE' @@)?"`
 	Returning []*gSelectItem `parser:"('RETURNING' @@ (',' @@)*)?"`
 }

@@ -203,7 +203,7 @@ var friendly = map[string]string{
 	"GOrderItem": "expression", "GRow": `"("`, "GRowValue": "expression or DEFAULT", "GAssign": "column name", "GCTE": "name",
 	"GWhen": `"WHEN"`, "GInRHS": `"("`, "GKwCall": "function name", "GFrame": `"ROWS" or "RANGE"`, "GFetch": `"FETCH"`, "GNamedWindow": "window name", "GFrameBound": "frame bound", "GBetween": "expression", "GWindow": `"("`,
 	"GRenameColumn": "column name", "GRename": `"RENAME"`, "GReferences": "table name", "GCastCall": `"CAST"`,
-	"GStatement": "statement", "GExplain": `"EXPLAIN"`, "GAnalyze": `"ANALYZE"`, "GInsert": `"INSERT"`, "GUpdate": `"UPDATE"`,
+	"GStatement": "statement", "GExplain": `"EXPLAIN"`, "GAnalyze": `"ANALYZE"`, "GInsert": `"INSERT"`, "GOnConflict": `"ON"`, "GUpdate": `"UPDATE"`,
 	"GDelete": `"DELETE"`, "GCreate": `"CREATE"`, "GDrop": `"DROP"`, "GAlter": `"ALTER"`,
 	"GCreateTable": `"TABLE"`, "GCreateIndex": `"INDEX"`, "GDropTable": `"TABLE"`, "GDropIndex": `"INDEX"`,
 	"GTableConstraint": `"PRIMARY" or "UNIQUE"`, "GColConstraint": "column constraint",

@@ -82,17 +82,31 @@ func children(n Node) []Node {
 		for _, row := range n.Rows {
 			out = append(out, exprNodes(row)...)
 		}
-		return append(append(out, n.Query), itemNodes(n.Returning)...)
+		out = append(out, n.Query)
+		if oc := n.OnConflict; oc != nil {
+			for _, a := range oc.Set {
+				out = append(out, a)
+			}
+			out = append(out, oc.Where)
+		}
+		return append(out, itemNodes(n.Returning)...)
 	case *UpdateStmt:
 		out := []Node{n.Table}
 		for _, a := range n.Set {
 			out = append(out, a)
 		}
+		for _, t := range n.From {
+			out = append(out, t)
+		}
 		return append(append(out, n.Where), itemNodes(n.Returning)...)
 	case *Assignment:
 		return []Node{n.Value}
 	case *DeleteStmt:
-		return append([]Node{n.Table, n.Where}, itemNodes(n.Returning)...)
+		out := []Node{n.Table}
+		for _, t := range n.Using {
+			out = append(out, t)
+		}
+		return append(append(out, n.Where), itemNodes(n.Returning)...)
 	case *ExplainStmt:
 		return []Node{n.Stmt}
 	case *SelectStmt:

@@ -17,22 +17,31 @@ const (
 // dmlOp writes rows. It reads its whole input before writing, so an
 // UPDATE never meets rows it has already moved.
 type dmlOp struct {
-	in        Operator
-	kind      dmlKind
-	desc      *table.Desc
-	serial    []int
-	newCols   []int
-	returning []evaluator
-	out       []optimizer.Column
-	ctx       *Context
-	done      bool
-	queue     batchQueue
+	in     Operator
+	kind   dmlKind
+	desc   *table.Desc
+	serial []int
+	upsert *upsert // ON CONFLICT of an insert; nil without
+	// others is where the other tables' columns of UPDATE ... FROM or
+	// DELETE ... USING start in an input row (0: not joined): RETURNING
+	// reads them after the written row, and each table row is written once.
+	others     int
+	otherTypes []types.Type
+	newCols    []int
+	returning  []evaluator
+	out        []optimizer.Column
+	ctx        *Context
+	done       bool
+	queue      batchQueue
 }
 
 func (d *dmlOp) Open(ctx *Context) error {
 	d.ctx, d.done = ctx, false
 	d.queue.ts = columnTypes(d.out)
 	d.queue.ready, d.queue.cur = nil, nil
+	if d.upsert != nil {
+		d.upsert.touched = nil
+	}
 	return d.in.Open(ctx)
 }
 
@@ -60,8 +69,21 @@ func (d *dmlOp) Next() (*types.Batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	written := newRowStore(d.desc.Types())
+	written := newRowStore(append(d.desc.Types(), d.otherTypes...))
+	var seen map[string]bool // primary keys met, when joined
+	if d.others > 0 {
+		seen = map[string]bool{}
+	}
 	for _, row := range rows {
+		if seen != nil {
+			// PostgreSQL updates or deletes a row once, whichever of its
+			// matches comes first.
+			k := string(d.desc.PrimaryKey(row[:nc]))
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		}
 		var target []types.Datum
 		switch d.kind {
 		case dmlInsert:
@@ -73,6 +95,18 @@ func (d *dmlOp) Next() (*types.Batch, error) {
 					}
 					row[p] = types.Datum{Type: d.desc.Columns[p].Type, I: v}
 				}
+			}
+			if d.upsert != nil {
+				var replaced []types.Datum
+				var err error
+				if target, replaced, err = d.upsert.write(d.ctx, d.desc, row); err != nil {
+					return nil, err
+				}
+				if target == nil {
+					continue // DO NOTHING, or DO UPDATE ... WHERE false
+				}
+				refs.Add(replaced, target)
+				break
 			}
 			if err := table.Insert(d.ctx.Txn, d.desc, row); err != nil {
 				return nil, err
@@ -99,8 +133,13 @@ func (d *dmlOp) Next() (*types.Batch, error) {
 		}
 		d.ctx.RowsAffected++
 		if len(d.returning) > 0 {
-			for c, v := range written.vecs {
-				v.Append(target[c])
+			for c := range target {
+				written.vecs[c].Append(target[c])
+			}
+			if d.others > 0 {
+				for c, v := range row[d.others:] {
+					written.vecs[nc+c].Append(v)
+				}
 			}
 			written.n++
 		}
@@ -129,3 +168,12 @@ func (d *dmlOp) Next() (*types.Batch, error) {
 }
 
 func (d *dmlOp) Close() { d.in.Close() }
+
+// otherTypes are the types of the input columns from others on: the
+// other tables' columns of a joined UPDATE or DELETE (none when 0).
+func otherTypes(in optimizer.Node, others int) []types.Type {
+	if others == 0 {
+		return nil
+	}
+	return columnTypes(in.Columns()[others:])
+}

@@ -50,7 +50,16 @@
 // on later iterations), and
 // Insert/Update/Delete, which read their
 // whole input before writing so an UPDATE never sees its own moved
-// rows.
+// rows. An INSERT ... ON CONFLICT (upsert.go) looks each proposed row up
+// in its arbiters (a primary-key Get, or a walk of the unique index's
+// key) before writing, in the statement's transaction, which sees the
+// statement's own writes: a row proposed twice meets its first copy, so
+// DO NOTHING keeps the first, and DO UPDATE fails on a row the statement
+// already inserted or updated (it keeps their primary keys), as
+// PostgreSQL does. DO UPDATE evaluates its SET and WHERE over a one-row
+// batch of the existing and the proposed row. A joined UPDATE or DELETE
+// (FROM, USING) writes a table row only at its first match, by primary
+// key, whichever of several matches comes first.
 //
 // # Expressions
 //
@@ -88,6 +97,8 @@
 //     MaxQueryPoints points and fails beyond (the store pushes points
 //     through a callback, operators pull).
 //   - Join output and materialized rows are copied a value at a time.
+//   - ON CONFLICT checks and writes one row at a time (a lookup per
+//     arbiter, and DO UPDATE expressions over one-row batches).
 //   - A bitmap scan materializes its combined bitmap (4 bytes a row at
 //     worst) before the first batch; leaves are read one after another.
 //   - An index join opens a new table.Scanner (an MVCC iterator and a

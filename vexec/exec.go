@@ -120,15 +120,15 @@ func build(n optimizer.Node) (Operator, error) {
 		op, err = withInput(x.Input, func(in Operator) Operator { return &cachedOp{in: in, node: x} })
 	case *optimizer.Insert:
 		op, err = withInput(x.Input, func(in Operator) Operator {
-			return &dmlOp{in: in, kind: dmlInsert, desc: x.Table, serial: x.Serial, returning: compileAll(x.Returning), out: x.Out}
+			return &dmlOp{in: in, kind: dmlInsert, desc: x.Table, serial: x.Serial, upsert: newUpsert(x.OnConflict), returning: compileAll(x.Returning), out: x.Out}
 		})
 	case *optimizer.Update:
 		op, err = withInput(x.Input, func(in Operator) Operator {
-			return &dmlOp{in: in, kind: dmlUpdate, desc: x.Table, newCols: x.New, returning: compileAll(x.Returning), out: x.Out}
+			return &dmlOp{in: in, kind: dmlUpdate, desc: x.Table, newCols: x.New, others: x.Others, otherTypes: otherTypes(x.Input, x.Others), returning: compileAll(x.Returning), out: x.Out}
 		})
 	case *optimizer.Delete:
 		op, err = withInput(x.Input, func(in Operator) Operator {
-			return &dmlOp{in: in, kind: dmlDelete, desc: x.Table, returning: compileAll(x.Returning), out: x.Out}
+			return &dmlOp{in: in, kind: dmlDelete, desc: x.Table, others: x.Others, otherTypes: otherTypes(x.Input, x.Others), returning: compileAll(x.Returning), out: x.Out}
 		})
 	default:
 		return nil, fmt.Errorf("vexec: no operator for %T", n)
