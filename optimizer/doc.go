@@ -182,7 +182,8 @@
 // Last (parallel.go), a primary-key scan of at least 100,000 rows whose
 // consumers do not depend on row order (it sits below an aggregate, a
 // sort or DISTINCT, through filters, projections and joins) is cut into
-// up to min(GOMAXPROCS, MaxScanWorkers) key ranges at quantiles of the
+// up to min(GOMAXPROCS, MaxScanWorkers) (1 by default: off; see
+// parallel.go) key ranges at quantiles of the
 // first key column's histogram, which the executor reads concurrently.
 // A table without ANALYZE statistics is scanned serially, and a bitmap
 // scan never is split.

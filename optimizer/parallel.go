@@ -26,9 +26,14 @@ const (
 )
 
 // MaxScanWorkers caps how many goroutines read one scan; the cap is also
-// GOMAXPROCS. 1 reads every scan serially, in key order. Set it before
-// planning, not while queries are being planned.
-var MaxScanWorkers = 4
+// GOMAXPROCS. 1 (the default) reads every scan serially, in key order.
+// Split scans are opt-in because on the 2-vCPU machine where they were
+// measured two scan goroutines mostly ran at half speed each (the vCPUs
+// behave like two hyperthreads of one core): twice the CPU for the same
+// wall time, with a 1.6x gain only in some quiet moments
+// (docs/benchmarks.md). Set it to the number of physical cores where they
+// are real, before planning, not while queries are being planned.
+var MaxScanWorkers = 1
 
 // scanWorkers is how many key ranges a parallel scan is cut into.
 func scanWorkers() int { return min(runtime.GOMAXPROCS(0), MaxScanWorkers) }

@@ -10,6 +10,7 @@ import (
 	"github.com/aegisdb/aegis/model/table"
 	"github.com/aegisdb/aegis/model/types"
 	"github.com/aegisdb/aegis/mvcc"
+	"github.com/aegisdb/aegis/optimizer"
 )
 
 // TestParallelScan checks queries whose big table scan the optimizer
@@ -20,6 +21,8 @@ func TestParallelScan(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("one CPU: scans are never split")
 	}
+	defer func(saved int) { optimizer.MaxScanWorkers = saved }(optimizer.MaxScanWorkers)
+	optimizer.MaxScanWorkers = 4
 	for _, backend := range []string{"memory", "btree", "lsm"} {
 		t.Run(backend, func(t *testing.T) { testParallelScan(t, backend) })
 	}
