@@ -1179,6 +1179,30 @@ func (b *Binder) bindReturning(items []*parser.SelectItem, sc *scope) ([]Expr, [
 	return exprs, cols, nil
 }
 
+// untypedOutput returns output column i of a SELECT feeding an INSERT
+// when it is an untyped literal (a bare NULL or a quoted string), which
+// then takes the target column's type as in PostgreSQL: INSERT INTO t
+// SELECT 1, NULL fills a DOUBLE column with NULL rather than failing on
+// TEXT. Only the select list itself is looked at (through ORDER BY and
+// LIMIT); a literal under a set operation or a subquery keeps its type.
+func untypedOutput(src Node, i int) Expr {
+	for {
+		switch n := src.(type) {
+		case *Sort:
+			src = n.Input
+		case *Limit:
+			src = n.Input
+		case *Project:
+			if i < len(n.Exprs) && isUntyped(n.Exprs[i]) {
+				return n.Exprs[i]
+			}
+			return nil
+		default:
+			return nil
+		}
+	}
+}
+
 func (b *Binder) bindInsert(s *parser.InsertStmt) (Node, error) {
 	d, err := b.tableFor(s.Table.Name, s.Table.Pos)
 	if err != nil {
@@ -1269,7 +1293,11 @@ func (b *Binder) bindInsert(s *parser.InsertStmt) (Node, error) {
 	for ci, col := range d.Columns {
 		var e Expr
 		if si, ok := given[ci]; ok {
-			e, err = b.assign(&ColRef{Idx: si, Name: srcCols[si].Name, T: srcCols[si].Type}, col.Type, s.Table.Pos, col.Name)
+			var from Expr = &ColRef{Idx: si, Name: srcCols[si].Name, T: srcCols[si].Type}
+			if lit := untypedOutput(src, si); lit != nil {
+				from = lit
+			}
+			e, err = b.assign(from, col.Type, s.Table.Pos, col.Name)
 			if err != nil {
 				return nil, err
 			}
