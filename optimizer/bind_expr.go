@@ -400,7 +400,7 @@ var binaryFns = map[parser.BinaryOp]*Func{
 var opText = map[parser.BinaryOp]string{
 	parser.OpOr: "OR", parser.OpAnd: "AND", parser.OpEq: "=", parser.OpNe: "<>", parser.OpLt: "<",
 	parser.OpLe: "<=", parser.OpGt: ">", parser.OpGe: ">=", parser.OpConcat: "||", parser.OpAdd: "+",
-	parser.OpSub: "-", parser.OpMul: "*", parser.OpDiv: "/", parser.OpMod: "%",
+	parser.OpSub: "-", parser.OpMul: "*", parser.OpDiv: "/", parser.OpMod: "%", parser.OpPow: "^",
 	parser.OpIsDistinct: "IS DISTINCT FROM", parser.OpIsNotDistinct: "IS NOT DISTINCT FROM",
 }
 
@@ -419,6 +419,8 @@ func (b *Binder) bindBinary(op parser.BinaryOp, l, r Expr, pos parser.Pos) (Expr
 			fn = fnOr
 		}
 		return &Call{Fn: fn, Args: []Expr{l, r}, T: types.TypeBool}, nil
+	case parser.OpPow: // PostgreSQL's ^ is power() on double precision
+		return b.typeScalarCall(scalarFuncs["power"], "power", []Expr{l, r}, pos)
 	case parser.OpConcat:
 		if l, err = b.toText(l, pos); err != nil {
 			return nil, err

@@ -105,6 +105,7 @@ const (
 	OpMul
 	OpDiv
 	OpMod
+	OpPow           // ^: exponentiation, left-associative, above * / %
 	OpIsDistinct    // IS DISTINCT FROM: <> with NULL a value
 	OpIsNotDistinct // IS NOT DISTINCT FROM: = with NULL a value
 )

@@ -44,7 +44,7 @@ func (c *converter) binary(p lexer.Position, op BinaryOp, left, right Expr) (Exp
 // precOf in format_expr.go, which the printer uses).
 var binaryByText = map[string]BinaryOp{
 	"OR": OpOr, "AND": OpAnd, "=": OpEq, "<>": OpNe, "!=": OpNe, "<": OpLt, "<=": OpLe,
-	">": OpGt, ">=": OpGe, "||": OpConcat, "+": OpAdd, "-": OpSub, "*": OpMul, "/": OpDiv, "%": OpMod,
+	">": OpGt, ">=": OpGe, "||": OpConcat, "+": OpAdd, "-": OpSub, "*": OpMul, "/": OpDiv, "%": OpMod, "^": OpPow,
 }
 
 // chain builds the tree of one flat operator chain by precedence

@@ -107,7 +107,8 @@
 //	                  | ["NOT"] ("LIKE" | "ILIKE") concat ["ESCAPE" unary] } .
 //	concat   = add {"||" add} .
 //	add      = mul {("+" | "-") mul} .
-//	mul      = unary {("*" | "/" | "%") unary} .
+//	mul      = pow {("*" | "/" | "%") pow} .
+//	pow      = unary {"^" unary} .          (left-associative, as in PostgreSQL)
 //	unary    = ("-" | "+") unary | primary {"::" type} .
 //	primary  = "EXISTS" "(" query ")" | case | "CAST" "(" expr "AS" type ")"
 //	         | $n | integer | decimal | float | 'string' | TRUE | FALSE | NULL

@@ -15,8 +15,9 @@ const (
 	precConcat  = 5
 	precAdd     = 6
 	precMul     = 7
-	precUnary   = 8 // prefix - and +
-	precAtom    = 9
+	precPow     = 8 // ^, as in PostgreSQL: -2 ^ 2 is (-2) ^ 2
+	precUnary   = 9 // prefix - and +
+	precAtom    = 10
 )
 
 var binaryOps = map[BinaryOp]struct {
@@ -27,7 +28,7 @@ var binaryOps = map[BinaryOp]struct {
 	OpEq: {"=", precCompare}, OpNe: {"<>", precCompare}, OpLt: {"<", precCompare},
 	OpLe: {"<=", precCompare}, OpGt: {">", precCompare}, OpGe: {">=", precCompare},
 	OpConcat: {"||", precConcat}, OpAdd: {"+", precAdd}, OpSub: {"-", precAdd},
-	OpMul: {"*", precMul}, OpDiv: {"/", precMul}, OpMod: {"%", precMul},
+	OpMul: {"*", precMul}, OpDiv: {"/", precMul}, OpMod: {"%", precMul}, OpPow: {"^", precPow},
 	OpIsDistinct: {"IS DISTINCT FROM", precCompare}, OpIsNotDistinct: {"IS NOT DISTINCT FROM", precCompare},
 }
 

@@ -166,7 +166,7 @@ type gBetween struct {
 	High      *gArith `parser:"@@"`
 }
 
-// gArith is an expression with only || + - * / % operators: a BETWEEN
+// gArith is an expression with only || + - * / % ^ operators: a BETWEEN
 // bound or a column DEFAULT, where AND or NOT must end the expression.
 type gArith struct {
 	First *gOperand     `parser:"@@"`
@@ -175,7 +175,7 @@ type gArith struct {
 
 type gArithTail struct {
 	Pos   lexer.Position
-	Op    string    `parser:"@('||' | '+' | '-' | '*' | '/' | '%')"`
+	Op    string    `parser:"@('||' | '+' | '-' | '*' | '/' | '%' | '^')"`
 	Right *gOperand `parser:"@@"`
 }
 

@@ -46,7 +46,7 @@ var tokenNames = map[string]lexer.TokenType{
 // value wherever the grammar names them.
 var binaryOperators = map[string]bool{
 	"=": true, "<>": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true,
-	"||": true, "+": true, "-": true, "*": true, "/": true, "%": true, "OR": true, "AND": true,
+	"||": true, "+": true, "-": true, "*": true, "/": true, "%": true, "^": true, "OR": true, "AND": true,
 }
 
 // reserved words can never be used as unquoted names: they are lexed as
@@ -252,7 +252,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // twoCharOps are matched before single characters.
 var twoCharOps = []string{"<>", "!=", "<=", ">=", "||", "::"}
 
-const oneCharOps = "=<>+-*/%(),;."
+const oneCharOps = "=<>+-*/%^(),;."
 
 func (s *scanner) next() (lexer.Token, error) {
 	p := s.pos()
