@@ -1214,11 +1214,18 @@ func (b *Binder) typeScalarCall(fn *Func, name string, args []Expr, pos parser.P
 		}
 		return nil
 	}
+	// The checks replace an argument only when its conversion succeeds:
+	// a case goes on to read the arguments' types after a failed check.
+	keep := func(i int, e Expr, err error) error {
+		if err == nil {
+			args[i] = e
+		}
+		return err
+	}
 	numeric := func(i int) error {
 		if isUntyped(args[i]) {
-			var err error
-			args[i], err = b.coerce(args[i], types.TypeFloat, pos)
-			return err
+			e, err := b.coerce(args[i], types.TypeFloat, pos)
+			return keep(i, e, err)
 		}
 		t := args[i].Type()
 		if t.Family == types.Unknown {
@@ -1234,25 +1241,22 @@ func (b *Binder) typeScalarCall(fn *Func, name string, args []Expr, pos parser.P
 		return nil
 	}
 	toFloat := func(i int) error {
-		var err error
-		if err = numeric(i); err != nil {
+		if err := numeric(i); err != nil {
 			return err
 		}
-		args[i], err = b.coerce(args[i], types.TypeFloat, pos)
-		return err
+		e, err := b.coerce(args[i], types.TypeFloat, pos)
+		return keep(i, e, err)
 	}
 	text := func(i int) error {
-		var err error
-		args[i], err = b.coerceText(args[i], pos, name)
-		return err
+		e, err := b.coerceText(args[i], pos, name)
+		return keep(i, e, err)
 	}
 	toInt := func(i int) error {
-		var err error
 		if args[i].Type().Family != types.Int && !isUntyped(args[i]) && args[i].Type().Family != types.Unknown {
 			return bindErr(pos, "function %s: argument %d must be an integer, not %s", name, i+1, args[i].Type())
 		}
-		args[i], err = b.coerce(args[i], types.TypeBigInt, pos)
-		return err
+		e, err := b.coerce(args[i], types.TypeBigInt, pos)
+		return keep(i, e, err)
 	}
 	var t types.Type
 	var err error

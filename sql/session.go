@@ -40,6 +40,9 @@ type Engine struct {
 	cat *table.Catalog
 	// Isolation of the transactions sessions start.
 	Isolation mvcc.Isolation
+	// MaxRecursionRows caps the rows one recursive CTE may produce before
+	// the statement fails; 0 means vexec.DefaultMaxRecursionRows.
+	MaxRecursionRows int64
 
 	mu     sync.Mutex
 	parsed map[string]*parsedScript
@@ -374,7 +377,8 @@ func (s *Session) run(ctx context.Context, txn *mvcc.Txn, st parser.Statement, p
 }
 
 func vexecContext(ctx context.Context, txn *mvcc.Txn, e *Engine) *vexec.Context {
-	return &vexec.Context{Txn: txn, Catalog: e.cat, TimeSeries: e.series, Canceled: func() bool { return ctx.Err() != nil }}
+	return &vexec.Context{Txn: txn, Catalog: e.cat, TimeSeries: e.series, MaxRecursionRows: e.MaxRecursionRows,
+		Canceled: func() bool { return ctx.Err() != nil }}
 }
 
 func (s *Session) query(ctx context.Context, txn *mvcc.Txn, st parser.Statement, params []types.Datum) (*Result, error) {
