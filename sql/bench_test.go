@@ -45,7 +45,10 @@ const benchSchema = `CREATE TABLE fact (id INT PRIMARY KEY, grp INT NOT NULL, di
 CREATE TABLE dim (id INT PRIMARY KEY, name TEXT NOT NULL, cat INT NOT NULL);
 CREATE TABLE ins (id INT PRIMARY KEY, a INT, b TEXT)`
 
-func loadBench() (*benchDBs, error) {
+// openBenchDBs opens both databases in memory with schema (statements
+// separated by semicolons) on each; the row count comes from
+// AEGIS_BENCH_ROWS, 1,000,000 by default.
+func openBenchDBs(schema string) (*benchDBs, error) {
 	rows := 1_000_000
 	if s := os.Getenv("AEGIS_BENCH_ROWS"); s != "" {
 		rows, _ = strconv.Atoi(s)
@@ -59,8 +62,7 @@ func loadBench() (*benchDBs, error) {
 		return nil, err
 	}
 	env := &benchDBs{eng: Open(db), rows: rows}
-	ctx := context.Background()
-	if _, err := env.eng.NewSession().Exec(ctx, benchSchema); err != nil {
+	if _, err := env.eng.NewSession().Exec(context.Background(), schema); err != nil {
 		return nil, err
 	}
 	lite, err := dbsql.Open("sqlite", ":memory:")
@@ -69,13 +71,86 @@ func loadBench() (*benchDBs, error) {
 	}
 	lite.SetMaxOpenConns(1)
 	env.lite = lite
-	for _, stmt := range strings.Split(benchSchema, ";") {
+	for _, stmt := range strings.Split(schema, ";") {
 		if _, err := lite.Exec(stmt); err != nil {
 			return nil, err
 		}
 	}
+	return env, nil
+}
+
+// load puts rows into table name on both databases: ours straight through
+// the table layer in transactions of 10,000 rows (parsing a million rows
+// of INSERT text would dominate), SQLite through one prepared INSERT in
+// one transaction. Each datum takes its column's exact type.
+func (env *benchDBs) load(name string, rows [][]types.Datum) error {
+	db := env.eng.db
+	for start := 0; start < len(rows); start += 10000 {
+		txn, err := db.Begin(mvcc.TxnOptions{})
+		if err != nil {
+			return err
+		}
+		d, err := env.eng.cat.Table(txn, name)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows[start:min(start+10000, len(rows))] {
+			for c := range r {
+				r[c].Type = d.Columns[c].Type
+			}
+			if err := table.Insert(txn, d, r); err != nil {
+				return err
+			}
+		}
+		if err := txn.Commit(); err != nil {
+			return err
+		}
+	}
+	tx, err := env.lite.Begin()
+	if err != nil {
+		return err
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?,", len(rows[0])), ",")
+	st, err := tx.Prepare("INSERT INTO " + name + " VALUES (" + marks + ")")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, r := range rows {
+		args := make([]any, len(r))
+		for i, d := range r {
+			switch d.Type.Physical() {
+			case types.PhysFloat:
+				args[i] = d.F
+			case types.PhysBytes:
+				args[i] = string(d.B)
+			default:
+				args[i] = d.I
+			}
+		}
+		if _, err := st.Exec(args...); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// analyze runs ANALYZE on both databases.
+func (env *benchDBs) analyze() error {
+	if _, err := env.eng.NewSession().Exec(context.Background(), "ANALYZE"); err != nil {
+		return err
+	}
+	_, err := env.lite.Exec("ANALYZE")
+	return err
+}
+
+func loadBench() (*benchDBs, error) {
+	env, err := openBenchDBs(benchSchema)
+	if err != nil {
+		return nil, err
+	}
 	rng := rand.New(rand.NewPCG(1, 1))
-	fact := make([][]types.Datum, rows)
+	fact := make([][]types.Datum, env.rows)
 	for i := range fact {
 		fact[i] = []types.Datum{
 			{Type: types.TypeInt, I: int64(i + 1)},
@@ -93,66 +168,13 @@ func loadBench() (*benchDBs, error) {
 			{Type: types.TypeInt, I: int64(i % 20)},
 		}
 	}
-	for _, load := range []struct {
-		name string
-		rows [][]types.Datum
-	}{{"fact", fact}, {"dim", dim}} {
-		for start := 0; start < len(load.rows); start += 10000 {
-			txn, err := db.Begin(mvcc.TxnOptions{})
-			if err != nil {
-				return nil, err
-			}
-			d, err := env.eng.cat.Table(txn, load.name)
-			if err != nil {
-				return nil, err
-			}
-			for _, r := range load.rows[start:min(start+10000, len(load.rows))] {
-				r[len(r)-1].Type = d.Columns[len(r)-1].Type
-				if err := table.Insert(txn, d, r); err != nil {
-					return nil, err
-				}
-			}
-			if err := txn.Commit(); err != nil {
-				return nil, err
-			}
-		}
-		tx, err := lite.Begin()
-		if err != nil {
-			return nil, err
-		}
-		marks := strings.TrimSuffix(strings.Repeat("?,", len(load.rows[0])), ",")
-		st, err := tx.Prepare("INSERT INTO " + load.name + " VALUES (" + marks + ")")
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range load.rows {
-			args := make([]any, len(r))
-			for i, d := range r {
-				switch d.Type.Family {
-				case types.Float:
-					args[i] = d.F
-				case types.String:
-					args[i] = string(d.B)
-				default:
-					args[i] = d.I
-				}
-			}
-			if _, err := st.Exec(args...); err != nil {
-				return nil, err
-			}
-		}
-		st.Close()
-		if err := tx.Commit(); err != nil {
-			return nil, err
-		}
-	}
-	if _, err := env.eng.NewSession().Exec(ctx, "ANALYZE"); err != nil {
+	if err := env.load("fact", fact); err != nil {
 		return nil, err
 	}
-	if _, err := lite.Exec("ANALYZE"); err != nil {
+	if err := env.load("dim", dim); err != nil {
 		return nil, err
 	}
-	return env, nil
+	return env, env.analyze()
 }
 
 func benchDB(b *testing.B) *benchDBs {

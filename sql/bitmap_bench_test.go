@@ -13,20 +13,14 @@ package sql
 
 import (
 	"context"
-	dbsql "database/sql"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/aegisdb/aegis/engine"
-	"github.com/aegisdb/aegis/model/table"
 	"github.com/aegisdb/aegis/model/types"
-	"github.com/aegisdb/aegis/mvcc"
 )
 
 var (
@@ -41,37 +35,16 @@ var (
 var paintColorNames = []string{"red", "green", "blue", "white", "black"}
 
 func loadBitmapBench() (*benchDBs, error) {
-	rows := 1_000_000
-	if s := os.Getenv("AEGIS_BENCH_ROWS"); s != "" {
-		rows, _ = strconv.Atoi(s)
-	}
-	e, err := engine.Open("memory", engine.Options{})
-	if err != nil {
-		return nil, err
-	}
-	db, err := mvcc.Open(e, mvcc.Options{GCInterval: -1})
-	if err != nil {
-		return nil, err
-	}
-	env := &benchDBs{eng: Open(db), rows: rows}
-	lite, err := dbsql.Open("sqlite", ":memory:")
-	if err != nil {
-		return nil, err
-	}
-	lite.SetMaxOpenConns(1)
-	env.lite = lite
-	ctx := context.Background()
+	var schema []string
 	for _, name := range []string{"paint", "paint_plain"} {
-		ddl := "CREATE TABLE " + name + " (id INT PRIMARY KEY, color TEXT NOT NULL, size INT NOT NULL, price DOUBLE PRECISION NOT NULL)"
-		if _, err := env.eng.NewSession().Exec(ctx, ddl); err != nil {
-			return nil, err
-		}
-		if _, err := lite.Exec(ddl); err != nil {
-			return nil, err
-		}
+		schema = append(schema, "CREATE TABLE "+name+" (id INT PRIMARY KEY, color TEXT NOT NULL, size INT NOT NULL, price DOUBLE PRECISION NOT NULL)")
+	}
+	env, err := openBenchDBs(strings.Join(schema, ";"))
+	if err != nil {
+		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(3, 3))
-	data := make([][]types.Datum, rows)
+	data := make([][]types.Datum, env.rows)
 	for i := range data {
 		data[i] = []types.Datum{
 			types.IntDatum(int64(i + 1)),
@@ -80,63 +53,23 @@ func loadBitmapBench() (*benchDBs, error) {
 			types.FloatDatum(float64(rng.IntN(100000)) / 100),
 		}
 	}
-	for start := 0; start < rows; start += 10000 {
-		txn, err := db.Begin(mvcc.TxnOptions{})
-		if err != nil {
-			return nil, err
-		}
-		for _, name := range []string{"paint", "paint_plain"} {
-			d, err := env.eng.cat.Table(txn, name)
-			if err != nil {
-				return nil, err
-			}
-			for _, r := range data[start:min(start+10000, rows)] {
-				r[0].Type, r[2].Type = d.Columns[0].Type, d.Columns[2].Type
-				if err := table.Insert(txn, d, r); err != nil {
-					return nil, err
-				}
-			}
-		}
-		if err := txn.Commit(); err != nil {
-			return nil, err
-		}
-	}
-	tx, err := lite.Begin()
-	if err != nil {
-		return nil, err
-	}
 	for _, name := range []string{"paint", "paint_plain"} {
-		st, err := tx.Prepare("INSERT INTO " + name + " VALUES (?, ?, ?, ?)")
-		if err != nil {
+		if err := env.load(name, data); err != nil {
 			return nil, err
 		}
-		for _, r := range data {
-			if _, err := st.Exec(r[0].I, string(r[1].B), r[2].I, r[3].F); err != nil {
-				return nil, err
-			}
-		}
-		st.Close()
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
+	ctx := context.Background()
 	start := time.Now()
 	if _, err := env.eng.NewSession().Exec(ctx, "CREATE INDEX paint_color ON paint (color) USING bitmap; CREATE INDEX paint_size ON paint (size) USING bitmap"); err != nil {
 		return nil, err
 	}
 	bitmapBuild = time.Since(start)
-	if _, err := env.eng.NewSession().Exec(ctx, "ANALYZE"); err != nil {
-		return nil, err
-	}
 	start = time.Now()
-	if _, err := lite.Exec("CREATE INDEX paint_color ON paint (color); CREATE INDEX paint_size ON paint (size)"); err != nil {
+	if _, err := env.lite.Exec("CREATE INDEX paint_color ON paint (color); CREATE INDEX paint_size ON paint (size)"); err != nil {
 		return nil, err
 	}
 	liteBuild = time.Since(start)
-	if _, err := lite.Exec("ANALYZE"); err != nil {
-		return nil, err
-	}
-	return env, nil
+	return env, env.analyze()
 }
 
 func bitmapBenchDB(b *testing.B) *benchDBs {
