@@ -28,7 +28,9 @@ func Optimize(n Node, cat Catalog) (Node, error) {
 		prune(n, need)
 	}
 	cacheInvariants(n) // recursive.go
-	o.parallelize(n, false)
+	if scanWorkers() > 1 { // off by default: no walk on every statement
+		o.parallelize(n, false)
+	}
 	return n, nil
 }
 
