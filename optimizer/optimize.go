@@ -27,7 +27,7 @@ func Optimize(n Node, cat Catalog) (Node, error) {
 		o.estimate(n)
 		prune(n, need)
 	}
-	cacheInvariants(n) // recursive.go
+	cacheInvariants(n)     // recursive.go
 	if scanWorkers() > 1 { // off by default: no walk on every statement
 		o.parallelize(n, false)
 	}
